@@ -1,0 +1,108 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node } from 'yaml';
+import { error } from '../core/diagnostics.js';
+import type { Diagnostic, SourceLocation } from '../core/types.js';
+import { interpolate } from './interpolate.js';
+
+export type Path = ReadonlyArray<string | number>;
+
+/** A parsed, interpolated config file that can map any data path back to `file:line:col`. */
+export interface ParsedFile {
+  file: string;
+  data: unknown;
+  /** Location of the value at `path`; with `atKey`, of the key that names it (for unknown keys). */
+  locate(path: Path, atKey?: boolean): SourceLocation;
+}
+
+// A config is a few MB even for 10,000 producers; anything far larger is a mistake or an attack,
+// and parsing it would only burn memory before failing.
+export const MAX_FILE_BYTES = 32 * 1024 * 1024;
+
+export function parseConfigFile(
+  file: string,
+  text: string,
+  env: Record<string, string | undefined>,
+): { parsed?: ParsedFile; diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const where = (offset: number): SourceLocation => {
+    const pos = lineCounter.linePos(offset);
+    return { file, line: pos.line, column: pos.col };
+  };
+  if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
+    return { diagnostics: [error(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`, { file, line: 1, column: 1 }, 'split the config into several files in a directory')] };
+  }
+  if (text.includes('\u0000')) {
+    return { diagnostics: [error('file is binary, not YAML', { file, line: 1, column: 1 }, 'point downline at .yaml files only')] };
+  }
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  } catch (cause) {
+    // The parser recurses per nesting level; absurd nesting exhausts the stack.
+    return { diagnostics: [error(`cannot parse YAML: ${(cause as Error).message}`, { file, line: 1, column: 1 })] };
+  }
+  const diagnostics: Diagnostic[] = doc.errors.map((e) => error(yamlMessage(e.message), where(e.pos[0]), 'fix the YAML syntax'));
+  if (diagnostics.length > 0) return { diagnostics };
+
+  diagnostics.push(...interpolateDocument(doc, env, where));
+
+  let data: unknown;
+  try {
+    // maxAliasCount bounds alias expansion (the "billion laughs" document).
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (cause) {
+    return { diagnostics: [...diagnostics, error(`cannot load YAML: ${(cause as Error).message}`, { file, line: 1, column: 1 }, 'remove excessive aliases')] };
+  }
+
+  const locate = (path: Path, atKey = false): SourceLocation => {
+    let node: unknown = doc.contents;
+    let keyNode: unknown;
+    for (const segment of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+        if (!pair) break;
+        keyNode = pair.key;
+        node = pair.value;
+      } else if (isSeq(node) && typeof segment === 'number' && segment < node.items.length) {
+        keyNode = undefined;
+        node = node.items[segment];
+      } else break;
+    }
+    const target = (atKey && keyNode ? keyNode : node) as Node | undefined;
+    return where(target?.range?.[0] ?? 0);
+  };
+  return { parsed: { file, data, locate }, diagnostics };
+}
+
+function yamlMessage(message: string): string {
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** Replace `${env:…}` in every scalar, in place, reporting unset variables at their scalar. */
+function interpolateDocument(
+  doc: Document.Parsed,
+  env: Record<string, string | undefined>,
+  where: (offset: number) => SourceLocation,
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const visit = (node: unknown): void => {
+    if (isMap(node) || isSeq(node)) {
+      for (const item of node.items) visit(isPair(item) ? item.value : item);
+    } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${')) {
+      const result = interpolate(node.value, env);
+      if (!result.ok) {
+        diagnostics.push(error(result.message, where(node.range?.[0] ?? 0), result.hint));
+        return;
+      }
+      node.value = result.wholeValue && node.type === Scalar.PLAIN ? retype(result.value) : result.value;
+    }
+  };
+  visit(doc.contents);
+  return diagnostics;
+}
+
+/** A plain scalar that was only a variable takes the YAML type of its value (55 → number). */
+function retype(value: string): unknown {
+  if (/^-?\d+(\.\d+)?$/.test(value) && !/^0\d/.test(value)) return Number(value);
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
+}

@@ -1,0 +1,91 @@
+import { error, formatLocation } from '../core/diagnostics.js';
+import { keys, type DesiredState } from '../core/desired.js';
+import { didYouMean } from '../core/suggest.js';
+import type { Diagnostic, SourceLocation } from '../core/types.js';
+
+/** Reports the second declaration of a key, naming the first. */
+function duplicates<T>(items: T[], keyOf: (item: T) => string, sourceOf: (item: T) => SourceLocation, what: (item: T) => string): Diagnostic[] {
+  const seen = new Map<string, SourceLocation>();
+  const out: Diagnostic[] = [];
+  for (const item of items) {
+    const key = keyOf(item);
+    const first = seen.get(key);
+    if (first) out.push(error(`${what(item)} is declared twice`, sourceOf(item), `first declared at ${formatLocation(first)}; remove one or rename it`));
+    else seen.set(key, sourceOf(item));
+  }
+  return out;
+}
+
+/** Cross-object rules that a JSON Schema cannot express. Pure; runs after the schema. */
+export function checkRules(state: DesiredState, options: { references: boolean }): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  out.push(...duplicates(state.carriers, (c) => c.name, (c) => c.fieldSources.name ?? c.source, (c) => `carrier "${c.name}"`));
+  out.push(...duplicates(state.products, (p) => keys.product(p.carrier, p.name), (p) => p.source, (p) => `product "${p.name}" of carrier "${p.carrier}"`));
+  out.push(...duplicates(state.levels, (l) => keys.level(l.carrier, l.product, l.name), (l) => l.source, (l) => `commission level "${l.name}" of product "${l.product}"`));
+
+  const contracts = [
+    ...state.assignments.map((a) => ({ npn: a.npn, carrier: a.carrier, product: a.product, source: a.source, in: 'assignments' })),
+    ...state.invites.flatMap((i) => i.contracts.map((c) => ({ npn: i.producer.npn, carrier: c.carrier, product: c.product, source: c.source, in: 'invites' }))),
+  ];
+  out.push(...duplicates(contracts, (c) => keys.assignment(c.npn, c.carrier, c.product), (c) => c.source,
+    (c) => `the contract of producer ${c.npn} on "${c.carrier} / ${c.product}"`));
+  out.push(...duplicates(state.invites, (i) => i.producer.npn, (i) => i.fieldSources.npn ?? i.source, (i) => `an invite for producer ${i.producer.npn}`));
+  out.push(...duplicates(state.turrisInvites, (t) => t.key, (t) => t.fieldSources.producerCode ?? t.source, (t) => `Turris invite "${t.key}"`));
+
+  if (state.invites.length > 0) {
+    if (!state.agency.organizationId) {
+      out.push(error('invites need agency.organizationId (the fromOrganizationId of each contract)', state.agency.source ?? state.invites[0].source, 'add agency: { organizationId: … }'));
+    }
+    for (const invite of state.invites) {
+      if (!invite.inviter && !state.agency.inviter) out.push(error(`the invite for producer ${invite.producer.npn} has no inviter`, invite.source, 'set agency.inviter, or inviter on the invite'));
+    }
+  }
+  for (const t of state.turrisInvites) {
+    if (t.contractTemplate && t.preContractReview) {
+      out.push(error(`Turris invite "${t.key}" sets both contractTemplate and preContractReview`, t.fieldSources.contractTemplate ?? t.source,
+        'choose the template now (contractTemplate) or later in pre-contract review (preContractReview: true), not both'));
+    }
+  }
+  if (options.references) out.push(...checkReferences(state));
+  return out;
+}
+
+function checkReferences(state: DesiredState): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const carriers = new Set(state.carriers.map((c) => c.name));
+  const productsOf = new Map<string, string[]>();
+  for (const p of state.products) productsOf.set(p.carrier, [...(productsOf.get(p.carrier) ?? []), p.name]);
+  const levelsOf = new Map<string, string[]>();
+  for (const l of state.levels) {
+    const k = keys.product(l.carrier, l.product);
+    levelsOf.set(k, [...(levelsOf.get(k) ?? []), l.name]);
+  }
+  const check = (ref: { carrier: string; product: string; commissionLevel: string }, at: { carrier: SourceLocation; product: SourceLocation; level: SourceLocation }) => {
+    if (!carriers.has(ref.carrier)) {
+      out.push(error(`carrier "${ref.carrier}" is not declared under carriers`, at.carrier, didYouMean(ref.carrier, carriers) ?? 'declare it under carriers'));
+      return;
+    }
+    const products = productsOf.get(ref.carrier) ?? [];
+    if (!products.includes(ref.product)) {
+      out.push(error(`product "${ref.product}" is not declared under carrier "${ref.carrier}"`, at.product, didYouMean(ref.product, products) ?? 'declare it under the carrier\'s products'));
+      return;
+    }
+    const levels = levelsOf.get(keys.product(ref.carrier, ref.product)) ?? [];
+    if (!levels.includes(ref.commissionLevel)) {
+      out.push(error(`commission level "${ref.commissionLevel}" is not declared under product "${ref.product}"`, at.level, didYouMean(ref.commissionLevel, levels) ?? 'declare it under the product\'s commissionLevels'));
+    }
+  };
+  // Compact `npns:` entries share one reference: report it once, not once per producer.
+  const reported = new Set<SourceLocation>();
+  for (const a of state.assignments) {
+    const levelAt = a.fieldSources.commissionLevel;
+    if (reported.has(levelAt)) continue;
+    reported.add(levelAt);
+    check({ carrier: a.carrier, product: a.product, commissionLevel: String(a.fields.commissionLevel) },
+      { carrier: a.fieldSources.carrier, product: a.fieldSources.product, level: levelAt });
+  }
+  for (const invite of state.invites) {
+    for (const c of invite.contracts) check(c, { carrier: c.fieldSources.carrier, product: c.fieldSources.product, level: c.fieldSources.commissionLevel });
+  }
+  return out;
+}

@@ -1,0 +1,178 @@
+import { error } from '../core/diagnostics.js';
+import { ALL_DIVISIONS, emptyDesiredState, keys, type DesiredState, type Person } from '../core/desired.js';
+import type { Diagnostic, SourceLocation, View } from '../core/types.js';
+import type { ParsedFile, Path } from './parse.js';
+
+type Raw = Record<string, unknown>;
+
+const USER_DEFINED = Array.from({ length: 10 }, (_, i) => `userDefined${i + 1}`);
+const CARRIER_FIELDS = ['naic', 'tin', 'uplineFirmName', 'linesOfBusiness', 'contractSubmissionMethods', 'administrativeDivisions', ...USER_DEFINED];
+const PRODUCT_FIELDS = ['lineOfBusiness', 'contractSubmissionMethod', 'annualization', 'displayCommissionLevelPercentages', 'administrativeDivisions', ...USER_DEFINED];
+const LEVEL_FIELDS = ['type', 'firstYearValue', 'level', 'administrativeDivisions', ...USER_DEFINED];
+const SET_FIELDS = new Set(['linesOfBusiness', 'contractSubmissionMethods', 'administrativeDivisions']);
+
+/** The wire spelling of commission types is an API assumption; in name-space we show the capitalised word. */
+function normalizeType(value: string): string {
+  const lower = value.toLowerCase();
+  return lower.charAt(0).toUpperCase() + lower.slice(1);
+}
+
+function fieldsOf(raw: Raw, names: string[], file: ParsedFile, path: Path) {
+  const fields: View = {};
+  const fieldSources: Record<string, SourceLocation> = {};
+  for (const name of names) {
+    if (!(name in raw)) continue;
+    let value = raw[name] as View[string];
+    if (name === 'administrativeDivisions' && value === 'all') value = [...ALL_DIVISIONS];
+    if (SET_FIELDS.has(name) && Array.isArray(value)) value = [...(value as string[])].sort();
+    if (name === 'type' && typeof value === 'string') value = normalizeType(value);
+    fields[name] = value;
+    fieldSources[name] = file.locate([...path, name]);
+  }
+  return { fields, fieldSources };
+}
+
+function list(raw: Raw, key: string): Raw[] {
+  return Array.isArray(raw[key]) ? (raw[key] as Raw[]) : [];
+}
+
+function userDefined(raw: Raw): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of USER_DEFINED) if (typeof raw[name] === 'string') out[name] = raw[name] as string;
+  return out;
+}
+
+/**
+ * Turn schema-valid files into one desired state. Files are merged in the order given (sorted by the
+ * loader); the single-valued blocks (`agency`, `prune`) may be declared in one file only.
+ */
+export function toDesiredState(files: ParsedFile[]): { state: DesiredState; diagnostics: Diagnostic[] } {
+  const state = emptyDesiredState();
+  const diagnostics: Diagnostic[] = [];
+  const singles = new Map<string, SourceLocation>();
+  const single = (name: string, file: ParsedFile): boolean => {
+    const here = file.locate([name], true);
+    const first = singles.get(name);
+    if (first) {
+      diagnostics.push(error(`"${name}" is declared twice`, here, `first declared at ${first.file}:${first.line}:${first.column}; keep one`));
+      return false;
+    }
+    singles.set(name, here);
+    return true;
+  };
+
+  for (const file of files) {
+    const root = (file.data ?? {}) as Raw;
+    if (root.agency && single('agency', file)) {
+      const agency = root.agency as Raw;
+      state.agency = { organizationId: agency.organizationId as string | undefined, inviter: agency.inviter as Person | undefined, source: file.locate(['agency']) };
+    }
+    if (root.prune && single('prune', file)) {
+      const prune = root.prune as Raw;
+      state.prune = { products: prune.products === true, commissionLevels: prune.commissionLevels === true, assignments: prune.assignments === true };
+    }
+    addCarriers(state, file, root);
+    diagnostics.push(...addAssignments(state, file, root));
+    addInvites(state, file, root);
+    addTurris(state, file, root);
+  }
+  return { state, diagnostics };
+}
+
+function addCarriers(state: DesiredState, file: ParsedFile, root: Raw): void {
+  list(root, 'carriers').forEach((carrier, ci) => {
+    const cPath = ['carriers', ci];
+    const name = String(carrier.name);
+    state.carriers.push({ name, source: file.locate(cPath), ...fieldsOf(carrier, CARRIER_FIELDS, file, cPath) });
+    list(carrier, 'products').forEach((product, pi) => {
+      const pPath = [...cPath, 'products', pi];
+      const pName = String(product.name);
+      state.products.push({ carrier: name, name: pName, source: file.locate(pPath), ...fieldsOf(product, PRODUCT_FIELDS, file, pPath) });
+      list(product, 'commissionLevels').forEach((level, li) => {
+        const lPath = [...pPath, 'commissionLevels', li];
+        state.levels.push({ carrier: name, product: pName, name: String(level.name), source: file.locate(lPath), ...fieldsOf(level, LEVEL_FIELDS, file, lPath) });
+      });
+    });
+  });
+}
+
+function addAssignments(state: DesiredState, file: ParsedFile, root: Raw): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  list(root, 'assignments').forEach((entry, ai) => {
+    const path = ['assignments', ai];
+    const hasOne = typeof entry.npn === 'string';
+    const many = Array.isArray(entry.npns) ? (entry.npns as string[]) : undefined;
+    if (hasOne === Boolean(many)) {
+      diagnostics.push(error(hasOne ? 'an assignment takes "npn" or "npns", not both' : 'an assignment needs "npn" (or "npns" for several producers)', file.locate(path), 'keep exactly one of npn / npns'));
+      return;
+    }
+    const npns = many ? many.map((npn, i) => ({ npn, source: file.locate([...path, 'npns', i]) })) : [{ npn: entry.npn as string, source: file.locate(path) }];
+    const { fields, fieldSources } = fieldsOf(entry, ['commissionLevel', 'status'], file, path);
+    for (const { npn, source } of npns) {
+      state.assignments.push({
+        npn,
+        carrier: String(entry.carrier),
+        product: String(entry.product),
+        statusPolicy: entry.statusPolicy === 'enforce' ? 'enforce' : 'initial',
+        fields,
+        fieldSources: { ...fieldSources, carrier: file.locate([...path, 'carrier']), product: file.locate([...path, 'product']) },
+        source,
+      });
+    }
+  });
+  return diagnostics;
+}
+
+function addInvites(state: DesiredState, file: ParsedFile, root: Raw): void {
+  list(root, 'invites').forEach((invite, ii) => {
+    const path = ['invites', ii];
+    const producer = invite.producer as DesiredState['invites'][number]['producer'];
+    const contracts = list(invite, 'contracts').map((c, ci) => ({
+      carrier: String(c.carrier),
+      product: String(c.product),
+      commissionLevel: String(c.commissionLevel),
+      ...(c.administrativeDivisions !== undefined
+        ? { administrativeDivisions: c.administrativeDivisions === 'all' ? [...ALL_DIVISIONS] : [...(c.administrativeDivisions as string[])].sort() }
+        : {}),
+      ...(typeof c.uplineNpn === 'string' ? { uplineNpn: c.uplineNpn } : {}),
+      userDefined: userDefined(c),
+      source: file.locate([...path, 'contracts', ci]),
+      fieldSources: Object.fromEntries(['carrier', 'product', 'commissionLevel'].map((k) => [k, file.locate([...path, 'contracts', ci, k])])),
+    }));
+    state.invites.push({
+      producer,
+      ...(invite.inviter ? { inviter: invite.inviter as Person } : {}),
+      contracts,
+      fields: { email: producer.email, contracts: contracts.map((c) => keys.product(c.carrier, c.product)) },
+      fieldSources: { npn: file.locate([...path, 'producer', 'npn']) },
+      source: file.locate(path),
+    });
+  });
+}
+
+function addTurris(state: DesiredState, file: ParsedFile, root: Raw): void {
+  const turris = (root.turris ?? {}) as Raw;
+  list(turris, 'invites').forEach((t, ti) => {
+    const path = ['turris', 'invites', ti];
+    const contact = t.contact as Person;
+    const producerCode = t.producerCode as string | undefined;
+    const { fields, fieldSources } = fieldsOf(t, ['downstreamEntityName', 'category', 'contractTemplate', 'preContractReview'], file, path);
+    state.turrisInvites.push({
+      key: producerCode ?? contact.email,
+      downstreamEntityName: String(t.downstreamEntityName),
+      category: String(t.category),
+      contact,
+      isNpnRequired: t.isNpnRequired !== false,
+      ...(producerCode ? { producerCode } : {}),
+      ...(typeof t.externalId === 'string' ? { externalId: t.externalId } : {}),
+      ...(typeof t.parentProducerCode === 'string' ? { parentProducerCode: t.parentProducerCode } : {}),
+      ...(typeof t.contractTemplate === 'string' ? { contractTemplate: t.contractTemplate } : {}),
+      preContractReview: t.preContractReview === true,
+      useInviteUrl: t.useInviteUrl === true,
+      ...(t.customFieldValues ? { customFieldValues: t.customFieldValues as Record<string, string> } : {}),
+      fields: { ...fields, email: contact.email },
+      fieldSources: { ...fieldSources, producerCode: file.locate([...path, producerCode ? 'producerCode' : 'contact']) },
+      source: file.locate(path),
+    });
+  });
+}

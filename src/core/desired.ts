@@ -1,0 +1,122 @@
+/**
+ * The desired state: the validated config in name-space, each object carrying where it was declared.
+ * It is the planner's only view of the config.
+ */
+import type { SourceLocation, View } from './types.js';
+
+export const ALL_DIVISIONS = [
+  'AK', 'AL', 'AR', 'AZ', 'CA', 'CO', 'CT', 'DC', 'DE', 'FL', 'GA', 'HI', 'IA', 'ID', 'IL', 'IN', 'KS',
+  'KY', 'LA', 'MA', 'MD', 'ME', 'MI', 'MN', 'MO', 'MS', 'MT', 'NC', 'ND', 'NE', 'NH', 'NJ', 'NM', 'NV',
+  'NY', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VA', 'VT', 'WA', 'WI', 'WV', 'WY',
+] as const;
+
+interface Located {
+  source: SourceLocation;
+  /** Location of each declared field's value, for errors found later (lookups, API rejections). */
+  fieldSources: Record<string, SourceLocation>;
+  /** The declared, comparable fields in name-space (lookup NAMES, not ids). Undeclared fields are absent. */
+  fields: View;
+}
+
+export interface Person {
+  firstName: string;
+  lastName: string;
+  email: string;
+}
+
+export interface DesiredCarrier extends Located {
+  name: string;
+}
+
+export interface DesiredProduct extends Located {
+  carrier: string;
+  name: string;
+}
+
+export interface DesiredLevel extends Located {
+  carrier: string;
+  product: string;
+  name: string;
+}
+
+export type StatusPolicy = 'initial' | 'enforce';
+
+/** fields: commissionLevel (name) and optionally status (lookup name). */
+export interface DesiredAssignment extends Located {
+  npn: string;
+  carrier: string;
+  product: string;
+  statusPolicy: StatusPolicy;
+}
+
+export interface DesiredInviteContract {
+  carrier: string;
+  product: string;
+  commissionLevel: string;
+  administrativeDivisions?: string[];
+  uplineNpn?: string;
+  userDefined: Record<string, string>;
+  source: SourceLocation;
+  fieldSources: Record<string, SourceLocation>;
+}
+
+export interface DesiredInvite extends Located {
+  producer: { npn: string; email: string; firstName: string; lastName: string };
+  inviter?: Person;
+  contracts: DesiredInviteContract[];
+}
+
+export interface DesiredTurrisInvite extends Located {
+  /** producerCode if set, else the contact email. */
+  key: string;
+  downstreamEntityName: string;
+  category: string;
+  contact: Person;
+  isNpnRequired: boolean;
+  producerCode?: string;
+  externalId?: string;
+  parentProducerCode?: string;
+  contractTemplate?: string;
+  preContractReview: boolean;
+  useInviteUrl: boolean;
+  customFieldValues?: Record<string, string | number | boolean>;
+}
+
+export interface PruneSettings {
+  products: boolean;
+  commissionLevels: boolean;
+  assignments: boolean;
+}
+
+export interface DesiredState {
+  agency: { organizationId?: string; inviter?: Person; source?: SourceLocation };
+  prune: PruneSettings;
+  carriers: DesiredCarrier[];
+  products: DesiredProduct[];
+  levels: DesiredLevel[];
+  assignments: DesiredAssignment[];
+  invites: DesiredInvite[];
+  turrisInvites: DesiredTurrisInvite[];
+}
+
+export function emptyDesiredState(): DesiredState {
+  return {
+    agency: {},
+    prune: { products: false, commissionLevels: false, assignments: false },
+    carriers: [],
+    products: [],
+    levels: [],
+    assignments: [],
+    invites: [],
+    turrisInvites: [],
+  };
+}
+
+/** Natural keys, shared by config rules, the planner and apply. */
+export const keys = {
+  carrier: (carrier: string) => carrier,
+  product: (carrier: string, product: string) => `${carrier}/${product}`,
+  level: (carrier: string, product: string, level: string) => `${carrier}/${product}/${level}`,
+  assignment: (npn: string, carrier: string, product: string) => `${npn}@${carrier}/${product}`,
+  invite: (npn: string) => npn,
+};

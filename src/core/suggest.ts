@@ -1,0 +1,38 @@
+/** "Did you mean" support: the closest candidate by edit distance, if it is close enough to help. */
+
+function distance(a: string, b: string): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return prev[b.length];
+}
+
+export function closest(input: string, candidates: Iterable<string>): string | undefined {
+  const needle = input.toLowerCase();
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const candidate of candidates) {
+    const hay = candidate.toLowerCase();
+    // A candidate that contains the input (or vice versa) is a strong hint even when long.
+    const score = hay.includes(needle) || needle.includes(hay) ? 0.5 : distance(needle, hay);
+    if (score < bestScore) {
+      bestScore = score;
+      best = candidate;
+    }
+  }
+  if (best === undefined) return undefined;
+  return bestScore <= Math.max(2, Math.floor(input.length / 3)) ? best : undefined;
+}
+
+export function didYouMean(input: string, candidates: Iterable<string>): string | undefined {
+  const match = closest(input, candidates);
+  return match === undefined ? undefined : `did you mean "${match}"?`;
+}

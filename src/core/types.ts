@@ -1,0 +1,120 @@
+/**
+ * The shapes that flow through downline's pure core: desired state in, Plan out.
+ * Every type here is plain data (JSON-serialisable) so a Plan can be saved, diffed and replayed.
+ */
+
+/** A position in a config file. 1-based line and column, as editors show them. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export type Scalar = string | number | boolean | null;
+export type Value = Scalar | Value[] | { [key: string]: Value };
+
+/** A comparable, name-space projection of an object: ids already turned into names. */
+export type View = Record<string, Value>;
+
+export type KindName = 'carrier' | 'product' | 'commissionLevel' | 'assignment' | 'invite' | 'turrisInvite';
+
+/** Where an object lives in the plan. `key` is the natural key in name-space, e.g. "Acme/Term Life". */
+export interface Address {
+  kind: KindName;
+  key: string;
+}
+
+/** `${kind}.${key}` — the string form used for dependencies and the id table. */
+export type AddressKey = string;
+
+export type Action = 'create' | 'update' | 'delete' | 'noop';
+
+/** One field of an update. `before` is undefined only when the live object lacks the field. */
+export interface FieldChange {
+  field: string;
+  before: Value | undefined;
+  after: Value;
+}
+
+/**
+ * A reference to an id that is known only at apply time (the id of an object created earlier in the
+ * same run). Appears inside operation bodies; path references use `{n}` tokens indexed into `refs`.
+ */
+export interface IdRef {
+  $ref: AddressKey;
+}
+
+/**
+ * One HTTP write that apply performs, exactly as planned.
+ * Invariants: `path` is relative to the API base; every `{n}` token in it indexes `refs`;
+ * changes that share a `batch` key are sent as one bulk request (bodies concatenated into `batchPath`).
+ */
+export interface Operation {
+  api: 'agentsync' | 'turris';
+  method: 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  refs: AddressKey[];
+  body?: Value;
+  /** Changes with the same batch key go in one request to `batchPath` (array body, in plan order). */
+  batch?: { key: string; path: string; refs: AddressKey[] };
+  /** Turris: the deterministic idempotency key sent with the POST. */
+  idempotencyKey?: string;
+}
+
+/**
+ * A single planned change, Terraform-style.
+ * Invariants: `before` is null iff action is 'create'; `after` is null iff action is 'delete';
+ * `fields` is non-empty iff action is 'update'; `operation` is null iff action is 'noop';
+ * `liveId` and `fingerprint` are null iff there was no live object (create).
+ */
+export interface Change {
+  address: Address;
+  action: Action;
+  before: View | null;
+  after: View | null;
+  fields: FieldChange[];
+  /** Address keys this change must wait for (parents, referenced levels). */
+  dependsOn: AddressKey[];
+  liveId: string | null;
+  /** Hash of the live object this change was computed against; apply --plan refuses when it moved. */
+  fingerprint: string | null;
+  operation: Operation | null;
+  /** Human notes shown beside the change (e.g. workflow progress that is not reverted). */
+  notes: string[];
+  source?: SourceLocation;
+}
+
+/** A live object that exists in the account but not in the config. Never touched unless pruned. */
+export interface UnmanagedObject {
+  address: Address;
+  liveId: string;
+}
+
+export type Severity = 'error' | 'warning';
+
+/** A problem found anywhere in the pipeline, reported once with its location and a hint. */
+export interface Diagnostic {
+  severity: Severity;
+  message: string;
+  hint?: string;
+  source?: SourceLocation;
+  /** For problems about an object rather than a place in a file. */
+  address?: string;
+}
+
+/** A declared field the API does not read back: reported once per kind and field, never diffed. */
+export interface UncomparableField {
+  kind: KindName;
+  field: string;
+}
+
+export interface Plan {
+  changes: Change[];
+  unmanaged: UnmanagedObject[];
+  uncomparable: UncomparableField[];
+  diagnostics: Diagnostic[];
+}
+
+export function addressKey(address: Address): AddressKey {
+  return `${address.kind}.${address.key}`;
+}

@@ -1,0 +1,270 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Tokens, SCOPES } from './auth.js';
+import { ApiFailure, errorBody, header, type EmRequest, type EmResponse } from './http.js';
+import { RateWindow, type Fault } from './limits.js';
+import { match, route, type Route, type RouteContext } from './router.js';
+import { assignmentRoutes } from './routes/assignments.js';
+import { carrierRoutes } from './routes/carriers.js';
+import { hierarchyRoutes } from './routes/hierarchies.js';
+import { levelRoutes } from './routes/levels.js';
+import { lookupRoutes } from './routes/lookups.js';
+import { productRoutes } from './routes/products.js';
+import { defaultTemplates, envelope, turrisRoutes } from './routes/turris.js';
+import { Store } from './store.js';
+
+export const DEFAULT_CREDENTIALS = {
+  clientId: 'downline-local',
+  clientSecret: 'local-secret',
+  turrisClientId: 'downline-turris-local',
+  turrisClientSecret: 'local-turris-secret',
+} as const;
+
+export interface EmulatorOptions {
+  port?: number;
+  host?: string;
+  stateFile?: string;
+  clientId?: string;
+  clientSecret?: string;
+  turrisClientId?: string;
+  turrisClientSecret?: string;
+  /** Token lifetime in seconds (default 3600, as documented). */
+  tokenTtl?: number;
+  /** Added delay per request, in ms. */
+  latency?: number;
+  /** Requests per minute for API endpoints (0 = unlimited); bulk endpoints get bulkRateLimit. */
+  rateLimit?: number;
+  /** Requests per minute for bulk endpoints; default: one sixth of rateLimit (documented 50 vs 300). */
+  bulkRateLimit?: number;
+  /** Send ratelimit-* headers (default true). false: 429s carry only Retry-After. */
+  rateLimitHeaders?: boolean;
+  pageSize?: number;
+  maxPageSize?: number;
+  /** Probability (0..1) of a random 503 before a request is processed. */
+  failRate?: number;
+  /** Clock, for point-in-time hierarchy tests. */
+  now?: () => Date;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  query: string;
+  status: number;
+}
+
+export interface Emulator {
+  /** Root URL, e.g. http://127.0.0.1:4010 */
+  url: string;
+  /** AgentSync API base (…/contracting). */
+  baseUrl: string;
+  tokenUrl: string;
+  turrisUrl: string;
+  credentials: { clientId: string; clientSecret: string; turrisClientId: string; turrisClientSecret: string };
+  log: RequestLogEntry[];
+  store: Store;
+  faults: Fault[];
+  tokens: Tokens;
+  close(): Promise<void>;
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const now = options.now ?? (() => new Date());
+  const store = new Store(options.stateFile);
+  if (store.data.turris.templates.length === 0) store.data.turris.templates = defaultTemplates();
+  const credentials = {
+    clientId: options.clientId ?? DEFAULT_CREDENTIALS.clientId,
+    clientSecret: options.clientSecret ?? DEFAULT_CREDENTIALS.clientSecret,
+    turrisClientId: options.turrisClientId ?? DEFAULT_CREDENTIALS.turrisClientId,
+    turrisClientSecret: options.turrisClientSecret ?? DEFAULT_CREDENTIALS.turrisClientSecret,
+  };
+  const tokens = new Tokens(options.tokenTtl ?? 3600, () => now().getTime());
+  const limit = options.rateLimit ?? 0;
+  const general = new RateWindow(limit, () => Date.now());
+  const bulk = new RateWindow(options.bulkRateLimit ?? Math.max(1, Math.floor(limit / 6)), () => Date.now());
+  const ctx: RouteContext = {
+    store,
+    paging: { defaultSize: options.pageSize ?? 250, maxSize: options.maxPageSize ?? 1000 },
+    now,
+    today: () => now().toISOString().slice(0, 10),
+  };
+  const log: RequestLogEntry[] = [];
+  const faults: Fault[] = [];
+
+  const routes: Route[] = [
+    route('POST', '/oauth2/token', 'none', (req) => agentsyncToken(req, credentials, tokens), { api: 'auth' }),
+    route('POST', '/turris/v1/auth/jwt', 'none', (req) => turrisToken(req, credentials, tokens), { api: 'auth' }),
+    ...carrierRoutes, ...productRoutes, ...levelRoutes, ...assignmentRoutes, ...lookupRoutes, ...hierarchyRoutes, ...turrisRoutes,
+  ];
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const raw = await readBody(req);
+    if (options.latency) await new Promise((r) => setTimeout(r, options.latency));
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const method = req.method ?? 'GET';
+    const emReq: EmRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body: undefined, params: {} };
+    const { response, destroy } = dispatch(emReq, raw);
+    log.push({ method, path: url.pathname, query: url.search, status: destroy ? 0 : response.status });
+    if (destroy) {
+      req.socket.destroy();
+      return;
+    }
+    const headers: Record<string, string> = { ...response.headers };
+    let payload = '';
+    if (response.body !== undefined) {
+      payload = JSON.stringify(response.body);
+      headers['content-type'] = url.pathname.startsWith('/contracting') && response.status < 400 ? 'application/hal+json' : 'application/json';
+    }
+    res.writeHead(response.status, headers);
+    res.end(payload);
+  };
+
+  const dispatch = (req: EmRequest, raw: string): { response: EmResponse; destroy?: boolean } => {
+    const found = match(routes, req.method, req.path);
+    const api = req.path.startsWith('/turris') ? 'turris' : 'agentsync';
+    const failWith = (status: number, messages: string[], headers?: Record<string, string>): EmResponse => ({
+      status, headers, body: api === 'turris' ? turrisError(status, messages) : errorBody(status, messages, req.path),
+    });
+    if (!found) return { response: failWith(404, [`No endpoint ${req.method} ${req.path}.`]) };
+    if ('allowed' in found) return { response: failWith(405, [`Method ${req.method} not allowed.`], { allow: found.allowed.join(', ') }) };
+    const r = found.route;
+    req.params = found.params;
+
+    const rateHeaders: Record<string, string> = {};
+    if (limit > 0 && r.api === 'agentsync') {
+      const window = r.bulk ? bulk : general;
+      const taken = window.take();
+      if (options.rateLimitHeaders !== false) {
+        Object.assign(rateHeaders, { 'ratelimit-limit': String(window.limit), 'ratelimit-remaining': String(taken.remaining), 'ratelimit-reset': String(taken.resetSeconds) });
+      }
+      if (!taken.allowed) {
+        return { response: failWith(429, [`Rate limit exceeded. Please retry after ${taken.resetSeconds} seconds.`], { ...rateHeaders, 'retry-after': String(taken.resetSeconds) }) };
+      }
+    }
+    const fault = faults.find((f) => f.times > 0 && f.method === req.method && f.path.test(req.path));
+    if (fault && !fault.afterCommit) {
+      fault.times -= 1;
+      return fault.mode === 'reset' ? { response: { status: 0 }, destroy: true } : { response: failWith(fault.status, ['Injected failure.'], rateHeaders) };
+    }
+    if (options.failRate && r.api !== 'auth' && Math.random() < options.failRate) {
+      return { response: failWith(503, ['Service temporarily unavailable.'], rateHeaders) };
+    }
+    if (r.access !== 'none') {
+      const grant = tokens.check(r.api === 'turris' ? 'turris' : 'agentsync', header(req, 'authorization'));
+      if (typeof grant === 'string') {
+        const message = grant === 'missing' ? 'Authentication token not provided' : grant === 'expired' ? 'Access token expired' : 'Invalid access token';
+        return { response: failWith(401, [message], rateHeaders) };
+      }
+      if (r.api === 'agentsync' && r.access !== 'read' && !grant.scopes.has(SCOPES[r.access])) {
+        return { response: { status: 403, headers: rateHeaders, body: { error: 'access_denied', error_description: 'Policy evaluation failed', messages: [`Missing scope ${SCOPES[r.access]}`] } } };
+      }
+    }
+    if (WRITE_METHODS.has(req.method) && r.api !== 'auth') {
+      // Documented quirk: a write without a JSON content type fails with 500, not 415.
+      if (r.method !== 'DELETE' && !String(header(req, 'content-type') ?? '').includes('application/json')) {
+        return { response: failWith(500, ['Content type not supported.'], rateHeaders) };
+      }
+    }
+    if (raw.length > 0 && r.api !== 'auth') {
+      try {
+        req.body = JSON.parse(raw);
+      } catch {
+        return { response: failWith(400, ['Malformed JSON request body.'], rateHeaders) };
+      }
+    } else if (r.api === 'auth') {
+      req.body = raw;
+    }
+    let response: EmResponse;
+    try {
+      response = r.handle(req, ctx);
+    } catch (cause) {
+      if (!(cause instanceof ApiFailure)) throw cause;
+      return { response: failWith(cause.status, cause.messages, rateHeaders) };
+    }
+    if (WRITE_METHODS.has(req.method) && response.status < 300 && r.api !== 'auth') store.save();
+    if (fault && fault.afterCommit) {
+      fault.times -= 1;
+      return fault.mode === 'reset' ? { response, destroy: true } : { response: failWith(fault.status, ['Injected failure after commit.'], rateHeaders) };
+    }
+    return { response: { ...response, headers: { ...rateHeaders, ...response.headers } } };
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((cause: Error) => {
+      log.push({ method: req.method ?? '', path: req.url ?? '', query: '', status: 500 });
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(errorBody(500, [cause.message], req.url ?? '')));
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const root = `http://${address.address}:${address.port}`;
+  return {
+    url: root,
+    baseUrl: `${root}/contracting`,
+    tokenUrl: `${root}/oauth2/token`,
+    turrisUrl: `${root}/turris`,
+    credentials,
+    log,
+    store,
+    faults,
+    tokens,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function turrisError(status: number, messages: string[]): object {
+  const types: Record<number, string> = { 400: 'invalid_input', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 429: 'rate_limit_exceeded' };
+  return { statusCode: status, requestId: `emu-${Date.now().toString(16)}`, errorType: types[status] ?? 'internal_error', errorMessage: messages, timestamp: new Date().toISOString() };
+}
+
+/** OAuth2 client credentials: credentials in the form body or in HTTP Basic. */
+function agentsyncToken(req: EmRequest, credentials: Emulator['credentials'], tokens: Tokens): EmResponse {
+  const form = new URLSearchParams(typeof req.body === 'string' ? req.body : '');
+  for (const [k, v] of req.query) if (!form.has(k)) form.set(k, v);
+  let id = form.get('client_id');
+  let secret = form.get('client_secret');
+  const basic = /^Basic\s+(\S+)$/i.exec(header(req, 'authorization') ?? '');
+  if (basic) {
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    id = decodeURIComponent(decoded.slice(0, colon));
+    secret = decodeURIComponent(decoded.slice(colon + 1));
+  }
+  if (form.get('grant_type') !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type' } };
+  if (id !== credentials.clientId || secret !== credentials.clientSecret) return { status: 401, body: { error: 'invalid_client' } };
+  const issued = tokens.issue('agentsync', form.get('scope') ?? undefined);
+  return { status: 200, body: { access_token: issued.token, token_type: 'Bearer', expires_in: issued.ttl, scope: issued.scopes.join(' ') } };
+}
+
+function turrisToken(req: EmRequest, credentials: Emulator['credentials'], tokens: Tokens): EmResponse {
+  let body: { clientId?: unknown; clientSecret?: unknown } = {};
+  try {
+    body = JSON.parse(typeof req.body === 'string' && req.body ? req.body : '{}');
+  } catch {
+    return { status: 400, body: turrisError(400, ['Malformed JSON request body']) };
+  }
+  if (body.clientId !== credentials.turrisClientId || body.clientSecret !== credentials.turrisClientSecret) {
+    return { status: 401, body: turrisError(401, ['Invalid client credentials']) };
+  }
+  const issued = tokens.issue('turris', undefined);
+  return envelope({ accessToken: issued.token, expiresIn: issued.ttl, tokenType: 'Bearer' }, 201);
+}
