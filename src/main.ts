@@ -1,5 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UserError, type CommonOptions, type Io } from './commands/io.js';
+import { applyCommand } from './commands/apply.js';
+import { emulatorCommand } from './commands/emulator.js';
+import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { VERSION } from './version.js';
 
@@ -32,6 +35,40 @@ export async function main(argv: string[], io: Io): Promise<number> {
   common(program.command('validate').description('check config files offline: syntax, schema, references, variables'))
     .argument('[paths...]', 'config files or directories (default: downline.yaml)')
     .action((paths: string[], options: CommonOptions) => run(() => validateCommand(paths, options, io))());
+
+  const planOptions = (command: Command) => common(command)
+    .argument('[paths...]', 'config files or directories (default: downline.yaml)')
+    .option('--target <address>', 'limit to this address (kind.key) and what it depends on; repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--max-deletes <n>', 'block when more objects would be deleted', '10')
+    .option('--max-delete-percent <p>', 'block when a larger share of one kind would be deleted', '20')
+    .option('--force', 'proceed past the delete limits')
+    .option('--drift', 'word updates as drift (for scheduled checks)');
+
+  planOptions(program.command('plan').description('read-only: compare the live account with the config and show the changes'))
+    .option('--out <file>', 'save the plan (JSON) for apply --plan')
+    .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are')
+    .action((paths: string[], options) => run(() => planCommand(paths, options, io))());
+
+  planOptions(program.command('apply').description('plan, confirm and execute the changes'))
+    .option('--auto-approve', 'do not ask for confirmation')
+    .option('--plan <file>', 'execute a saved plan (refused when stale)')
+    .option('--report <file>', 'write a JSON apply report')
+    .action((paths: string[], options) => run(() => applyCommand(paths, options, io))());
+
+  program.command('emulator').description('run the local AgentSync + Turris API emulator in the foreground')
+    .option('--port <n>', 'port (0 = any free port)', '4010')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--state <file>', 'persist state in this JSON file')
+    .option('--client-id <id>', 'accepted OAuth client id')
+    .option('--client-secret <secret>', 'accepted OAuth client secret')
+    .option('--token-ttl <s>', 'token lifetime in seconds', '3600')
+    .option('--latency <ms>', 'added delay per request', '0')
+    .option('--rate-limit <n>', 'requests per minute (0 = unlimited)', '0')
+    .option('--bulk-rate-limit <n>', 'bulk requests per minute (default: rate limit / 6)')
+    .option('--page-size <n>', 'default page size', '250')
+    .option('--max-page-size <n>', 'largest page size honoured', '1000')
+    .option('--fail-rate <p>', 'probability of a random 503', '0')
+    .action((options) => run(() => emulatorCommand(options, io))());
 
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 

@@ -55,8 +55,12 @@ export interface Operation {
   path: string;
   refs: AddressKey[];
   body?: Value;
-  /** Changes with the same batch key go in one request to `batchPath` (array body, in plan order). */
-  batch?: { key: string; path: string; refs: AddressKey[] };
+  /**
+   * Changes with the same batch key may go in one bulk request to `batch.path`: the bodies in plan
+   * order, as an array, or as `{ [wrap]: [...] }` when `wrap` is set. A batch of one uses the
+   * change's own path and body.
+   */
+  batch?: { key: string; path: string; refs: AddressKey[]; wrap?: string };
   /** Turris: the deterministic idempotency key sent with the POST. */
   idempotencyKey?: string;
 }
@@ -69,6 +73,8 @@ export interface Operation {
  */
 export interface Change {
   address: Address;
+  /** The natural key's parts in name-space, e.g. { carrier, product } — how apply finds the object again. */
+  identity: Record<string, string>;
   action: Action;
   before: View | null;
   after: View | null;

@@ -1,0 +1,41 @@
+/**
+ * Client-side pacing from the server's rate-limit headers (`ratelimit-*` or `X-RateLimit-*`):
+ * requests flow at full speed while the window has budget, and wait for the reset once the
+ * remaining budget is spoken for by requests already in flight — so a run stays under the limit
+ * instead of bouncing off 429s.
+ */
+export class Pacer {
+  private remaining?: number;
+  private resetAt = 0;
+  private inFlight = 0;
+  waitedMs = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async acquire(): Promise<void> {
+    for (;;) {
+      const now = this.now();
+      if (this.remaining !== undefined && now >= this.resetAt) this.remaining = undefined;
+      if (this.remaining === undefined || this.remaining - this.inFlight > 0) break;
+      const wait = Math.max(50, this.resetAt - now) + Math.floor(Math.random() * 100);
+      this.waitedMs += wait;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+    this.inFlight += 1;
+  }
+
+  release(headers: Record<string, string | string[] | undefined> | undefined): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    if (!headers) return;
+    const remaining = Number(headers['ratelimit-remaining'] ?? headers['x-ratelimit-remaining']);
+    const reset = Number(headers['ratelimit-reset'] ?? headers['x-ratelimit-reset']);
+    if (!Number.isFinite(remaining)) return;
+    this.remaining = remaining;
+    if (Number.isFinite(reset)) this.resetAt = resetToEpochMs(reset, this.now());
+  }
+}
+
+/** `ratelimit-reset` is seconds from now; `X-RateLimit-Reset` is a Unix timestamp. Tell them apart by size. */
+export function resetToEpochMs(value: number, now: number): number {
+  return value > 1e9 ? value * 1000 : now + value * 1000;
+}

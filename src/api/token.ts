@@ -1,0 +1,37 @@
+/**
+ * A bearer token reused until 5 minutes before it expires, fetched once however many requests
+ * need it at the same moment, and refreshed on demand after a 401.
+ */
+export class TokenCache {
+  private token?: string;
+  private expiresAt = 0;
+  private margin = 0;
+  private pending?: Promise<string>;
+  fetches = 0;
+
+  constructor(
+    private readonly fetchToken: () => Promise<{ token: string; expiresIn: number }>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  static readonly REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+  async get(forceRefresh = false, rejected?: string): Promise<string> {
+    // A 401 on an old token must not throw away a token another request already refreshed.
+    if (forceRefresh && rejected !== undefined && this.token !== rejected && this.token) return this.token;
+    if (!forceRefresh && this.token && this.now() < this.expiresAt - this.margin) return this.token;
+    this.pending ??= this.fetchToken()
+      .then(({ token, expiresIn }) => {
+        this.fetches += 1;
+        this.token = token;
+        this.expiresAt = this.now() + expiresIn * 1000;
+        // Very short lifetimes (tests, odd servers) would otherwise never be reused at all.
+        this.margin = Math.min(TokenCache.REFRESH_MARGIN_MS, (expiresIn * 1000) / 2);
+        return token;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
+    return this.pending;
+  }
+}

@@ -1,0 +1,65 @@
+import type { KindContext, KindModule } from '../kinds/kind.js';
+import type { DesiredState } from './desired.js';
+import { LiveIndex } from './live-index.js';
+import type { LiveSnapshot } from './live.js';
+import { Lookups } from './lookups.js';
+import { addressKey, type Change, type Plan } from './types.js';
+
+export interface PlanOptions {
+  /** Limit the plan to these addresses (`kind.key`) and what they depend on. */
+  targets?: string[];
+}
+
+/**
+ * The pure heart of downline: desired state + live snapshot → the Plan that `plan` prints and
+ * `apply` executes. No I/O; the same inputs always give the same plan.
+ */
+export function computePlan(desired: DesiredState, live: LiveSnapshot, kinds: readonly KindModule[], options: PlanOptions = {}): Plan {
+  const ctx: KindContext = {
+    desired,
+    live,
+    index: new LiveIndex(live),
+    lookups: new Lookups(live.lookups),
+    diagnostics: [],
+    changes: [],
+    unmanaged: [],
+    uncomparable: [],
+  };
+  for (const kind of kinds) kind.plan(ctx);
+  const changes = options.targets?.length ? withDependencies(ctx.changes, options.targets) : ctx.changes;
+  return {
+    changes,
+    unmanaged: options.targets?.length ? [] : ctx.unmanaged,
+    uncomparable: ctx.uncomparable,
+    diagnostics: ctx.diagnostics,
+  };
+}
+
+function withDependencies(changes: Change[], targets: string[]): Change[] {
+  const byKey = new Map(changes.map((c) => [addressKey(c.address), c]));
+  const keep = new Set<string>();
+  const visit = (key: string) => {
+    if (keep.has(key) || !byKey.has(key)) return;
+    keep.add(key);
+    for (const dep of byKey.get(key)!.dependsOn) visit(dep);
+  };
+  for (const target of targets) visit(target);
+  return changes.filter((c) => keep.has(addressKey(c.address)));
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  delete: number;
+  noop: number;
+  unmanaged: number;
+}
+
+export function summarize(plan: Plan): PlanSummary {
+  const count = (action: Change['action']) => plan.changes.filter((c) => c.action === action).length;
+  return { create: count('create'), update: count('update'), delete: count('delete'), noop: count('noop'), unmanaged: plan.unmanaged.length };
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.changes.some((c) => c.action !== 'noop');
+}

@@ -1,0 +1,38 @@
+/**
+ * What discovery found in the live account (raw API objects, id-space) and the name index the
+ * planner builds from it. Plain data in, plain data out: no HTTP here.
+ */
+export type RawObject = Record<string, unknown> & { id: string };
+
+export interface LookupItem {
+  id: string;
+  name: string;
+  description?: string;
+}
+
+export interface LookupTables {
+  linesOfBusiness: LookupItem[];
+  contractSubmissionMethods: LookupItem[];
+  annualizations: LookupItem[];
+  assignmentStatuses: LookupItem[];
+}
+
+export interface TurrisSnapshot {
+  /** Associations found, by the invite key they were looked up with (producerCode or email). */
+  associationsByKey: Record<string, RawObject[]>;
+  templates: Array<{ _id: string; name: string; status?: string }>;
+}
+
+export interface LiveSnapshot {
+  lookups: LookupTables;
+  carriers: RawObject[];
+  /** Products of declared carriers that exist (each carries carrierId). */
+  products: RawObject[];
+  /** Commission levels of declared products that exist, tagged with the productId they were listed under. */
+  levels: Array<RawObject & { productId: string }>;
+  /** Contract assignments of the declared npns (or every assignment, when listed unfiltered). */
+  assignments: RawObject[];
+  turris?: TurrisSnapshot;
+}
+
+export const EMPTY_LOOKUPS: LookupTables = { linesOfBusiness: [], contractSubmissionMethods: [], annualizations: [], assignmentStatuses: [] };

@@ -1,0 +1,41 @@
+import type { KindName, Plan } from './types.js';
+
+export interface DeleteLimits {
+  maxDeletes: number;
+  maxDeletePercent: number;
+  force: boolean;
+}
+
+/** Below this many live objects of a kind, a percentage says little (1 of 2 is 50%): only the count applies. */
+export const PERCENT_FLOOR = 10;
+
+export interface SafetyVerdict {
+  blocked: boolean;
+  reasons: string[];
+}
+
+/**
+ * Guard rails checked on the plan before anything is written: too many deletes in total, or too
+ * large a share of one kind's live objects in scope, block the apply unless forced.
+ */
+export function checkDeletes(plan: Plan, limits: DeleteLimits): SafetyVerdict {
+  const deletes = plan.changes.filter((c) => c.action === 'delete');
+  if (deletes.length === 0 || limits.force) return { blocked: false, reasons: [] };
+  const reasons: string[] = [];
+  if (deletes.length > limits.maxDeletes) reasons.push(`${deletes.length} deletes exceed --max-deletes ${limits.maxDeletes}`);
+  const kinds = [...new Set(deletes.map((d) => d.address.kind))];
+  for (const kind of kinds) {
+    const live = liveCount(plan, kind);
+    const count = deletes.filter((d) => d.address.kind === kind).length;
+    const percent = (count / Math.max(1, live)) * 100;
+    if (live >= PERCENT_FLOOR && percent > limits.maxDeletePercent) {
+      reasons.push(`${count} of ${live} live ${kind} objects (${percent.toFixed(1)}%) exceed --max-delete-percent ${limits.maxDeletePercent}`);
+    }
+  }
+  return { blocked: reasons.length > 0, reasons };
+}
+
+/** Live objects of a kind in scope: every planned change against a live object, plus the unmanaged. */
+function liveCount(plan: Plan, kind: KindName): number {
+  return plan.changes.filter((c) => c.address.kind === kind && c.liveId !== null).length + plan.unmanaged.filter((u) => u.address.kind === kind).length;
+}

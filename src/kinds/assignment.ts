@@ -1,0 +1,95 @@
+import { warning } from '../core/diagnostics.js';
+import { keys, type DesiredAssignment } from '../core/desired.js';
+import type { RawObject } from '../core/live.js';
+import { addressKey, type Change, type Value, type View } from '../core/types.js';
+import { deleteChange, planObject } from './common.js';
+import { findAssignmentIds } from './find.js';
+import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
+
+function liveView(ctx: KindContext, raw: RawObject): View {
+  return {
+    commissionLevel: ctx.index.levelById.get(String(raw.commissionLevelId))?.name ?? `(level id ${String(raw.commissionLevelId)})`,
+    ...(raw.assignmentStatusId !== undefined ? { status: ctx.lookups.nameOf(raw.assignmentStatusId) ?? `(status id ${String(raw.assignmentStatusId)})` } : {}),
+  };
+}
+
+function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
+  const key = keys.assignment(a.npn, a.carrier, a.product);
+  const levelName = String(a.fields.commissionLevel);
+  const levelAddress = addressKey({ kind: 'commissionLevel', key: keys.level(a.carrier, a.product, levelName) });
+  const productAddress = addressKey({ kind: 'product', key: keys.product(a.carrier, a.product) });
+  const status = a.fields.status === undefined ? undefined : ctx.lookups.resolve('assignmentStatuses', String(a.fields.status), a.fieldSources.status, ctx.diagnostics);
+  const [live, ...duplicates] = ctx.index.assignmentsByKey.get(key) ?? [];
+  if (duplicates.length > 0) {
+    ctx.diagnostics.push(warning(`producer ${a.npn} has ${duplicates.length + 1} contract assignments on "${a.carrier} / ${a.product}"; managing ${live.id}, the others are listed as unmanaged`, a.source));
+    duplicates.forEach((d, i) => ctx.unmanaged.push({ address: { kind: 'assignment', key: `${key}#${i + 2}` }, liveId: d.id }));
+  }
+  const desired: View = { commissionLevel: levelName, ...(status ? { status: status.name } : {}) };
+  const lv = live && liveView(ctx, live);
+  const notes: string[] = [];
+  // After creation the status belongs to the contracting workflow: report progress, never revert it.
+  const compared: View = { ...desired };
+  if (a.statusPolicy === 'initial' && status && lv && lv.status !== status.name) {
+    delete compared.status;
+    notes.push(`status is ${String(lv.status)} (workflow progress since ${status.name}; not reverted — set statusPolicy: enforce to change it)`);
+  }
+  const levelId = idOrRef(ctx.index.levelByKey.get(keys.level(a.carrier, a.product, levelName))?.id, levelAddress);
+  const body: Record<string, Value> = { npn: a.npn, productId: idOrRef(ctx.index.productByKey.get(keys.product(a.carrier, a.product))?.id, productAddress) as Value, commissionLevelId: levelId as Value };
+  if (status) body.assignmentStatusId = status.id;
+  return planObject(ctx, {
+    address: { kind: 'assignment', key },
+    identity: { npn: a.npn, carrier: a.carrier, product: a.product },
+    desired: compared,
+    source: a.source,
+    live,
+    liveView: lv,
+    comparators: {},
+    dependsOn: [productAddress, levelAddress],
+    notes,
+    create: () => ({ api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/contractAssignments`, body }),
+    update: (changed) => {
+      const update: Record<string, Value> = { id: live!.id, commissionLevelId: levelId as Value };
+      if (changed.includes('status') && status) update.assignmentStatusId = status.id;
+      return { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${live!.id}`, body: update,
+        batch: { key: 'PUT assignments', path: '/v1/customers/contractAssignments/bulk', refs: [], wrap: 'contractAssignments' } };
+    },
+  });
+}
+
+function planUndeclared(ctx: KindContext): void {
+  const declared = new Set(ctx.desired.assignments.map((a) => keys.assignment(a.npn, a.carrier, a.product)));
+  for (const invite of ctx.desired.invites) for (const c of invite.contracts) declared.add(keys.assignment(invite.producer.npn, c.carrier, c.product));
+  const declaredProducts = new Set(ctx.desired.products.map((p) => keys.product(p.carrier, p.name)));
+  const declaredCarriers = new Set(ctx.desired.carriers.map((c) => c.name));
+  for (const [key, list] of ctx.index.assignmentsByKey) {
+    if (declared.has(key)) continue;
+    const first = list[0];
+    const product = ctx.index.productById.get(String(first.productId))!;
+    if (!declaredCarriers.has(product.carrier)) continue;
+    const productPruned = ctx.desired.prune.products && !declaredProducts.has(keys.product(product.carrier, product.name));
+    list.forEach((live, i) => {
+      const address = { kind: 'assignment' as const, key: i === 0 ? key : `${key}#${i + 1}` };
+      if (!ctx.desired.prune.assignments && !productPruned) {
+        ctx.unmanaged.push({ address, liveId: live.id });
+        return;
+      }
+      ctx.changes.push(deleteChange(address, { npn: String(live.npn), carrier: product.carrier, product: product.name }, live, liveView(ctx, live),
+        { api: 'agentsync', method: 'DELETE', ...pathOf`/v1/customers/contractAssignments/${live.id}` }));
+    });
+  }
+}
+
+export const assignmentKind: KindModule = {
+  kind: 'assignment',
+  title: 'Contract assignments',
+  plan(ctx) {
+    for (const a of ctx.desired.assignments) ctx.changes.push(planDeclared(ctx, a));
+    planUndeclared(ctx);
+  },
+  async locate(change, api, ids) {
+    const found = await findAssignmentIds(api, change.identity.npn, change.identity.carrier, change.identity.product, ids);
+    return found[0] ?? null;
+  },
+  read: (change, api) => api.get('agentsync', `/v1/customers/contractAssignments/${change.liveId}`),
+  createdId: idOf,
+};

@@ -1,0 +1,81 @@
+import { keys } from '../core/desired.js';
+import type { RawObject } from '../core/live.js';
+import { addressKey, type Value, type View } from '../core/types.js';
+import { deleteChange, planObject, same, USER_DEFINED, viewOf } from './common.js';
+import { findLevelId } from './find.js';
+import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
+
+/**
+ * ASSUMPTION (SPEC §8): commission level `type` is sent as `Percent` / `Dollar` / `Number`.
+ * The best-practices page says upper case is rejected; the quick-start table shows upper case.
+ * This constant is the one place that decides.
+ */
+export const COMMISSION_TYPE_WIRE: Record<string, string> = { Percent: 'Percent', Dollar: 'Dollar', Number: 'Number' };
+
+/** Live type in any casing → the name-space spelling (Percent). */
+const displayType = (v: unknown) => (typeof v === 'string' ? v.charAt(0).toUpperCase() + v.slice(1).toLowerCase() : v);
+
+function wire(fields: View, name: string): Record<string, Value> {
+  const body: Record<string, Value> = { name };
+  for (const [field, value] of Object.entries(fields)) body[field] = field === 'type' ? COMMISSION_TYPE_WIRE[String(value)] ?? value : value;
+  return body;
+}
+
+function liveView(raw: RawObject): View {
+  return viewOf(raw, { type: displayType, firstYearValue: same, level: same, administrativeDivisions: same, ...Object.fromEntries(USER_DEFINED.map((f) => [f, same])) });
+}
+
+/** Live levels outside the config: unmanaged, or deleted when pruning covers them. */
+function planUndeclared(ctx: KindContext): void {
+  const declared = new Set(ctx.desired.levels.map((l) => keys.level(l.carrier, l.product, l.name)));
+  const declaredProducts = new Set(ctx.desired.products.map((p) => keys.product(p.carrier, p.name)));
+  const declaredCarriers = new Set(ctx.desired.carriers.map((c) => c.name));
+  for (const [key, live] of ctx.index.levelByKey) {
+    const owner = ctx.index.levelById.get(live.id)!;
+    const productKey = keys.product(owner.carrier, owner.product);
+    if (declared.has(key) || !declaredCarriers.has(owner.carrier)) continue;
+    const productPruned = !declaredProducts.has(productKey) && ctx.desired.prune.products;
+    const address = { kind: 'commissionLevel' as const, key };
+    if (!ctx.desired.prune.commissionLevels && !productPruned) {
+      ctx.unmanaged.push({ address, liveId: live.id });
+      continue;
+    }
+    // Assignments still on this level must move or go first, or the API refuses the delete.
+    const users = [...ctx.index.assignmentsByKey].filter(([, list]) => list.some((a) => a.commissionLevelId === live.id)).map(([k]) => addressKey({ kind: 'assignment', key: k }));
+    ctx.changes.push(deleteChange(address, { carrier: owner.carrier, product: owner.product, commissionLevel: owner.name }, live, liveView(live),
+      { api: 'agentsync', method: 'DELETE', ...pathOf`/v1/customers/commissionLevels/${live.id}` }, users));
+  }
+}
+
+export const commissionLevelKind: KindModule = {
+  kind: 'commissionLevel',
+  title: 'Commission levels',
+  plan(ctx) {
+    for (const l of ctx.desired.levels) {
+      const productKey = keys.product(l.carrier, l.product);
+      const productAddress = addressKey({ kind: 'product', key: productKey });
+      const live = ctx.index.levelByKey.get(keys.level(l.carrier, l.product, l.name));
+      const body = wire(l.fields, l.name);
+      const product = idOrRef(ctx.index.productByKey.get(productKey)?.id, productAddress);
+      ctx.changes.push(planObject(ctx, {
+        address: { kind: 'commissionLevel', key: keys.level(l.carrier, l.product, l.name) },
+        identity: { carrier: l.carrier, product: l.product, commissionLevel: l.name },
+        desired: l.fields,
+        source: l.source,
+        live,
+        liveView: live && liveView(live),
+        comparators: { firstYearValue: 'number', level: 'number', administrativeDivisions: 'set' },
+        dependsOn: [productAddress],
+        // New levels of one product travel together in one bulk POST.
+        create: () => ({ api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/${product}/commissionLevels`, body,
+          batch: { key: `POST levels ${productKey}`, ...pathOf`/v1/customers/${product}/commissionLevels/bulk` } }),
+        update: () => ({ api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/commissionLevels/${live!.id}`, body: { id: live!.id, ...body },
+          batch: { key: 'PUT levels', path: '/v1/customers/commissionLevels/bulk', refs: [], wrap: 'commissionLevels' } }),
+      }));
+    }
+    planUndeclared(ctx);
+  },
+  locate: (change, api, ids) => findLevelId(api, change.identity.carrier, change.identity.product, change.identity.commissionLevel, ids),
+  read: (change, api) => api.get('agentsync', `/v1/customers/commissionLevels/${change.liveId}`),
+  createdId: idOf,
+};

@@ -1,0 +1,54 @@
+import { compareViews, type Comparator } from '../core/compare.js';
+import { fingerprint } from '../core/fingerprint.js';
+import type { RawObject } from '../core/live.js';
+import type { Address, AddressKey, Change, Operation, SourceLocation, View } from '../core/types.js';
+import { noteUnreadable, type KindContext } from './kind.js';
+
+export const USER_DEFINED = Array.from({ length: 10 }, (_, i) => `userDefined${i + 1}`);
+
+export interface ObjectPlan {
+  address: Address;
+  identity: Record<string, string>;
+  desired: View;
+  source?: SourceLocation;
+  live: RawObject | undefined;
+  /** The live object in name-space; fields it does not carry must be absent. */
+  liveView?: View;
+  comparators: Record<string, Comparator>;
+  dependsOn: AddressKey[];
+  create(): Operation;
+  update(changed: string[]): Operation;
+  notes?: string[];
+}
+
+/** The create / update / noop decision every kind shares: compare in name-space, write in id-space. */
+export function planObject(ctx: KindContext, p: ObjectPlan): Change {
+  const base = { address: p.address, identity: p.identity, dependsOn: p.dependsOn, notes: p.notes ?? [], ...(p.source ? { source: p.source } : {}) };
+  if (!p.live) {
+    return { ...base, action: 'create', before: null, after: p.desired, fields: [], liveId: null, fingerprint: null, operation: p.create() };
+  }
+  const liveView = p.liveView ?? {};
+  const { fields, unreadable } = compareViews(p.desired, liveView, p.comparators);
+  noteUnreadable(ctx, p.address.kind, unreadable);
+  const comparable = Object.fromEntries(Object.keys(p.desired).filter((k) => !unreadable.includes(k)).map((k) => [k, liveView[k]]));
+  const live = { liveId: p.live.id, fingerprint: fingerprint(p.live) };
+  if (fields.length === 0) return { ...base, ...live, action: 'noop', before: comparable, after: p.desired, fields: [], operation: null };
+  return { ...base, ...live, action: 'update', before: comparable, after: p.desired, fields, operation: p.update(fields.map((f) => f.field)) };
+}
+
+/** Copy the fields of `raw` that exist into a view, mapping each through `map`. */
+export function viewOf(raw: RawObject, fields: Record<string, (value: unknown) => unknown>): View {
+  const view: View = {};
+  for (const [field, map] of Object.entries(fields)) {
+    const source = field in raw ? raw[field] : undefined;
+    if (source !== undefined) view[field] = map(source) as View[string];
+  }
+  return view;
+}
+
+export const same = (v: unknown): unknown => v;
+
+/** Delete change for a pruned live object. */
+export function deleteChange(address: Address, identity: Record<string, string>, live: RawObject, before: View, operation: Operation, dependsOn: AddressKey[] = []): Change {
+  return { address, identity, action: 'delete', before, after: null, fields: [], dependsOn, liveId: live.id, fingerprint: fingerprint(live), operation, notes: [] };
+}

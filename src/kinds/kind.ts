@@ -1,0 +1,77 @@
+import type { DesiredState } from '../core/desired.js';
+import type { LiveIndex } from '../core/live-index.js';
+import type { LiveSnapshot } from '../core/live.js';
+import type { Lookups } from '../core/lookups.js';
+import type { ApiPort } from '../core/ports.js';
+import type { AddressKey, Change, Diagnostic, IdRef, KindName, UncomparableField, UnmanagedObject } from '../core/types.js';
+
+/** Everything a kind needs to plan: pure data, plus collectors for what it finds. */
+export interface KindContext {
+  desired: DesiredState;
+  live: LiveSnapshot;
+  index: LiveIndex;
+  lookups: Lookups;
+  diagnostics: Diagnostic[];
+  changes: Change[];
+  unmanaged: UnmanagedObject[];
+  uncomparable: UncomparableField[];
+}
+
+/** Ids known so far in an apply: filled as creates succeed, so children of new parents resolve. */
+export type IdTable = Map<AddressKey, string>;
+
+/**
+ * One resource kind. Adding a kind is one module implementing this, one line in the registry,
+ * one schema section and one test file.
+ */
+export interface KindModule {
+  kind: KindName;
+  /** Plural heading used by renderers. */
+  title: string;
+  /** Append this kind's changes, unmanaged objects and diagnostics to the context. */
+  plan(ctx: KindContext): void;
+  /**
+   * Find the live object at the change's address by its natural key — after an ambiguous write
+   * failure (did it commit?) and, for creates, to detect a stale saved plan. Returns its id or null.
+   */
+  locate(change: Change, api: ApiPort, ids: IdTable): Promise<string | null>;
+  /** Read the live object an update/delete was planned against (stale-plan check). */
+  read?(change: Change, api: ApiPort): Promise<unknown>;
+  /** The id of a created object, from the create response (or its element of a bulk response). */
+  createdId?(response: unknown): string | undefined;
+}
+
+export function ref(key: AddressKey): IdRef {
+  return { $ref: key };
+}
+
+/** A live id when the parent exists, else a reference filled in at apply time. */
+export function idOrRef(liveId: string | undefined, key: AddressKey): string | IdRef {
+  return liveId ?? ref(key);
+}
+
+/** Build an operation path; IdRef parts become `{n}` tokens listed in `refs`. */
+export function pathOf(strings: TemplateStringsArray, ...parts: Array<string | IdRef>): { path: string; refs: AddressKey[] } {
+  const refs: AddressKey[] = [];
+  let path = strings[0];
+  parts.forEach((part, i) => {
+    if (typeof part === 'string') path += encodeURIComponent(part);
+    else {
+      path += `{${refs.length}}`;
+      refs.push(part.$ref);
+    }
+    path += strings[i + 1];
+  });
+  return { path, refs };
+}
+
+/** Record "the API does not read this field back" once per kind and field. */
+export function noteUnreadable(ctx: KindContext, kind: KindName, fields: string[]): void {
+  for (const field of fields) {
+    if (!ctx.uncomparable.some((u) => u.kind === kind && u.field === field)) ctx.uncomparable.push({ kind, field });
+  }
+}
+
+export function idOf(response: unknown): string | undefined {
+  return response && typeof response === 'object' && typeof (response as { id?: unknown }).id === 'string' ? (response as { id: string }).id : undefined;
+}

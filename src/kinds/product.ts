@@ -1,0 +1,85 @@
+import { keys, type DesiredProduct } from '../core/desired.js';
+import type { RawObject } from '../core/live.js';
+import type { LookupTable } from '../core/lookups.js';
+import { addressKey, type Value, type View } from '../core/types.js';
+import { deleteChange, planObject, same, USER_DEFINED, viewOf } from './common.js';
+import { findProductId } from './find.js';
+import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
+
+/** Config field → lookup table and wire field. */
+const LOOKUP_FIELDS: Record<string, { table: LookupTable; wire: string }> = {
+  lineOfBusiness: { table: 'linesOfBusiness', wire: 'lineOfBusinessId' },
+  contractSubmissionMethod: { table: 'contractSubmissionMethods', wire: 'contractSubmissionMethodId' },
+  annualization: { table: 'annualizations', wire: 'annualizationId' },
+};
+
+function resolve(ctx: KindContext, p: DesiredProduct): { view: View; body: Record<string, Value> } {
+  const view: View = { ...p.fields };
+  const body: Record<string, Value> = { name: p.name };
+  for (const [field, value] of Object.entries(p.fields)) {
+    const lookup = LOOKUP_FIELDS[field];
+    if (!lookup) {
+      body[field] = value;
+      continue;
+    }
+    const item = ctx.lookups.resolve(lookup.table, String(value), p.fieldSources[field], ctx.diagnostics);
+    if (item) {
+      view[field] = item.name;
+      body[lookup.wire] = item.id;
+    }
+  }
+  return { view, body };
+}
+
+function liveView(ctx: KindContext, raw: RawObject): View {
+  const name = (id: unknown) => ctx.lookups.nameOf(id) ?? `(unknown id ${String(id)})`;
+  const view = viewOf(raw, { displayCommissionLevelPercentages: same, administrativeDivisions: same, ...Object.fromEntries(USER_DEFINED.map((f) => [f, same])) });
+  for (const [field, { wire }] of Object.entries(LOOKUP_FIELDS)) if (raw[wire] !== undefined && raw[wire] !== null) view[field] = name(raw[wire]);
+  return view;
+}
+
+export const productKind: KindModule = {
+  kind: 'product',
+  title: 'Products',
+  plan(ctx) {
+    for (const p of ctx.desired.products) {
+      const key = keys.product(p.carrier, p.name);
+      const { view, body } = resolve(ctx, p);
+      const live = ctx.index.productByKey.get(key);
+      const carrierKey = addressKey({ kind: 'carrier', key: p.carrier });
+      ctx.changes.push(planObject(ctx, {
+        address: { kind: 'product', key },
+        identity: { carrier: p.carrier, product: p.name },
+        desired: view,
+        source: p.source,
+        live,
+        liveView: live && liveView(ctx, live),
+        comparators: { administrativeDivisions: 'set' },
+        dependsOn: [carrierKey],
+        create: () => ({ api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/carriers/${idOrRef(ctx.index.carrierByName.get(p.carrier)?.id, carrierKey)}/products`, body }),
+        update: () => ({ api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/products/${live!.id}`, body }),
+      }));
+    }
+    const declared = new Set(ctx.desired.products.map((p) => keys.product(p.carrier, p.name)));
+    const declaredCarriers = new Set(ctx.desired.carriers.map((c) => c.name));
+    for (const [key, live] of ctx.index.productByKey) {
+      const owner = ctx.index.productById.get(live.id)!;
+      if (declared.has(key) || !declaredCarriers.has(owner.carrier)) continue;
+      const address = { kind: 'product' as const, key };
+      if (!ctx.desired.prune.products) {
+        ctx.unmanaged.push({ address, liveId: live.id });
+        continue;
+      }
+      // Its levels and contract assignments must go first: the API refuses to delete a product in use.
+      const dependents = [
+        ...[...ctx.index.levelById].filter(([, l]) => keys.product(l.carrier, l.product) === key).map(([, l]) => addressKey({ kind: 'commissionLevel', key: keys.level(l.carrier, l.product, l.name) })),
+        ...[...ctx.index.assignmentsByKey.keys()].filter((k) => k.endsWith(`@${key}`)).map((k) => addressKey({ kind: 'assignment', key: k })),
+      ];
+      ctx.changes.push(deleteChange(address, { carrier: owner.carrier, product: owner.name }, live, liveView(ctx, live), { api: 'agentsync', method: 'DELETE', ...pathOf`/v1/customers/products/${live.id}` }, dependents));
+    }
+  },
+  locate: (change, api, ids) => findProductId(api, change.identity.carrier, change.identity.product, ids),
+  read: (change, api) => api.get('agentsync', `/v1/customers/products/${change.liveId}`),
+  createdId: idOf,
+};
+

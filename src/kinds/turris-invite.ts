@@ -1,0 +1,61 @@
+import { error } from '../core/diagnostics.js';
+import type { DesiredTurrisInvite } from '../core/desired.js';
+import { deterministicUuid } from '../core/fingerprint.js';
+import { didYouMean } from '../core/suggest.js';
+import type { Value } from '../core/types.js';
+import type { KindContext, KindModule } from './kind.js';
+
+const INVITE_PATH = '/v1/downstream-entity-associations/invite';
+
+/** The same invite always carries the same key, so a retried POST is answered from Turris' cache. */
+export const idempotencyKeyOf = (key: string): string => deterministicUuid(`downline:turris-invite:${key}`);
+
+function templateId(ctx: KindContext, t: DesiredTurrisInvite): string | undefined {
+  if (!t.contractTemplate) return undefined;
+  const active = (ctx.live.turris?.templates ?? []).filter((x) => x.status === undefined || x.status === 'active');
+  const found = active.find((x) => x.name === t.contractTemplate) ?? active.find((x) => x.name.toLowerCase() === t.contractTemplate!.toLowerCase());
+  if (!found) {
+    ctx.diagnostics.push(error(`unknown or inactive Turris contract template "${t.contractTemplate}"`, t.fieldSources.contractTemplate,
+      didYouMean(t.contractTemplate, active.map((x) => x.name)) ?? `active templates: ${active.map((x) => x.name).join(', ') || 'none'}`));
+  }
+  return found?._id;
+}
+
+function body(t: DesiredTurrisInvite, template: string | undefined): Record<string, Value> {
+  return {
+    useInviteUrl: t.useInviteUrl, isNpnRequired: t.isNpnRequired, downstreamEntityName: t.downstreamEntityName,
+    firstName: t.contact.firstName, lastName: t.contact.lastName, email: t.contact.email, category: t.category,
+    ...(t.producerCode ? { producerCode: t.producerCode } : {}),
+    ...(t.externalId ? { externalId: t.externalId } : {}),
+    ...(t.parentProducerCode ? { parentProducerCode: t.parentProducerCode } : {}),
+    ...(template ? { contractContainerTemplateId: template } : {}),
+    ...(t.preContractReview ? { onboardingSettings: { isPreContractReviewStepUsed: true } } : {}),
+    ...(t.customFieldValues ? { customFieldValues: t.customFieldValues } : {}),
+  };
+}
+
+export const turrisInviteKind: KindModule = {
+  kind: 'turrisInvite',
+  title: 'Turris invitations',
+  plan(ctx) {
+    for (const t of ctx.desired.turrisInvites) {
+      const template = templateId(ctx, t);
+      const found = ctx.live.turris?.associationsByKey[t.key] ?? [];
+      const view = { downstreamEntityName: t.downstreamEntityName, email: t.contact.email, category: t.category, ...(t.contractTemplate ? { contractTemplate: t.contractTemplate } : {}) };
+      const base = { address: { kind: 'turrisInvite' as const, key: t.key }, identity: { key: t.key, ...(t.producerCode ? { producerCode: t.producerCode } : { email: t.contact.email }) }, source: t.source, fields: [], dependsOn: [] };
+      if (found.length > 0) {
+        // Turris offers no update for associations: an existing one satisfies the invite.
+        ctx.changes.push({ ...base, action: 'noop', before: view, after: view, liveId: String(found[0]._id ?? found[0].id), fingerprint: null, operation: null, notes: ['already associated in Turris'] });
+        continue;
+      }
+      ctx.changes.push({ ...base, action: 'create', before: null, after: view, liveId: null, fingerprint: null, notes: t.useInviteUrl ? ['the invite URL is reported after apply'] : [],
+        operation: { api: 'turris', method: 'POST', path: INVITE_PATH, refs: [], body: body(t, template), idempotencyKey: idempotencyKeyOf(t.key) } });
+    }
+  },
+  async locate(change, api) {
+    const { producerCode, email } = change.identity;
+    const found = (await api.get('turris', '/v1/downstream-entity-associations', producerCode ? {} : { email })) as { data?: Array<Record<string, unknown>> };
+    const match = (found.data ?? []).find((a) => (producerCode ? a.producerCode === producerCode : true));
+    return match ? String(match._id) : null;
+  },
+};

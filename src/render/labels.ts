@@ -1,0 +1,57 @@
+import { summarize } from '../core/compute-plan.js';
+import { addressKey, type Action, type Change, type KindName, type Plan } from '../core/types.js';
+
+export const KIND_ORDER: KindName[] = ['carrier', 'product', 'commissionLevel', 'assignment', 'invite', 'turrisInvite'];
+
+export const KIND_TITLES: Record<KindName, string> = {
+  carrier: 'Carriers', product: 'Products', commissionLevel: 'Commission levels', assignment: 'Contract assignments', invite: 'Invitations', turrisInvite: 'Turris invitations',
+};
+
+/** How an object is named in every output: its natural key in words. */
+export function label(change: Pick<Change, 'address' | 'identity'>): string {
+  const i = change.identity;
+  switch (change.address.kind) {
+    case 'carrier': return `carrier "${i.carrier}"`;
+    case 'product': return `product "${i.carrier} / ${i.product}"`;
+    case 'commissionLevel': return `commission level "${i.carrier} / ${i.product} / ${i.commissionLevel}"`;
+    case 'assignment': return `assignment of ${i.npn} on "${i.carrier} / ${i.product}"`;
+    case 'invite': return `invitation of ${i.npn}`;
+    case 'turrisInvite': return `Turris invitation "${i.key}"`;
+  }
+}
+
+/** For unmanaged objects, which carry only an address. */
+export function addressLabel(address: Change['address']): string {
+  const parts = address.key.split('/');
+  switch (address.kind) {
+    case 'carrier': return `carrier "${address.key}"`;
+    case 'product': return `product "${parts.join(' / ')}"`;
+    case 'commissionLevel': return `commission level "${parts.join(' / ')}"`;
+    case 'assignment': {
+      const [npn, rest] = address.key.split('@');
+      return `assignment of ${npn} on "${rest.split('/').join(' / ')}"`;
+    }
+    case 'invite': return `invitation of ${address.key}`;
+    case 'turrisInvite': return `Turris invitation "${address.key}"`;
+  }
+}
+
+export const SYMBOLS: Record<Action, string> = { create: '+', update: '~', delete: '-', noop: ' ' };
+
+/** Dependencies that are themselves being created: "under (new) carrier …". */
+export function newParents(change: Change, plan: Plan): string[] {
+  if (change.action !== 'create') return [];
+  const creates = new Map(plan.changes.filter((c) => c.action === 'create').map((c) => [addressKey(c.address), c]));
+  // The nearest new parent says enough: a level under a new product implies the rest of the chain.
+  const parents = change.dependsOn.filter((d) => creates.has(d)).map((d) => label(creates.get(d)!));
+  return parents.slice(-1);
+}
+
+export function summaryLine(plan: Plan): string {
+  const s = summarize(plan);
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.unmanaged} unmanaged.`;
+}
+
+export function byKind(plan: Plan, verbose: boolean): Array<{ kind: KindName; changes: Change[] }> {
+  return KIND_ORDER.map((kind) => ({ kind, changes: plan.changes.filter((c) => c.address.kind === kind && (verbose || c.action !== 'noop')) })).filter((g) => g.changes.length > 0);
+}
