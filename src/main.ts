@@ -17,7 +17,7 @@ function common(command: Command): Command {
 }
 
 /**
- * Parses argv and runs one command. Returns the exit code; never calls process.exit, so tests
+ * Parses argv and runs one command. Returns the exit code; never exits the process itself, so tests
  * call it in-process. The one top-level catch turns expected failures into one-line messages.
  */
 export async function main(argv: string[], io: Io): Promise<number> {

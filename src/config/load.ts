@@ -64,7 +64,9 @@ export async function loadConfig(paths: string[], cwd: string, env: Record<strin
       continue;
     }
     if (hasErrors(result.diagnostics)) schemaFailed = true;
-    const schemaErrors = validateSchema(result.parsed);
+    // A scalar whose variable could not be resolved has already been reported; its schema errors are echoes.
+    const unresolved = new Set(result.diagnostics.map((d) => `${d.source?.line}:${d.source?.column}`));
+    const schemaErrors = validateSchema(result.parsed).filter((d) => !unresolved.has(`${d.source?.line}:${d.source?.column}`));
     diagnostics.push(...schemaErrors);
     if (schemaErrors.length > 0) schemaFailed = true;
     else parsed.push(result.parsed);
