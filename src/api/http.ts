@@ -101,6 +101,10 @@ export function createHttp(options: HttpOptions): HttpClient {
   });
 
   const toApiError = (cause: unknown, method: string, path: string): ApiError => {
+    // A failed token request surfaces as itself, not wrapped in the request that needed the token.
+    const inner = (cause as { cause?: unknown })?.cause;
+    if (cause instanceof ApiError) return cause;
+    if (inner instanceof ApiError) return inner;
     if (cause instanceof HTTPError) return new ApiError(method, path, cause.response.statusCode, messagesOf(cause.response.body));
     if (cause instanceof RequestError) {
       if (!cause.response) pacer.release(undefined);
