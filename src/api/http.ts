@@ -54,11 +54,14 @@ export function createHttp(options: HttpOptions): HttpClient {
       maxRetryAfter: 5 * 60_000,
       calculateDelay: ({ attemptCount, retryOptions, error, retryAfter }) => {
         if (attemptCount > retryOptions.limit) return 0;
+        // The one re-send after a token refresh (afterResponse hook) comes through here too.
+        if (error.code === 'ERR_RETRYING') return 1;
         const status = error.response?.statusCode;
         const method = error.options.method;
         const retryable = status === 429 || (method !== 'POST' && (status === undefined ? isNetworkError(error) : retryOptions.statusCodes.includes(status)));
         if (!retryable) return 0;
-        const jitter = Math.floor(Math.random() * base);
+        // 0 means "do not retry" to got, so every delay is at least 1 ms.
+        const jitter = 1 + Math.floor(Math.random() * base);
         if (status === 429) {
           if (retryAfter !== undefined) return retryAfter + jitter;
           const reset = Number(error.response?.headers['ratelimit-reset'] ?? error.response?.headers['x-ratelimit-reset']);

@@ -1,0 +1,107 @@
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApi } from '../../src/api/client.js';
+import { run, tempDir } from '../helpers/run.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const BASE = 'https://api.test.invalid';
+const AUTH = 'https://auth.test.invalid';
+const env = { DOWNLINE_ENV: 'sandbox', AGENTSYNC_BASE_URL: `${BASE}/contracting`, AGENTSYNC_TOKEN_URL: `${AUTH}/oauth2/token`, AGENTSYNC_CLIENT_ID: 'id', AGENTSYNC_CLIENT_SECRET: 's3cret-value' };
+const empty = { _links: { self: { href: '/x' } }, page: { size: 1000, totalElements: 0, totalPages: 0, number: 0 } };
+const lookups = (scope: nock.Scope) => {
+  for (const key of ['linesOfBusiness', 'contractSubmissionMethods', 'annualizations', 'assignmentStatuses']) {
+    scope.get(`/contracting/v1/${key}`).query(true).reply(200, { _embedded: { [key]: [{ id: `${key}-1`, name: key === 'linesOfBusiness' ? 'Life' : 'X' }] }, page: { size: 1000, totalElements: 1, totalPages: 1, number: 0 } });
+  }
+};
+
+let dir: { path: string; cleanup: () => Promise<void> };
+beforeEach(async () => {
+  nock.disableNetConnect();
+  dir = await tempDir();
+  await writeFile(join(dir.path, 'downline.yaml'), 'version: 1\ncarriers:\n  - name: Acme\n');
+});
+afterEach(async () => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+  await dir.cleanup();
+});
+
+describe('HTTP edge cases (nock)', () => {
+  it('waits out 429s (Retry-After) and retries 5xx reads with backoff, then plans', async () => {
+    nock(AUTH).post('/oauth2/token').reply(200, { access_token: 'tok-1', token_type: 'Bearer', expires_in: 3600 });
+    const api = nock(BASE);
+    lookups(api);
+    api.get('/contracting/v1/customers/carriers').query(true).reply(429, { messages: ['slow down'] }, { 'Retry-After': '0' })
+      .get('/contracting/v1/customers/carriers').query(true).reply(503, { messages: ['busy'] })
+      .get('/contracting/v1/customers/carriers').query(true).reply(502, 'bad gateway')
+      .get('/contracting/v1/customers/carriers').query(true).reply(200, empty);
+    const result = await run(['plan', '--detailed-exitcode'], { cwd: dir.path, env });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('+ carrier "Acme"');
+    expect(api.isDone()).toBe(true);
+  });
+
+  it('refreshes the token once on a 401 and carries on', async () => {
+    const auth = nock(AUTH).post('/oauth2/token').reply(200, { access_token: 'old', expires_in: 3600 }).post('/oauth2/token').reply(200, { access_token: 'new', expires_in: 3600 });
+    const api = nock(BASE);
+    lookups(api);
+    api.get('/contracting/v1/customers/carriers').query(true).matchHeader('authorization', 'Bearer old').reply(401, { error: 'unauthorized' })
+      .get('/contracting/v1/customers/carriers').query(true).matchHeader('authorization', 'Bearer new').reply(200, empty);
+    const result = await run(['plan'], { cwd: dir.path, env });
+    expect(result.code).toBe(0);
+    expect(auth.isDone()).toBe(true);
+  });
+
+  it('a second 401 is an error naming the request, without secrets', async () => {
+    nock(AUTH).post('/oauth2/token').times(2).reply(200, { access_token: 'tok-abc123xyz', expires_in: 3600 });
+    const api = nock(BASE);
+    lookups(api);
+    api.get('/contracting/v1/customers/carriers').query(true).times(2).reply(401, { error: 'unauthorized', error_description: 'Invalid or expired access token' });
+    const result = await run(['plan'], { cwd: dir.path, env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('GET /v1/customers/carriers → 401: Invalid or expired access token');
+    expect(result.stderr).not.toContain('s3cret-value');
+    expect(result.stderr).not.toContain('tok-abc123xyz');
+  });
+
+  it('gives up after the retry limit with the API error', async () => {
+    nock(AUTH).post('/oauth2/token').reply(200, { access_token: 'tok', expires_in: 3600 });
+    const api = nock(BASE);
+    lookups(api);
+    api.get('/contracting/v1/customers/carriers').query(true).times(6).reply(500, { status: 500, messages: ['Database unavailable'] });
+    const result = await run(['plan'], { cwd: dir.path, env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('GET /v1/customers/carriers → 500: Database unavailable');
+  });
+
+  it('never blindly retries a POST that failed ambiguously, but does retry a 429 on it', async () => {
+    nock(AUTH).post('/oauth2/token').reply(200, { access_token: 'tok', expires_in: 3600 });
+    const client = createApi({ agentsync: { baseUrl: `${BASE}/contracting`, tokenUrl: `${AUTH}/oauth2/token`, clientId: 'id', clientSecret: 's' } }, { concurrency: 2, scopes: [], retryBaseMs: 1 });
+    nock(BASE).post('/contracting/v1/customers/carriers').reply(503, { messages: ['maybe'] });
+    await expect(client.send({ api: 'agentsync', method: 'POST', path: '/v1/customers/carriers', body: { name: 'A' } })).rejects.toMatchObject({ status: 503 });
+    nock(BASE).post('/contracting/v1/customers/carriers').reply(429, {}, { 'Retry-After': '0' }).post('/contracting/v1/customers/carriers').reply(201, { id: 'c1' });
+    await expect(client.send({ api: 'agentsync', method: 'POST', path: '/v1/customers/carriers', body: { name: 'A' } })).resolves.toEqual({ id: 'c1' });
+  });
+
+  it('paces requests by the ratelimit headers instead of hitting 429', async () => {
+    nock(AUTH).post('/oauth2/token').reply(200, { access_token: 'tok', expires_in: 3600 });
+    const client = createApi({ agentsync: { baseUrl: `${BASE}/contracting`, tokenUrl: `${AUTH}/oauth2/token`, clientId: 'id', clientSecret: 's' } }, { concurrency: 1, scopes: [], retryBaseMs: 1 });
+    nock(BASE).get('/contracting/v1/x').reply(200, {}, { 'ratelimit-remaining': '0', 'ratelimit-reset': '1' }).get('/contracting/v1/x').reply(200, { second: true });
+    await client.agentsync.get('/v1/x');
+    const started = Date.now();
+    expect(await client.agentsync.get('/v1/x')).toEqual({ second: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(client.agentsync.stats.rateLimitWaitMs()).toBeGreaterThan(0);
+  });
+
+  it('shares one token fetch between concurrent requests and reuses it', async () => {
+    const auth = nock(AUTH).post('/oauth2/token').once().reply(200, { access_token: 'tok', expires_in: 3600 });
+    const client = createApi({ agentsync: { baseUrl: `${BASE}/contracting`, tokenUrl: `${AUTH}/oauth2/token`, clientId: 'id', clientSecret: 's' } }, { concurrency: 4, scopes: [], retryBaseMs: 1 });
+    nock(BASE).get('/contracting/v1/x').times(8).reply(200, {});
+    await Promise.all(Array.from({ length: 8 }, () => client.agentsync.get('/v1/x')));
+    expect(auth.isDone()).toBe(true);
+    expect(client.tokenFetches()).toBe(1);
+  });
+});
