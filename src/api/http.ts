@@ -37,10 +37,12 @@ interface HalBody {
  * pacing and a concurrency limit.
  */
 export function createHttp(options: HttpOptions): HttpClient {
-  const pacer = new Pacer();
+  // Bulk endpoints have their own, smaller limit and their own headers: pace each family apart.
+  const pacers = { general: new Pacer(), bulk: new Pacer() };
+  const pacerFor = (url: unknown) => (String(url ?? '').split('?')[0].endsWith('/bulk') ? pacers.bulk : pacers.general);
   const semaphore = new Semaphore(Math.max(1, options.concurrency));
   const base = options.retryBaseMs ?? 500;
-  const stats = { requests: 0, retries: 0, rateLimitWaitMs: () => pacer.waitedMs };
+  const stats = { requests: 0, retries: 0, rateLimitWaitMs: () => pacers.general.waitedMs + pacers.bulk.waitedMs };
   const trace = options.trace;
 
   const client: Got = got.extend({
@@ -73,7 +75,7 @@ export function createHttp(options: HttpOptions): HttpClient {
     hooks: {
       beforeRequest: [
         async (request) => {
-          await pacer.acquire();
+          await pacerFor(request.url).acquire();
           stats.requests += 1;
           const token = await options.tokens.get();
           request.headers.authorization = `Bearer ${token}`;
@@ -82,7 +84,7 @@ export function createHttp(options: HttpOptions): HttpClient {
       ],
       afterResponse: [
         async (response, retryWithMergedOptions) => {
-          pacer.release(response.headers);
+          pacerFor(response.url).release(response.headers);
           const context = response.request.options.context as { startedAt?: number; refreshed?: boolean };
           trace?.(`${response.request.options.method} ${redactUrl(response.url)} → ${response.statusCode} (${Date.now() - (context.startedAt ?? Date.now())} ms)`);
           if (response.statusCode === 401 && !context.refreshed) {
@@ -96,7 +98,7 @@ export function createHttp(options: HttpOptions): HttpClient {
       beforeRetry: [
         (error, retryCount) => {
           stats.retries += 1;
-          if (!error.response) pacer.release(undefined);
+          if (!error.response) pacerFor(error.options.url).release(undefined);
           trace?.(`retry #${retryCount} of ${error.options.method} ${redactUrl(String(error.options.url))} after ${error.response?.statusCode ?? error.code}`);
         },
       ],
@@ -110,7 +112,7 @@ export function createHttp(options: HttpOptions): HttpClient {
     if (inner instanceof ApiError) return inner;
     if (cause instanceof HTTPError) return new ApiError(method, path, cause.response.statusCode, messagesOf(cause.response.body));
     if (cause instanceof RequestError) {
-      if (!cause.response) pacer.release(undefined);
+      if (!cause.response) pacerFor(cause.options?.url).release(undefined);
       return new ApiError(method, path, 0, [cause.message], cause.code);
     }
     return new ApiError(method, path, 0, [(cause as Error).message]);

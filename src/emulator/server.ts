@@ -36,6 +36,8 @@ export interface EmulatorOptions {
   rateLimit?: number;
   /** Requests per minute for bulk endpoints; default: one sixth of rateLimit (documented 50 vs 300). */
   bulkRateLimit?: number;
+  /** Length of a rate-limit window in ms (default 60,000: "per minute"). */
+  rateWindowMs?: number;
   /** Send ratelimit-* headers (default true). false: 429s carry only Retry-After. */
   rateLimitHeaders?: boolean;
   pageSize?: number;
@@ -82,8 +84,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   const tokens = new Tokens(options.tokenTtl ?? 3600, () => now().getTime());
   const limit = options.rateLimit ?? 0;
-  const general = new RateWindow(limit, () => Date.now());
-  const bulk = new RateWindow(options.bulkRateLimit ?? Math.max(1, Math.floor(limit / 6)), () => Date.now());
+  const general = new RateWindow(limit, () => Date.now(), options.rateWindowMs);
+  const bulk = new RateWindow(options.bulkRateLimit ?? Math.max(1, Math.floor(limit / 6)), () => Date.now(), options.rateWindowMs);
   const ctx: RouteContext = {
     store,
     paging: { defaultSize: options.pageSize ?? 250, maxSize: options.maxPageSize ?? 1000 },

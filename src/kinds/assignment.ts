@@ -10,7 +10,22 @@ function liveView(ctx: KindContext, raw: RawObject): View {
   return {
     commissionLevel: ctx.index.levelById.get(String(raw.commissionLevelId))?.name ?? `(level id ${String(raw.commissionLevelId)})`,
     ...(raw.assignmentStatusId !== undefined ? { status: ctx.lookups.nameOf(raw.assignmentStatusId) ?? `(status id ${String(raw.assignmentStatusId)})` } : {}),
+    ...(Array.isArray(raw.administrativeDivisions) ? { administrativeDivisions: raw.administrativeDivisions as string[] } : {}),
   };
+}
+
+/**
+ * A contract of an invitation that already exists is a managed assignment like any other: its
+ * level (and states) are compared; only the sending of the invitation is once-only.
+ */
+function fromInvites(ctx: KindContext): DesiredAssignment[] {
+  return ctx.desired.invites.flatMap((invite) => invite.contracts
+    .filter((c) => ctx.index.assignmentsByKey.has(keys.assignment(invite.producer.npn, c.carrier, c.product)))
+    .map((c): DesiredAssignment => ({
+      npn: invite.producer.npn, carrier: c.carrier, product: c.product, statusPolicy: 'initial',
+      fields: { commissionLevel: c.commissionLevel, ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}) },
+      fieldSources: c.fieldSources, source: c.source,
+    })));
 }
 
 function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
@@ -24,7 +39,7 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
     ctx.diagnostics.push(warning(`producer ${a.npn} has ${duplicates.length + 1} contract assignments on "${a.carrier} / ${a.product}"; managing ${live.id}, the others are listed as unmanaged`, a.source));
     duplicates.forEach((d, i) => ctx.unmanaged.push({ address: { kind: 'assignment', key: `${key}#${i + 2}` }, liveId: d.id }));
   }
-  const desired: View = { commissionLevel: levelName, ...(status ? { status: status.name } : {}) };
+  const desired: View = { ...a.fields, ...(status ? { status: status.name } : {}) };
   const lv = live && liveView(ctx, live);
   const notes: string[] = [];
   // After creation the status belongs to the contracting workflow: report progress, never revert it.
@@ -43,13 +58,14 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
     source: a.source,
     live,
     liveView: lv,
-    comparators: {},
+    comparators: { administrativeDivisions: 'set' },
     dependsOn: [productAddress, levelAddress],
     notes,
     create: () => ({ api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/contractAssignments`, body }),
     update: (changed) => {
       const update: Record<string, Value> = { id: live!.id, commissionLevelId: levelId as Value };
       if (changed.includes('status') && status) update.assignmentStatusId = status.id;
+      if (a.fields.administrativeDivisions !== undefined) update.administrativeDivisions = a.fields.administrativeDivisions;
       return { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${live!.id}`, body: update,
         batch: { key: 'PUT assignments', path: '/v1/customers/contractAssignments/bulk', refs: [], wrap: 'contractAssignments' } };
     },
@@ -83,7 +99,7 @@ export const assignmentKind: KindModule = {
   kind: 'assignment',
   title: 'Contract assignments',
   plan(ctx) {
-    for (const a of ctx.desired.assignments) ctx.changes.push(planDeclared(ctx, a));
+    for (const a of [...ctx.desired.assignments, ...fromInvites(ctx)]) ctx.changes.push(planDeclared(ctx, a));
     planUndeclared(ctx);
   },
   async locate(change, api, ids) {

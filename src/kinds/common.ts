@@ -16,7 +16,8 @@ export interface ObjectPlan {
   liveView?: View;
   comparators: Record<string, Comparator>;
   dependsOn: AddressKey[];
-  create(): Operation;
+  /** Absent when another kind creates the object (an invitation creates its contracts). */
+  create?(): Operation;
   update(changed: string[]): Operation;
   notes?: string[];
 }
@@ -25,6 +26,7 @@ export interface ObjectPlan {
 export function planObject(ctx: KindContext, p: ObjectPlan): Change {
   const base = { address: p.address, identity: p.identity, dependsOn: p.dependsOn, notes: p.notes ?? [], ...(p.source ? { source: p.source } : {}) };
   if (!p.live) {
+    if (!p.create) throw new Error(`${p.address.kind}.${p.address.key}: no live object and no way to create it`);
     return { ...base, action: 'create', before: null, after: p.desired, fields: [], liveId: null, fingerprint: null, operation: p.create() };
   }
   const liveView = p.liveView ?? {};

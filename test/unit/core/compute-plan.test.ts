@@ -78,6 +78,12 @@ describe('computePlan', () => {
     expect(fresh.operation?.body).toMatchObject({ contractAssignments: [{ toOrganizationId: 'c1', fromOrganizationId: 'org', productId: 'p1', commissionLevelId: 'l1' }] });
     const satisfied = plan(desired([], withInvite), converged(['7'])).changes.find((c) => c.address.kind === 'invite')!;
     expect(satisfied.action).toBe('noop');
+    // Once it exists, the invited contract is a managed assignment: a level changed by hand is drift.
+    const moved = converged(['7']);
+    moved.levels.push({ id: 'l2', productId: 'p1', name: 'L2', type: 'Percent' });
+    moved.assignments[0].commissionLevelId = 'l2';
+    const drift = plan(desired([], withInvite), moved).changes.find((c) => c.address.kind === 'assignment')!;
+    expect(drift).toMatchObject({ action: 'update', fields: [{ field: 'commissionLevel', before: 'L2', after: 'L1' }] });
   });
 
   it('an unknown lookup name is a located error with a suggestion', () => {

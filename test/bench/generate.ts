@@ -1,0 +1,63 @@
+/** Synthetic accounts for benchmarks: 5 carriers × 4 products × 3 levels, and N producers. */
+export const CARRIERS = 5;
+export const PRODUCTS = 4;
+export const LEVELS = 3;
+
+export const npnOf = (i: number) => String(20_000_000 + i);
+
+export interface Contract {
+  carrier: string;
+  product: string;
+  level: string;
+}
+
+export function contractOf(i: number): Contract {
+  const c = i % CARRIERS;
+  const p = Math.floor(i / CARRIERS) % PRODUCTS;
+  return { carrier: `Bench Carrier ${c}`, product: `Bench Product ${c}-${p}`, level: `Level ${(i % LEVELS) + 1}` };
+}
+
+function carriersYaml(): string {
+  const out: string[] = ['carriers:'];
+  for (let c = 0; c < CARRIERS; c++) {
+    out.push(`  - name: Bench Carrier ${c}`, `    naic: "${10000 + c}"`, '    products:');
+    for (let p = 0; p < PRODUCTS; p++) {
+      out.push(`      - name: Bench Product ${c}-${p}`, '        lineOfBusiness: Life', '        commissionLevels:');
+      for (let l = 1; l <= LEVELS; l++) out.push(`          - { name: Level ${l}, type: percent, firstYearValue: ${50 + l * 5}, level: ${l} }`);
+    }
+  }
+  return out.join('\n');
+}
+
+const HEADER = `version: 1
+agency:
+  organizationId: 00000000-0000-4000-8000-00000000be4c
+  inviter: { firstName: Bench, lastName: Admin, email: admin@bench.example }
+`;
+
+/** Onboarding N producers the way a config would say it: one invitation (one contract) each. */
+export function inviteConfig(n: number): string {
+  const invites = ['invites:'];
+  for (let i = 0; i < n; i++) {
+    const k = contractOf(i);
+    invites.push(`  - producer: { npn: "${npnOf(i)}", email: p${i}@bench.example, firstName: P${i}, lastName: Bench }`,
+      `    contracts: [{ carrier: ${k.carrier}, product: ${k.product}, commissionLevel: ${k.level} }]`);
+  }
+  return `${HEADER}${carriersYaml()}\n${invites.join('\n')}\n`;
+}
+
+/** N producers as contract assignments in the compact `npns:` form (how a large book is written). */
+export function assignmentConfig(n: number): string {
+  const groups = new Map<string, string[]>();
+  for (let i = 0; i < n; i++) {
+    const k = contractOf(i);
+    const key = `${k.carrier}|${k.product}|${k.level}`;
+    groups.set(key, [...(groups.get(key) ?? []), npnOf(i)]);
+  }
+  const out = ['assignments:'];
+  for (const [key, npns] of groups) {
+    const [carrier, product, level] = key.split('|');
+    out.push(`  - npns: [${npns.map((x) => `"${x}"`).join(', ')}]`, `    carrier: ${carrier}`, `    product: ${product}`, `    commissionLevel: ${level}`, '    status: APPROVED');
+  }
+  return `${HEADER}${carriersYaml()}\n${out.join('\n')}\n`;
+}

@@ -1,0 +1,18 @@
+/**
+ * Runs one downline command in-process and reports its wall time, CPU time and peak memory as a
+ * JSON line on fd 3, so the bench measures downline alone (the emulator runs in another process).
+ */
+import { writeSync } from 'node:fs';
+import { main } from '../../src/main.js';
+
+const started = process.hrtime.bigint();
+const code = await main(process.argv.slice(2), {
+  stdout: { write: () => true },
+  stderr: { write: (s: string) => (process.env.BENCH_VERBOSE ? process.stderr.write(s) : true) },
+  env: process.env,
+  cwd: process.cwd(),
+  isTTY: false,
+});
+const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+const cpu = process.cpuUsage();
+writeSync(3, `${JSON.stringify({ code, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);

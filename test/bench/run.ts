@@ -1,0 +1,191 @@
+/**
+ * npm run bench [-- --quick | --full] [--latency MS]
+ *
+ * Measures downline against the emulator (downline runs in a child process, so its memory is its
+ * own): validate of a 10,000-producer config, emulator GET throughput, computePlan CPU time, and for
+ * N producers a cold apply, a no-op plan and a plan after 1% drift — beside the naive quick-start
+ * flow. Then pacing under a (time-scaled) rate limit, with and without rate-limit headers.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createApi } from '../../src/api/client.js';
+import { discover } from '../../src/api/discover.js';
+import { loadConfig } from '../../src/config/load.js';
+import { computePlan } from '../../src/core/compute-plan.js';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
+import { KINDS } from '../../src/kinds/index.js';
+import { runBaseline } from './baseline.js';
+import { assignmentConfig, contractOf, inviteConfig, npnOf } from './generate.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const value = (name: string, fallback: number) => Number(args[args.indexOf(`--${name}`) + 1] ?? fallback) || fallback;
+const latency = args.includes('--latency') ? value('latency', 20) : 20;
+const sizes = flag('quick') ? [100] : flag('full') ? [100, 1000, 10000] : [100, 1000];
+const baselineSizes = flag('quick') ? [100] : [100, 1000];
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+interface Measured { code: number; wallMs: number; cpuMs: number; maxRssMb: number }
+
+function downline(argv: string[], cwd: string, em: Emulator): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'test/bench/measure.ts'), ...argv], {
+      cwd,
+      env: {
+        ...process.env, CI: '', DOWNLINE_ENV: 'sandbox', AGENTSYNC_BASE_URL: em.baseUrl, AGENTSYNC_TOKEN_URL: em.tokenUrl,
+        AGENTSYNC_CLIENT_ID: em.credentials.clientId, AGENTSYNC_CLIENT_SECRET: em.credentials.clientSecret,
+      },
+      stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
+    });
+    let out = '';
+    child.stdio[3]!.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', () => (out ? resolve(JSON.parse(out) as Measured) : reject(new Error(`no measurement from downline ${argv.join(' ')}`))));
+  });
+}
+
+const rows: string[][] = [];
+const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+const print = (title: string, header: string[], body: string[][]) => {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(`\n${title}\n${line(header)}\n| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |\n${body.map(line).join('\n')}`);
+};
+
+async function withEmulator<T>(options: EmulatorOptions, fn: (em: Emulator) => Promise<T>): Promise<T> {
+  const em = await startEmulator(options);
+  try {
+    return await fn(em);
+  } finally {
+    await em.close();
+  }
+}
+
+async function benchValidate(dir: string): Promise<void> {
+  const file = join(dir, 'validate-10k.yaml');
+  await writeFile(file, inviteConfig(10_000));
+  const results = [] as string[][];
+  for (const [name, text] of [['10,000 invitations', inviteConfig(10_000)], ['10,000 assignments (npns:)', assignmentConfig(10_000)]] as const) {
+    await writeFile(file, text);
+    const m = await withEmulator({}, (em) => downline(['validate', file], dir, em));
+    if (m.code !== 0) throw new Error('validate failed');
+    results.push([name, `${(text.length / 1024 / 1024).toFixed(1)} MB`, fmt(m.wallMs), `${Math.round(m.maxRssMb)} MB`]);
+  }
+  print('validate (target: under 2 s for 10,000 producers)', ['config', 'size', 'wall', 'peak RSS'], results);
+}
+
+async function benchEmulator(): Promise<void> {
+  await withEmulator({}, async (em) => {
+    const token = await (await fetch(em.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=client_credentials&client_id=${em.credentials.clientId}&client_secret=${em.credentials.clientSecret}` })).json() as { access_token: string };
+    const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+    const url = new URL(`${em.baseUrl}/v1/linesOfBusiness`);
+    const get = () => new Promise<void>((resolve, reject) => {
+      request(url, { agent, headers: { authorization: `Bearer ${token.access_token}` } }, (res) => res.resume().on('end', resolve)).on('error', reject).end();
+    });
+    const total = 10_000;
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 16 }, async () => { while (next++ < total) await get(); }));
+    const seconds = (performance.now() - started) / 1000;
+    agent.destroy();
+    print('emulator throughput (target: at least 2,000 GET/s at zero latency)', ['requests', 'concurrency', 'wall', 'GET/s'], [[String(total), '16', fmt(seconds * 1000), String(Math.round(total / seconds))]]);
+  });
+}
+
+async function benchComputePlan(dir: string): Promise<void> {
+  const file = join(dir, 'plan-10k.yaml');
+  await writeFile(file, assignmentConfig(10_000));
+  const config = await loadConfig([file], dir, {});
+  await withEmulator({}, async (em) => {
+    const api = createApi({ agentsync: { baseUrl: em.baseUrl, tokenUrl: em.tokenUrl, clientId: em.credentials.clientId, clientSecret: em.credentials.clientSecret } }, { concurrency: 8, scopes: [] });
+    const fresh = await discover(api, config.state, 8);
+    let started = performance.now();
+    const coldPlan = computePlan(config.state, fresh, KINDS);
+    const cold = performance.now() - started;
+    const m = await downline(['apply', '--auto-approve', '--concurrency', '16', file], dir, em);
+    if (m.code !== 0) throw new Error('apply failed');
+    const converged = await discover(api, config.state, 8);
+    started = performance.now();
+    const noop = computePlan(config.state, converged, KINDS);
+    const warm = performance.now() - started;
+    print('computePlan CPU time, 10,000 producers (target: under 1 s)', ['account', 'changes', 'computePlan'], [
+      ['empty (all creates)', String(coldPlan.changes.length), fmt(cold)], ['converged (all noop)', String(noop.changes.length), fmt(warm)],
+    ]);
+  });
+}
+
+/** Cold apply, no-op plan and 1% drift for N producers, beside the naive flow. */
+async function benchReconcile(dir: string, n: number): Promise<void> {
+  const file = join(dir, `invites-${n}.yaml`);
+  await writeFile(file, inviteConfig(n));
+  await withEmulator({ latency }, async (em) => {
+    const before = em.log.length;
+    const apply = await downline(['apply', '--auto-approve', file], dir, em);
+    const applyRequests = em.log.length - before;
+    if (apply.code !== 0) throw new Error(`apply of ${n} failed`);
+    let mark = em.log.length;
+    const noop = await downline(['plan', '--detailed-exitcode', file], dir, em);
+    const noopRequests = em.log.length - mark;
+    if (noop.code !== 0) throw new Error(`no-op plan of ${n} exited ${noop.code}`);
+    // 1% drift: someone moved 1% of the producers to another level of the same product by hand.
+    const drifted = Math.max(1, Math.floor(n / 100));
+    for (let i = 0; i < drifted; i++) {
+      const a = em.store.assignmentsOf(npnOf(i))[0];
+      const other = em.store.data.levels.find((l) => l.productId === a.productId && l.id !== a.commissionLevelId)!;
+      a.commissionLevelId = other.id;
+    }
+    mark = em.log.length;
+    const drift = await downline(['plan', '--detailed-exitcode', file], dir, em);
+    const driftRequests = em.log.length - mark;
+    rows.push([String(n), 'downline cold apply', fmt(apply.wallMs), String(applyRequests), `${Math.round(apply.maxRssMb)} MB`]);
+    rows.push([String(n), 'downline no-op plan', fmt(noop.wallMs), String(noopRequests), `${Math.round(noop.maxRssMb)} MB`]);
+    rows.push([String(n), `downline plan, 1% drift (exit ${drift.code})`, fmt(drift.wallMs), String(driftRequests), `${Math.round(drift.maxRssMb)} MB`]);
+    if (baselineSizes.includes(n)) {
+      await withEmulator({ latency }, async (base) => {
+        const started = performance.now();
+        await runBaseline({ baseUrl: base.baseUrl, tokenUrl: base.tokenUrl, clientId: base.credentials.clientId, clientSecret: base.credentials.clientSecret },
+          Array.from({ length: n }, (_, i) => ({ npn: npnOf(i), contract: contractOf(i) })));
+        const wall = performance.now() - started;
+        rows.push([String(n), 'naive quick-start flow', fmt(wall), String(base.log.length), '—']);
+        rows.push([String(n), 'ratio (naive / downline apply)', `${(wall / apply.wallMs).toFixed(1)}× faster`, `${(base.log.length / applyRequests).toFixed(1)}× fewer`, '']);
+      });
+    }
+  });
+}
+
+/** Under a rate limit scaled to 300 per 6 s (= 3,000/min): zero 429s with headers; completes without. */
+async function benchRateLimit(dir: string): Promise<void> {
+  const n = flag('quick') ? 300 : 1000;
+  const file = join(dir, `rate-${n}.yaml`);
+  await writeFile(file, inviteConfig(n));
+  const out: string[][] = [];
+  for (const headers of [true, false]) {
+    await withEmulator({ latency: 5, rateLimit: 300, rateWindowMs: 6_000, rateLimitHeaders: headers }, async (em) => {
+      const m = await downline(['apply', '--auto-approve', '--concurrency', '8', file], dir, em);
+      const limited = em.log.filter((r) => r.status === 429).length;
+      const served = em.log.filter((r) => r.status !== 429 && r.path.startsWith('/contracting')).length;
+      const allowedPerSecond = 300 / 6;
+      const achieved = served / (m.wallMs / 1000);
+      out.push([headers ? 'with ratelimit headers' : 'no headers (429 + Retry-After only)', `exit ${m.code}`, fmt(m.wallMs), String(served), String(limited),
+        `${Math.round(achieved)}/s of ${allowedPerSecond}/s (${Math.round((achieved / allowedPerSecond) * 100)}%)`]);
+    });
+  }
+  print(`rate limit 300 per 6 s (3,000/min scaled), ${n} invitations`, ['run', 'result', 'wall', 'requests served', '429s', 'throughput'], out);
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'downline-bench-'));
+try {
+  console.log(`downline bench — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, emulator latency ${latency} ms`);
+  await benchValidate(dir);
+  await benchEmulator();
+  await benchComputePlan(dir);
+  for (const n of sizes) await benchReconcile(dir, n);
+  print(`reconcile (latency ${latency} ms, concurrency 4)`, ['producers', 'run', 'wall', 'requests', 'peak RSS'], rows);
+  if (!flag('no-rate')) await benchRateLimit(dir);
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
