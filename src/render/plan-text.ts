@@ -48,6 +48,11 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
     out.push(style.note(`Not compared (the API does not read these fields back): ${plan.uncomparable.map((u) => `${u.kind}.${u.field}`).join(', ')}`), '');
   }
   if (plan.diagnostics.length > 0) out.push(renderDiagnosticsText(plan.diagnostics, style));
+  const deletes = plan.changes.filter((c) => c.action === 'delete');
+  if (deletes.length > 0) {
+    const perKind = [...new Set(deletes.map((d) => d.address.kind))].map((k) => `${deletes.filter((d) => d.address.kind === k).length} ${KIND_TITLES[k].toLowerCase()}`);
+    out.push(style.remove(`Deletes: ${perKind.join(', ')}.`));
+  }
   const updates = plan.changes.filter((c) => c.action === 'update').length;
   if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`));
   out.push(style.bold(summaryLine(plan)));
