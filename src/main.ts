@@ -2,6 +2,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { UserError, type CommonOptions, type Io } from './commands/io.js';
 import { applyCommand } from './commands/apply.js';
 import { emulatorCommand } from './commands/emulator.js';
+import { exportCommand } from './commands/export.js';
+import { hierarchyCommand } from './commands/hierarchy.js';
 import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { VERSION } from './version.js';
@@ -54,6 +56,25 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--plan <file>', 'execute a saved plan (refused when stale)')
     .option('--report <file>', 'write a JSON apply report')
     .action((paths: string[], options) => run(() => applyCommand(paths, options, io))());
+
+  common(program.command('export').description('write the live account as config YAML that plans clean'))
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--npn <npn>', 'export the assignments of this producer; repeatable (default: all assignments)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--npn-file <file>', 'a file of NPNs (whitespace or comma separated)')
+    .action((options) => run(() => exportCommand(options, io))());
+
+  program.command('hierarchy').description('read-only Hierarchies API views: the upline tree, or lifecycle events')
+    .requiredOption('--org <id>', 'organization id (a carrier id)')
+    .option('--product <name>', 'only product hierarchies whose name contains this')
+    .option('--person <id>', 'only this producer\'s positions')
+    .option('--date <yyyy-mm-dd>', 'the hierarchy as it was on this date')
+    .option('--changes-since <yyyy-mm-dd>', 'report lifecycle events from the changelog since this date')
+    .addOption(new Option('--format <format>', 'output format').choices(['tree', 'json']).default('tree'))
+    .addOption(new Option('--env <env>', 'target environment').choices(['local', 'sandbox', 'production']))
+    .option('--no-color', 'disable colour')
+    .option('--concurrency <n>', 'parallel requests', '4')
+    .option('--debug', 'print an HTTP trace (secrets redacted)')
+    .action((options) => run(() => hierarchyCommand(options, io))());
 
   program.command('emulator').description('run the local AgentSync + Turris API emulator in the foreground')
     .option('--port <n>', 'port (0 = any free port)', '4010')

@@ -1,0 +1,108 @@
+import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
+import { warning } from '../core/diagnostics.js';
+import { LiveIndex } from '../core/live-index.js';
+import type { LiveSnapshot, RawObject } from '../core/live.js';
+import { Lookups } from '../core/lookups.js';
+import type { Diagnostic } from '../core/types.js';
+
+const USER_DEFINED = Array.from({ length: 10 }, (_, i) => `userDefined${i + 1}`);
+const byName = (a: RawObject, b: RawObject) => String(a.name).localeCompare(String(b.name));
+
+/**
+ * Live account → YAML in the config language that plans clean against the same account: lookup
+ * ids back to names, commission types normalised, assignments sharing a contract grouped into the
+ * `npns:` form, deterministic order, a comment with each object's id. What the language cannot
+ * express is reported, never dropped silently.
+ */
+export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } = {}): { text: string; warnings: Diagnostic[] } {
+  const warnings: Diagnostic[] = [];
+  const lookups = new Lookups(live.lookups);
+  const index = new LiveIndex(live);
+  const name = (id: unknown, what: string, owner: string): string | undefined => {
+    if (id === undefined || id === null) return undefined;
+    const found = lookups.nameOf(id);
+    if (!found) warnings.push({ ...warning(`${owner}: unknown ${what} id ${String(id)}; left out`) });
+    return found;
+  };
+  const ids: Array<{ path: Array<string | number>; id: string }> = [];
+  const seen = new Set<string>();
+  const unique = (key: string, what: string): boolean => {
+    if (seen.has(key)) {
+      warnings.push(warning(`${what} appears twice in the account; the config can hold it once (keys must be unique), so only the first is exported`));
+      return false;
+    }
+    seen.add(key);
+    return true;
+  };
+
+  const carriers = [...live.carriers].sort(byName).filter((c) => unique(`c:${c.name}`, `carrier "${c.name}"`)).map((c, ci) => {
+    ids.push({ path: ['carriers', ci], id: c.id });
+    const products = live.products.filter((p) => p.carrierId === c.id).sort(byName).filter((p) => unique(`p:${c.id}/${p.name}`, `product "${c.name} / ${p.name}"`)).map((p, pi) => {
+      ids.push({ path: ['carriers', ci, 'products', pi], id: p.id });
+      const owner = `product "${c.name} / ${p.name}"`;
+      const levels = live.levels.filter((l) => l.productId === p.id).sort(byName).filter((l) => unique(`l:${p.id}/${l.name}`, `commission level "${p.name} / ${l.name}"`)).map((l, li) => {
+        ids.push({ path: ['carriers', ci, 'products', pi, 'commissionLevels', li], id: l.id });
+        return {
+          name: l.name, type: String(l.type).toLowerCase(),
+          ...(l.firstYearValue !== undefined ? { firstYearValue: l.firstYearValue } : {}), ...(l.level !== undefined ? { level: l.level } : {}),
+          ...pickDefined(l, ['administrativeDivisions', ...USER_DEFINED]),
+        };
+      });
+      return {
+        name: p.name,
+        lineOfBusiness: name(p.lineOfBusinessId, 'line of business', owner) ?? '(unknown)',
+        ...optional('contractSubmissionMethod', name(p.contractSubmissionMethodId, 'submission method', owner)),
+        ...optional('annualization', name(p.annualizationId, 'annualization', owner)),
+        ...pickDefined(p, ['displayCommissionLevelPercentages', 'administrativeDivisions', ...USER_DEFINED]),
+        ...(levels.length ? { commissionLevels: levels } : {}),
+      };
+    });
+    return { name: c.name, ...pickDefined(c, ['naic', 'tin', 'uplineFirmName', 'administrativeDivisions', ...USER_DEFINED]), ...(products.length ? { products } : {}) };
+  });
+
+  // One entry per (carrier, product, level, status); several producers on it become `npns:`.
+  const groups = new Map<string, { carrier: string; product: string; commissionLevel: string; status?: string; npns: string[] }>();
+  for (const a of [...live.assignments].sort((x, y) => String(x.npn).localeCompare(String(y.npn)))) {
+    const product = index.productById.get(String(a.productId));
+    const level = index.levelById.get(String(a.commissionLevelId));
+    if (!product || !level) {
+      warnings.push(warning(`assignment ${a.id} of ${a.npn}: its ${product ? 'commission level' : 'product'} is not in the exported account; left out`));
+      continue;
+    }
+    if (!unique(`a:${a.npn}/${a.productId}`, `the contract of ${a.npn} on "${product.carrier} / ${product.name}"`)) continue;
+    const status = name(a.assignmentStatusId, 'assignment status', `assignment ${a.id}`);
+    const key = [product.carrier, product.name, level.name, status ?? ''].join('\u0000');
+    const group = groups.get(key) ?? { carrier: product.carrier, product: product.name, commissionLevel: level.name, ...(status ? { status } : {}), npns: [] };
+    group.npns.push(String(a.npn));
+    groups.set(key, group);
+  }
+  const assignments = [...groups.values()].sort((x, y) => [x.carrier, x.product, x.commissionLevel].join('/').localeCompare([y.carrier, y.product, y.commissionLevel].join('/')))
+    .map(({ npns, ...rest }) => (npns.length === 1 ? { npn: npns[0], ...rest } : { npns, ...rest }));
+
+  const doc = new Document({ version: 1, carriers, ...(assignments.length ? { assignments } : {}) });
+  for (const { path, id } of ids) {
+    const node = doc.getIn(path, true) as YAMLMap | undefined;
+    if (node) node.commentBefore = ` id: ${id}`;
+  }
+  for (const seq of [doc.getIn(['carriers'], true), doc.getIn(['assignments'], true)]) if (isSeq(seq)) (seq as YAMLSeq).flow = false;
+  flowShortLists(doc.contents);
+  const header = `${options.schemaPath ? `# yaml-language-server: $schema=${options.schemaPath}\n` : ''}# Exported by downline from the live account. Review, commit, and plan: it should show no changes.\n`;
+  return { text: header + doc.toString({ lineWidth: 0 }), warnings };
+}
+
+function optional(key: string, value: string | undefined): Record<string, string> {
+  return value === undefined ? {} : { [key]: value };
+}
+
+function pickDefined(raw: RawObject, fields: string[]): Record<string, unknown> {
+  return Object.fromEntries(fields.filter((f) => raw[f] !== undefined && raw[f] !== null).map((f) => [f, raw[f]]));
+}
+
+/** Lists of scalars (npns, state codes) read best on one line. */
+function flowShortLists(node: unknown): void {
+  if (isMap(node)) for (const pair of node.items) flowShortLists(pair.value);
+  if (isSeq(node)) {
+    if (node.items.every((i) => !isMap(i) && !isSeq(i))) node.flow = true;
+    else for (const item of node.items) flowShortLists(item);
+  }
+}

@@ -1,0 +1,70 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { assignmentConfig } from '../bench/generate.js';
+import { call, envFor, startEmulator, token, type Emulator } from '../helpers/emulator.js';
+import { example, run, tempDir } from '../helpers/run.js';
+
+let em: Emulator;
+let dir: { path: string; cleanup: () => Promise<void> };
+beforeEach(async () => {
+  em = await startEmulator();
+  dir = await tempDir();
+});
+afterEach(async () => {
+  await em.close();
+  await dir.cleanup();
+});
+
+const downline = (...args: string[]) => run(args, { cwd: dir.path, env: envFor(em) });
+
+async function roundTrip(): Promise<string> {
+  const exported = await downline('export', '--out', 'exported.yaml');
+  expect(exported.code).toBe(0);
+  const plan = await downline('plan', 'exported.yaml', '--detailed-exitcode');
+  expect(plan.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 0 unmanaged.');
+  expect(plan.code).toBe(0);
+  return exported.stderr;
+}
+
+describe('downline export', () => {
+  it('round-trips an empty account', async () => {
+    const out = await downline('export');
+    expect(out.stdout).toContain('version: 1\ncarriers: []');
+    await roundTrip();
+  });
+
+  it('round-trips a small account: names for ids, normalised types, npns groups, id comments', async () => {
+    expect((await downline('apply', '--auto-approve', example('agency'))).code).toBe(0);
+    const out = (await downline('export')).stdout;
+    expect(out).toContain('lineOfBusiness: Fixed Indexed Annuity');
+    expect(out).toContain('type: dollar');
+    expect(out).toMatch(/# id: [0-9a-f-]{36}\n {2}- name: Acme Life Insurance Company/);
+    expect(out).toContain('- npns: [ "17100001", "17100002", "17100003"');
+    expect((await downline('export')).stdout).toBe(out);
+    await roundTrip();
+  });
+
+  it('round-trips a 1,000-assignment account', async () => {
+    writeFileSync(join(dir.path, 'big.yaml'), assignmentConfig(1000));
+    expect((await downline('apply', '--auto-approve', '--concurrency', '8', 'big.yaml')).code).toBe(0);
+    await roundTrip();
+  });
+
+  it('exports only the producers asked for with --npn / --npn-file', async () => {
+    await downline('apply', '--auto-approve', example('quickstart'));
+    writeFileSync(join(dir.path, 'npns.txt'), '15645556\n');
+    const out = (await downline('export', '--npn-file', 'npns.txt')).stdout;
+    expect(out).toContain('npn: "15645556"');
+    expect(out).not.toContain('15645555');
+  });
+
+  it('warns about what the config cannot express instead of dropping it silently', async () => {
+    await downline('apply', '--auto-approve', example('quickstart'));
+    const t = await token(em);
+    const a = em.store.data.assignments[0];
+    await call(em, t, 'POST', '/v1/customers/contractAssignments', { npn: a.npn, productId: a.productId, commissionLevelId: a.commissionLevelId });
+    const out = await downline('export');
+    expect(out.stderr).toContain(`warning: the contract of ${a.npn} on "Acme Insurance Company / Term Life — Standard" appears twice in the account`);
+  });
+});
