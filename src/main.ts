@@ -4,6 +4,7 @@ import { applyCommand } from './commands/apply.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { exportCommand } from './commands/export.js';
 import { hierarchyCommand } from './commands/hierarchy.js';
+import { initCommand } from './commands/init.js';
 import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { VERSION } from './version.js';
@@ -75,6 +76,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--concurrency <n>', 'parallel requests', '4')
     .option('--debug', 'print an HTTP trace (secrets redacted)')
     .action((options) => run(() => hierarchyCommand(options, io))());
+
+  program.command('init').description('scaffold a config repository: downline.yaml, .gitignore, a GitHub Actions workflow')
+    .argument('[dir]', 'where to write (default: the current directory)')
+    .option('--force', 'overwrite existing files')
+    .action((dir: string | undefined, options) => run(() => initCommand(dir, options, io))());
 
   program.command('emulator').description('run the local AgentSync + Turris API emulator in the foreground')
     .option('--port <n>', 'port (0 = any free port)', '4010')

@@ -160,7 +160,9 @@ export async function applyPlan(changes: Change[], api: ApiPort, options: ApplyO
     const groups = new Map<string, Change[]>();
     for (const change of level) {
       const key = change.operation?.batch?.key ?? `single:${addressKey(change.address)}`;
-      groups.set(key, [...(groups.get(key) ?? []), change]);
+      const group = groups.get(key);
+      if (group) group.push(change);
+      else groups.set(key, [change]);
     }
     // Bulk endpoints accept a bounded number of items; 100 keeps bodies small.
     const tasks = [...groups.values()].flatMap((g) => (g.length > 1 ? chunk(g, 100) : [g]));

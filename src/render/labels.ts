@@ -38,13 +38,14 @@ export function addressLabel(address: Change['address']): string {
 
 export const SYMBOLS: Record<Action, string> = { create: '+', update: '~', delete: '-', noop: ' ' };
 
-/** Dependencies that are themselves being created: "under (new) carrier …". */
-export function newParents(change: Change, plan: Plan): string[] {
-  if (change.action !== 'create') return [];
+/** For a plan: a change's dependencies that are themselves being created — "under (new) carrier …". */
+export function newParentsOf(plan: Plan): (change: Change) => string[] {
   const creates = new Map(plan.changes.filter((c) => c.action === 'create').map((c) => [addressKey(c.address), c]));
-  // The nearest new parent says enough: a level under a new product implies the rest of the chain.
-  const parents = change.dependsOn.filter((d) => creates.has(d)).map((d) => label(creates.get(d)!));
-  return parents.slice(-1);
+  return (change) => {
+    if (change.action !== 'create') return [];
+    // The nearest new parent says enough: a level under a new product implies the rest of the chain.
+    return change.dependsOn.filter((d) => creates.has(d)).map((d) => label(creates.get(d)!)).slice(-1);
+  };
 }
 
 export function summaryLine(plan: Plan): string {

@@ -1,14 +1,14 @@
 import { summarize } from '../core/compute-plan.js';
 import type { Change, Plan } from '../core/types.js';
-import { addressLabel, byKind, KIND_TITLES, label, newParents, SYMBOLS } from './labels.js';
+import { addressLabel, byKind, KIND_TITLES, label, newParentsOf, SYMBOLS } from './labels.js';
 import { formatFieldChange, formatValue } from './values.js';
 
 /** Hidden marker a CI job uses to find and update its one pull-request comment. */
 export const COMMENT_MARKER = '<!-- downline-plan -->';
 export const MARKDOWN_LIMIT = 60_000;
 
-function changeBlock(change: Change, plan: Plan): string {
-  const parents = newParents(change, plan);
+function changeBlock(change: Change, parentsOf: (c: Change) => string[]): string {
+  const parents = parentsOf(change);
   const lines = [`${SYMBOLS[change.action]} ${label(change)}${parents.length ? `  (under new ${parents.join(', ')})` : ''}`];
   if (change.action === 'create') for (const [k, v] of Object.entries(change.after ?? {})) lines.push(`+     ${k}: ${formatValue(v)}`);
   if (change.action === 'update') for (const f of change.fields) lines.push(`!     ${f.field}: ${formatFieldChange(f.before, f.after)}`);
@@ -51,6 +51,7 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
 
   let budget = MARKDOWN_LIMIT - head.join('\n').length - footer.join('\n').length - 400;
   const sections: string[] = [];
+  const parentsOf = newParentsOf(plan);
   let omitted = 0;
   for (const g of groups) {
     const open = `<details><summary>${KIND_TITLES[g.kind]} (${g.changes.length})</summary>\n\n\`\`\`diff\n`;
@@ -58,7 +59,7 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
     budget -= open.length + close.length;
     const blocks: string[] = [];
     for (const change of g.changes) {
-      const block = `${changeBlock(change, plan)}\n`;
+      const block = `${changeBlock(change, parentsOf)}\n`;
       if (budget - block.length < 0) {
         omitted += 1;
         continue;

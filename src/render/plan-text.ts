@@ -1,6 +1,6 @@
 import type { Change, Plan } from '../core/types.js';
 import { renderDiagnosticsText } from './diagnostics.js';
-import { addressLabel, byKind, KIND_TITLES, label, newParents, summaryLine, SYMBOLS } from './labels.js';
+import { addressLabel, byKind, KIND_TITLES, label, newParentsOf, summaryLine, SYMBOLS } from './labels.js';
 import type { Style } from './style.js';
 import { formatFieldChange, formatValue } from './values.js';
 
@@ -14,8 +14,8 @@ function paint(change: Change, style: Style, text: string): string {
   return change.action === 'create' ? style.create(text) : change.action === 'update' ? style.update(text) : change.action === 'delete' ? style.remove(text) : text;
 }
 
-function changeLines(change: Change, plan: Plan, style: Style): string[] {
-  const parents = newParents(change, plan);
+function changeLines(change: Change, parentsOf: (c: Change) => string[], style: Style): string[] {
+  const parents = parentsOf(change);
   const head = `  ${paint(change, style, `${SYMBOLS[change.action]} ${label(change)}`)}${parents.length ? style.note(`  (under new ${parents.join(', ')})`) : ''}${change.action === 'delete' ? style.remove('  (delete)') : ''}`;
   const lines = [head];
   if (change.action === 'create') {
@@ -32,9 +32,10 @@ const field = (name: string, style: Style) => style.update(name);
 /** The plan as a person reads it in a terminal: grouped by kind, per-field before → after. */
 export function renderPlanText(plan: Plan, style: Style, options: TextOptions): string {
   const out: string[] = [];
+  const parentsOf = newParentsOf(plan);
   for (const group of byKind(plan, options.verbose)) {
     out.push(style.bold(KIND_TITLES[group.kind]));
-    for (const change of group.changes) out.push(...changeLines(change, plan, style));
+    for (const change of group.changes) out.push(...changeLines(change, parentsOf, style));
     out.push('');
   }
   const progressed = plan.changes.filter((c) => c.action === 'noop' && c.address.kind === 'assignment' && c.notes.length > 0).length;

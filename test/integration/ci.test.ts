@@ -1,0 +1,143 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { computePlan } from '../../src/core/compute-plan.js';
+import { EMPTY_LOOKUPS } from '../../src/core/live.js';
+import { SCAFFOLD_WORKFLOW } from '../../src/commands/init.js';
+import { loadConfig } from '../../src/config/load.js';
+import { KINDS } from '../../src/kinds/index.js';
+import { COMMENT_MARKER, renderPlanMarkdown } from '../../src/render/plan-markdown.js';
+import { assignmentConfig } from '../bench/generate.js';
+import { ROOT, run, tempDir } from '../helpers/run.js';
+
+let dir: { path: string; cleanup: () => Promise<void> };
+beforeEach(async () => (dir = await tempDir()));
+afterEach(() => dir.cleanup());
+
+const local = (...args: string[]) => run(args, { cwd: dir.path, env: { CI: 'true' } });
+
+interface Step { uses?: string; run?: string }
+const workflow = parse(SCAFFOLD_WORKFLOW) as { on: Record<string, unknown>; jobs: Record<string, { steps: Step[] }> };
+/** Every downline invocation in the workflow's scripts, as argv (shell redirections removed). */
+const invocations = Object.values(workflow.jobs).flatMap((j) => j.steps).flatMap((s) => (s.run ?? '').split('\n'))
+  .map((line) => /npx --yes downline@\S+ (.*)$/.exec(line.trim())?.[1]).filter((x): x is string => Boolean(x))
+  .map((args) => args.replace(/\s*>.*$/, '').split(/\s+/));
+
+describe('downline init', () => {
+  it('scaffolds files that validate, and refuses to overwrite without --force', async () => {
+    const first = await run(['init'], { cwd: dir.path });
+    expect(first.code).toBe(0);
+    expect(readFileSync(join(dir.path, '.gitignore'), 'utf8')).toContain('.downline/');
+    expect(readFileSync(join(dir.path, 'downline.yaml'), 'utf8').startsWith('# yaml-language-server: $schema=')).toBe(true);
+    expect((await run(['validate'], { cwd: dir.path })).code).toBe(0);
+    writeFileSync(join(dir.path, 'downline.yaml'), 'version: 1\n');
+    const again = await run(['init'], { cwd: dir.path });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already exist');
+    expect(readFileSync(join(dir.path, 'downline.yaml'), 'utf8')).toBe('version: 1\n');
+    expect((await run(['init', '--force'], { cwd: dir.path })).code).toBe(0);
+  });
+
+  it("the workflow's commands behave as the workflow expects, run locally: plan 2, apply the saved plan, plan 0", async () => {
+    await run(['init'], { cwd: dir.path });
+    const plan = await local('plan', '--env', 'local', '--format', 'markdown', '--out', 'plan.json', '--detailed-exitcode');
+    expect(plan.code).toBe(2);
+    expect(plan.stdout.startsWith(COMMENT_MARKER)).toBe(true);
+    const apply = await local('apply', '--env', 'local', '--plan', 'plan.json', '--report', 'report.json');
+    expect(apply.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir.path, 'report.json'), 'utf8')).summary.failed).toBe(0);
+    expect((await local('plan', '--env', 'local', '--drift', '--detailed-exitcode')).code).toBe(0);
+  });
+});
+
+describe('the GitHub Actions workflow', () => {
+  it('is valid YAML with the three jobs, and ships identical under examples/', () => {
+    expect(Object.keys(workflow.jobs)).toEqual(['plan', 'apply', 'drift']);
+    expect(Object.keys(workflow.on)).toEqual(['pull_request', 'push', 'schedule', 'workflow_dispatch']);
+    expect(readFileSync(join(ROOT, 'examples/github-actions/downline.yml'), 'utf8')).toBe(SCAFFOLD_WORKFLOW);
+  });
+
+  it('uses only well-known actions and the gh CLI', () => {
+    const uses = Object.values(workflow.jobs).flatMap((j) => j.steps).map((s) => s.uses).filter(Boolean);
+    expect(new Set(uses)).toEqual(new Set(['actions/checkout@v4', 'actions/setup-node@v4', 'actions/upload-artifact@v4']));
+  });
+
+  it('every downline command in it is one the CLI accepts, always with an explicit --env production', async () => {
+    expect(invocations.length).toBeGreaterThanOrEqual(5);
+    for (const argv of invocations) {
+      if (argv[0] !== 'validate') expect(argv).toContain('production');
+      const help = await run([argv[0], '--help']);
+      expect(help.code, argv.join(' ')).toBe(0);
+      for (const option of argv.filter((a) => a.startsWith('--'))) expect(help.stdout, `${argv[0]} ${option}`).toContain(option);
+    }
+  });
+});
+
+describe('pull-request comments', () => {
+  it('stay under 60,000 characters for a 10,000-producer change, summary first, truncated with a note', async () => {
+    writeFileSync(join(dir.path, 'big.yaml'), assignmentConfig(10_000));
+    const config = await loadConfig(['big.yaml'], dir.path, {});
+    const lookups = { ...EMPTY_LOOKUPS, linesOfBusiness: [{ id: 'lob', name: 'Life' }], assignmentStatuses: [{ id: 'st', name: 'APPROVED' }] };
+    const plan = computePlan(config.state, { lookups, carriers: [], products: [], levels: [], assignments: [] }, KINDS);
+    const md = renderPlanMarkdown(plan, { verbose: false, env: 'production' });
+    expect(md.length).toBeLessThan(60_000);
+    expect(md.startsWith(`${COMMENT_MARKER}\n### downline plan (production)\n\n**10085 to create, 0 to update, 0 to delete**`)).toBe(true);
+    expect(md).toMatch(/> \*\*Truncated:\*\* \d+ change\(s\) not shown to stay under 60,000 characters/);
+  });
+
+  it('render the same way every time (snapshot)', async () => {
+    writeFileSync(join(dir.path, 'downline.yaml'), 'version: 1\ncarriers:\n  - name: Acme\n    naic: "12345"\n    products:\n      - name: Term\n        lineOfBusiness: Life\n');
+    const result = await run(['plan', '--env', 'local', '--format', 'markdown'], { cwd: dir.path, env: { CI: 'true' } });
+    expect(result.stdout).toBe([
+      COMMENT_MARKER,
+      '### downline plan (local)',
+      '',
+      '**2 to create, 0 to update, 0 to delete**, 0 unmanaged, 0 unchanged.',
+      '',
+      '| kind | create | update | delete |',
+      '| --- | ---: | ---: | ---: |',
+      '| Carriers | 1 | 0 | 0 |',
+      '| Products | 1 | 0 | 0 |',
+      '',
+      '<details><summary>Carriers (1)</summary>',
+      '',
+      '```diff',
+      '+ carrier "Acme"',
+      '+     naic: "12345"',
+      '```',
+      '',
+      '</details>',
+      '',
+      '<details><summary>Products (1)</summary>',
+      '',
+      '```diff',
+      '+ product "Acme / Term"  (under new carrier "Acme")',
+      '+     lineOfBusiness: "Life"',
+      '```',
+      '',
+      '</details>',
+      '',
+    ].join('\n'));
+  });
+
+  it('a drift check words updates as drift', async () => {
+    writeFileSync(join(dir.path, 'downline.yaml'), 'version: 1\ncarriers:\n  - name: Acme\n    naic: "12345"\n');
+    await local('apply', '--env', 'local', '--auto-approve');
+    const state = JSON.parse(readFileSync(join(dir.path, '.downline/local-state.json'), 'utf8'));
+    state.carriers[0].naic = '99999';
+    writeFileSync(join(dir.path, '.downline/local-state.json'), JSON.stringify(state));
+    const text = await local('plan', '--env', 'local', '--drift', '--detailed-exitcode');
+    expect(text.code).toBe(2);
+    expect(text.stdout).toContain('Drift: 1 object(s) differ from the config — changed outside git.');
+    const md = await local('plan', '--env', 'local', '--drift', '--format', 'markdown');
+    expect(md.stdout).toContain('**Drift:** 1 object(s) differ from the config');
+  });
+
+  it('--format github annotates config errors with file, line and column on plan too', async () => {
+    writeFileSync(join(dir.path, 'downline.yaml'), 'version: 1\ncarriers:\n  - name: Acme\n    naic: "1234567"\n');
+    const result = await local('plan', '--env', 'local', '--format', 'github');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('::error file=downline.yaml,line=4,col=11::naic must be at most 6 characters (got 7)');
+  });
+});
