@@ -41,6 +41,9 @@ interface FailureLike {
 const asFailure = (e: unknown): FailureLike => (e && typeof e === 'object' && typeof (e as FailureLike).status === 'number' ? (e as FailureLike) : { status: 0, message: String((e as Error)?.message ?? e) });
 const ambiguous = (f: FailureLike) => f.status === 0 || f.status >= 500;
 
+/** A create that keeps failing ambiguously is tried at most this often, with a lookup before each retry. */
+const WRITE_ATTEMPTS = 3;
+
 /** Depth in the dependency graph of the changes that write: 0 for no pending dependency. */
 function levels(changes: Change[]): Change[][] {
   const byKey = new Map(changes.map((c) => [addressKey(c.address), c]));
@@ -106,20 +109,24 @@ export async function applyPlan(changes: Change[], api: ApiPort, options: ApplyO
     const kind = kindOf(change);
     const succeed = (response: unknown, recovered?: string, id?: string) =>
       finish(change, { outcome: 'succeeded', id: id ?? kind.createdId?.(response) ?? change.liveId ?? undefined, ...(recovered ? { recovered } : {}), ...inviteLinkOf(response) });
-    try {
-      succeed(await api.send(op));
-    } catch (cause) {
-      const failure = asFailure(cause);
-      if (change.action === 'delete' && failure.status === 404) return succeed(undefined, 'already deleted');
-      const maybeExists = change.action === 'create' && (ambiguous(failure) || (failure.status === 422 && change.address.kind === 'carrier'));
-      if (!maybeExists) return finish(change, { outcome: 'failed', error: failure.message });
-      // The write may have committed (or another writer made it): look it up before any retry.
+    let lastFailure = '';
+    for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
       try {
-        const found = await kind.locate(change, api, ids);
-        if (found) return succeed(undefined, failure.status === 422 ? 'adopted: created by another writer' : `adopted after ambiguous failure (${failure.status || 'network'})`, found);
-        succeed(await api.send(op), `retried after ambiguous failure (${failure.status || 'network'})`);
-      } catch (again) {
-        finish(change, { outcome: 'failed', error: asFailure(again).message });
+        return succeed(await api.send(op), attempt > 0 ? `retried after ambiguous failure (${lastFailure})` : undefined);
+      } catch (cause) {
+        const failure = asFailure(cause);
+        if (change.action === 'delete' && failure.status === 404) return succeed(undefined, 'already deleted');
+        const maybeExists = change.action === 'create' && (ambiguous(failure) || (failure.status === 422 && change.address.kind === 'carrier'));
+        if (!maybeExists) return finish(change, { outcome: 'failed', error: failure.message });
+        lastFailure = String(failure.status || 'network');
+        // The write may have committed (or another writer made it): look it up before any retry.
+        try {
+          const found = await kind.locate(change, api, ids);
+          if (found) return succeed(undefined, failure.status === 422 ? 'adopted: created by another writer' : `adopted after ambiguous failure (${lastFailure})`, found);
+        } catch (again) {
+          return finish(change, { outcome: 'failed', error: `${failure.message}; then the lookup by key failed: ${asFailure(again).message}` });
+        }
+        if (attempt === WRITE_ATTEMPTS - 1) return finish(change, { outcome: 'failed', error: failure.message });
       }
     }
   };
@@ -148,8 +155,23 @@ export async function applyPlan(changes: Change[], api: ApiPort, options: ApplyO
           const created = Array.isArray(response) ? response : [];
           ready.forEach((r, i) => finish(r.change, { outcome: 'succeeded', id: kindOf(r.change).createdId?.(created[i]) ?? r.change.liveId ?? undefined }));
           return;
-        } catch {
-          // Fall through: item by item, each with its own recovery, gives exact per-object results.
+        } catch (cause) {
+          // Item by item from here, each with its own recovery, for exact per-object results. A bulk
+          // create that failed ambiguously may have committed: items found by key are adopted first.
+          if (ambiguous(asFailure(cause)) && ready[0].change.action === 'create') {
+            const status = asFailure(cause).status || 'network';
+            // A lookup that fails leaves the item unknown: failed, never re-sent blindly.
+            const found = await Promise.all(ready.map((r) => kindOf(r.change).locate(r.change, api, ids).catch((e: unknown) => asFailure(e))));
+            const retry: typeof ready = [];
+            ready.forEach((r, i) => {
+              const f = found[i];
+              if (typeof f === 'string') finish(r.change, { outcome: 'succeeded', id: f, recovered: `adopted after ambiguous bulk failure (${status})` });
+              else if (f) finish(r.change, { outcome: 'failed', error: `bulk create failed (${status}); then the lookup by key failed: ${f.message}` });
+              else retry.push(r);
+            });
+            await Promise.all(retry.map((r) => sendOne(r.change, r.op)));
+            return;
+          }
         }
       }
     }

@@ -44,6 +44,8 @@ export interface EmulatorOptions {
   maxPageSize?: number;
   /** Probability (0..1) of a random 503 before a request is processed. */
   failRate?: number;
+  /** Probability (0..1) that a write commits but answers 502 (an ambiguous failure). */
+  failAfterCommitRate?: number;
   /** Clock, for point-in-time hierarchy tests. */
   now?: () => Date;
 }
@@ -186,6 +188,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return { response: failWith(cause.status, cause.messages, rateHeaders) };
     }
     if (WRITE_METHODS.has(req.method) && response.status < 300 && r.api !== 'auth') store.save();
+    if (response.status < 300 && WRITE_METHODS.has(req.method) && r.api !== 'auth' && options.failAfterCommitRate && Math.random() < options.failAfterCommitRate) {
+      return { response: failWith(502, ['Bad gateway (the write was committed).'], rateHeaders) };
+    }
     if (fault && fault.afterCommit) {
       fault.times -= 1;
       return fault.mode === 'reset' ? { response, destroy: true } : { response: failWith(fault.status, ['Injected failure after commit.'], rateHeaders) };

@@ -108,6 +108,14 @@ describe('downline apply', () => {
     expect(em.store.data.assignments).toHaveLength(2);
   });
 
+  it('a bulk create that commits but answers 502 adopts its levels instead of creating them again', async () => {
+    em.faults.push({ method: 'POST', path: /\/commissionLevels\/bulk$/, status: 502, times: 1, afterCommit: true });
+    const result = await apply([quickstart]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('adopted after ambiguous bulk failure (502)');
+    expect(em.store.data.levels).toHaveLength(3);
+  });
+
   it('a connection reset on a create is resolved by lookup, then a retry when nothing was written', async () => {
     em.faults.push({ method: 'POST', path: /\/customers\/carriers$/, status: 0, times: 1, mode: 'reset' });
     const result = await apply([quickstart]);
