@@ -30,8 +30,12 @@ export class Pacer {
     const remaining = Number(headers['ratelimit-remaining'] ?? headers['x-ratelimit-remaining']);
     const reset = Number(headers['ratelimit-reset'] ?? headers['x-ratelimit-reset']);
     if (!Number.isFinite(remaining)) return;
-    this.remaining = remaining;
-    if (Number.isFinite(reset)) this.resetAt = resetToEpochMs(reset, this.now());
+    const resetAt = Number.isFinite(reset) ? resetToEpochMs(reset, this.now()) : this.resetAt;
+    // Responses arrive out of order: within one window the smallest remaining is the true one; a
+    // later reset time means a new window, whose count starts afresh.
+    const newWindow = this.remaining === undefined || resetAt > this.resetAt + 1000;
+    this.remaining = newWindow ? remaining : Math.min(this.remaining!, remaining);
+    if (newWindow || resetAt > this.resetAt) this.resetAt = resetAt;
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick | --full] [--latency MS]
+ * npm run bench [-- --quick | --full] [--latency MS]   (builds dist/ first: downline is measured compiled)
  *
  * Measures downline against the emulator (downline runs in a child process, so its memory is its
  * own): validate of a 10,000-producer config, emulator GET throughput, computePlan CPU time, and for
@@ -33,7 +33,7 @@ interface Measured { code: number; wallMs: number; cpuMs: number; maxRssMb: numb
 
 function downline(argv: string[], cwd: string, em: Emulator): Promise<Measured> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'test/bench/measure.ts'), ...argv], {
+    const child = spawn(process.execPath, [join(ROOT, 'test/bench/measure.mjs'), ...argv], {
       cwd,
       env: {
         ...process.env, CI: '', DOWNLINE_ENV: 'sandbox', AGENTSYNC_BASE_URL: em.baseUrl, AGENTSYNC_TOKEN_URL: em.tokenUrl,
@@ -157,6 +157,31 @@ async function benchReconcile(dir: string, n: number): Promise<void> {
   });
 }
 
+/**
+ * A 10,000-producer book written the idiomatic way (`npns:` groups): seeded at zero latency, then a
+ * no-op plan and a 1% drift plan measured at the bench latency.
+ */
+async function benchBook(dir: string, n: number): Promise<void> {
+  const file = join(dir, `book-${n}.yaml`);
+  const state = join(dir, `book-${n}.json`);
+  await writeFile(file, assignmentConfig(n));
+  await withEmulator({ stateFile: state }, async (em) => {
+    if ((await downline(['apply', '--auto-approve', '--concurrency', '16', file], dir, em)).code !== 0) throw new Error('seeding the book failed');
+  });
+  await withEmulator({ latency, stateFile: state }, async (em) => {
+    let mark = em.log.length;
+    const noop = await downline(['plan', '--detailed-exitcode', file], dir, em);
+    rows.push([String(n), `book (npns:) no-op plan (exit ${noop.code})`, fmt(noop.wallMs), String(em.log.length - mark), `${Math.round(noop.maxRssMb)} MB`]);
+    for (let i = 0; i < n / 100; i++) {
+      const a = em.store.assignmentsOf(npnOf(i))[0];
+      a.commissionLevelId = em.store.data.levels.find((l) => l.productId === a.productId && l.id !== a.commissionLevelId)!.id;
+    }
+    mark = em.log.length;
+    const drift = await downline(['plan', '--detailed-exitcode', file], dir, em);
+    rows.push([String(n), `book (npns:) plan, 1% drift (exit ${drift.code})`, fmt(drift.wallMs), String(em.log.length - mark), `${Math.round(drift.maxRssMb)} MB`]);
+  });
+}
+
 /** Under a rate limit scaled to 300 per 6 s (= 3,000/min): zero 429s with headers; completes without. */
 async function benchRateLimit(dir: string): Promise<void> {
   const n = flag('quick') ? 300 : 1000;
@@ -184,6 +209,7 @@ try {
   await benchEmulator();
   await benchComputePlan(dir);
   for (const n of sizes) await benchReconcile(dir, n);
+  if (flag('full')) await benchBook(dir, 10_000);
   print(`reconcile (latency ${latency} ms, concurrency 4)`, ['producers', 'run', 'wall', 'requests', 'peak RSS'], rows);
   if (!flag('no-rate')) await benchRateLimit(dir);
 } finally {

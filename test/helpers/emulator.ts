@@ -1,4 +1,6 @@
+import { afterEach, beforeEach } from 'vitest';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
+import { tempDir } from './run.js';
 
 /** Environment variables that point downline at a test emulator as if it were a real account. */
 export function envFor(em: Emulator, extra: Record<string, string> = {}): Record<string, string> {
@@ -36,4 +38,21 @@ export async function call(em: Emulator, bearer: string, method: string, path: s
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+/**
+ * A fresh emulator and temp directory around every test of the file. Read `em` and `dir` inside
+ * tests (they are replaced before each one); assign `em` to swap in a differently configured emulator.
+ */
+export function useSandbox(options: EmulatorOptions = {}): { em: Emulator; dir: { path: string; cleanup: () => Promise<void> } } {
+  const sandbox = {} as { em: Emulator; dir: { path: string; cleanup: () => Promise<void> } };
+  beforeEach(async () => {
+    sandbox.em = await startEmulator(options);
+    sandbox.dir = await tempDir();
+  });
+  afterEach(async () => {
+    await sandbox.em.close();
+    await sandbox.dir.cleanup();
+  });
+  return sandbox;
 }

@@ -1,22 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assignmentConfig } from '../bench/generate.js';
-import { call, envFor, startEmulator, token, type Emulator } from '../helpers/emulator.js';
-import { example, run, tempDir } from '../helpers/run.js';
+import { call, envFor, token, useSandbox } from '../helpers/emulator.js';
+import { example, run } from '../helpers/run.js';
 
-let em: Emulator;
-let dir: { path: string; cleanup: () => Promise<void> };
-beforeEach(async () => {
-  em = await startEmulator();
-  dir = await tempDir();
-});
-afterEach(async () => {
-  await em.close();
-  await dir.cleanup();
-});
+const sandbox = useSandbox();
 
-const downline = (...args: string[]) => run(args, { cwd: dir.path, env: envFor(em) });
+const downline = (...args: string[]) => run(args, { cwd: sandbox.dir.path, env: envFor(sandbox.em) });
 
 async function roundTrip(): Promise<string> {
   const exported = await downline('export', '--out', 'exported.yaml');
@@ -46,14 +37,14 @@ describe('downline export', () => {
   });
 
   it('round-trips a 1,000-assignment account', async () => {
-    writeFileSync(join(dir.path, 'big.yaml'), assignmentConfig(1000));
+    writeFileSync(join(sandbox.dir.path, 'big.yaml'), assignmentConfig(1000));
     expect((await downline('apply', '--auto-approve', '--concurrency', '8', 'big.yaml')).code).toBe(0);
     await roundTrip();
   });
 
   it('exports only the producers asked for with --npn / --npn-file', async () => {
     await downline('apply', '--auto-approve', example('quickstart'));
-    writeFileSync(join(dir.path, 'npns.txt'), '15645556\n');
+    writeFileSync(join(sandbox.dir.path, 'npns.txt'), '15645556\n');
     const out = (await downline('export', '--npn-file', 'npns.txt')).stdout;
     expect(out).toContain('npn: "15645556"');
     expect(out).not.toContain('15645555');
@@ -61,9 +52,9 @@ describe('downline export', () => {
 
   it('warns about what the config cannot express instead of dropping it silently', async () => {
     await downline('apply', '--auto-approve', example('quickstart'));
-    const t = await token(em);
-    const a = em.store.data.assignments[0];
-    await call(em, t, 'POST', '/v1/customers/contractAssignments', { npn: a.npn, productId: a.productId, commissionLevelId: a.commissionLevelId });
+    const t = await token(sandbox.em);
+    const a = sandbox.em.store.data.assignments[0];
+    await call(sandbox.em, t, 'POST', '/v1/customers/contractAssignments', { npn: a.npn, productId: a.productId, commissionLevelId: a.commissionLevelId });
     const out = await downline('export');
     expect(out.stderr).toContain(`warning: the contract of ${a.npn} on "Acme Insurance Company / Term Life — Standard" appears twice in the account`);
   });

@@ -1,19 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { count, envFor, startEmulator, writes, type Emulator } from '../helpers/emulator.js';
-import { run, tempDir } from '../helpers/run.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { count, envFor, writes, useSandbox } from '../helpers/emulator.js';
+import { run } from '../helpers/run.js';
 
-let em: Emulator;
-let dir: { path: string; cleanup: () => Promise<void> };
-beforeEach(async () => {
-  em = await startEmulator();
-  dir = await tempDir();
-});
-afterEach(async () => {
-  await em.close();
-  await dir.cleanup();
-});
+const sandbox = useSandbox();
 
 function config(options: { products?: string[]; levels?: string[]; npns?: string[]; prune?: string }): string {
   const products = options.products ?? ['Term', 'Whole'];
@@ -31,8 +22,8 @@ function config(options: { products?: string[]; levels?: string[]; npns?: string
   ].join('\n');
 }
 
-const write = (text: string) => writeFileSync(join(dir.path, 'downline.yaml'), text);
-const downline = (...args: string[]) => run(args, { cwd: dir.path, env: envFor(em) });
+const write = (text: string) => writeFileSync(join(sandbox.dir.path, 'downline.yaml'), text);
+const downline = (...args: string[]) => run(args, { cwd: sandbox.dir.path, env: envFor(sandbox.em) });
 const ALL = '{ products: true, commissionLevels: true, assignments: true }';
 
 describe('pruning', () => {
@@ -62,7 +53,7 @@ describe('pruning', () => {
     expect(md.stdout).toContain('This plan **deletes 4 object(s)**');
     const apply = await downline('apply', '--auto-approve', '--report', 'report.json');
     expect(apply.code).toBe(0);
-    const report = JSON.parse(readFileSync(join(dir.path, 'report.json'), 'utf8'));
+    const report = JSON.parse(readFileSync(join(sandbox.dir.path, 'report.json'), 'utf8'));
     expect(report.summary.deleted).toBe(4);
     expect(report.results.find((r: { address: string }) => r.address === 'commissionLevel.Acme/Term/L2').deleted).toMatchObject({ type: 'Percent' });
     expect((await downline('plan', '--detailed-exitcode')).code).toBe(0);
@@ -72,11 +63,11 @@ describe('pruning', () => {
     write(config({ products: ['Term'], prune: '{ products: true }' }));
     const result = await downline('apply', '--auto-approve');
     expect(result.code).toBe(0);
-    const deletes = writes(em).filter((w) => w.method === 'DELETE').map((w) => w.path.split('/').slice(-2, -1)[0]);
+    const deletes = writes(sandbox.em).filter((w) => w.method === 'DELETE').map((w) => w.path.split('/').slice(-2, -1)[0]);
     expect(deletes).toHaveLength(5);
     expect(deletes[4]).toBe('products');
     expect(deletes.lastIndexOf('contractAssignments')).toBeLessThan(deletes.lastIndexOf('commissionLevels'));
-    expect(em.store.data.products.map((p) => p.name)).toEqual(['Term']);
+    expect(sandbox.em.store.data.products.map((p) => p.name)).toEqual(['Term']);
     expect((await downline('plan', '--detailed-exitcode')).code).toBe(0);
   });
 
@@ -89,17 +80,17 @@ describe('pruning', () => {
 
   it('blocks past --max-deletes with exit 3 and zero writes; --force proceeds', async () => {
     write(config({ products: [], npns: [], prune: ALL }));
-    em.log.length = 0;
+    sandbox.em.log.length = 0;
     const blocked = await downline('apply', '--auto-approve', '--max-deletes', '3');
     expect(blocked.code).toBe(3);
     expect(blocked.stdout).toContain('Plan: 0 to create, 0 to update, 10 to delete');
     expect(blocked.stderr).toContain('10 deletes exceed --max-deletes 3');
     expect(blocked.stderr).toContain('--force');
-    expect(writes(em)).toEqual([]);
+    expect(writes(sandbox.em)).toEqual([]);
     expect((await downline('plan', '--detailed-exitcode', '--max-deletes', '3')).code).toBe(3);
     const forced = await downline('apply', '--auto-approve', '--max-deletes', '3', '--force');
     expect(forced.code).toBe(0);
-    expect(count(em, 'DELETE', /./)).toBe(10);
+    expect(count(sandbox.em, 'DELETE', /./)).toBe(10);
   });
 
   it('blocks past --max-delete-percent of a kind in scope, naming both numbers', async () => {
@@ -117,12 +108,12 @@ describe('pruning', () => {
   it('reports a delete the API refuses with its message', async () => {
     write(config({ levels: ['L1'], npns: ['1001'], prune: '{ commissionLevels: true }' }));
     // Level L2 is unused, so this one goes; make it used by someone else first.
-    const l2 = em.store.data.levels.find((l) => l.name === 'L2')!;
-    const a = em.store.data.assignments.find((x) => x.npn === '1002' && x.productId === l2.productId)!;
+    const l2 = sandbox.em.store.data.levels.find((l) => l.name === 'L2')!;
+    const a = sandbox.em.store.data.assignments.find((x) => x.npn === '1002' && x.productId === l2.productId)!;
     a.commissionLevelId = l2.id;
     const result = await downline('apply', '--auto-approve', '--report', 'report.json');
     expect(result.code).toBe(1);
-    const report = JSON.parse(readFileSync(join(dir.path, 'report.json'), 'utf8'));
+    const report = JSON.parse(readFileSync(join(sandbox.dir.path, 'report.json'), 'utf8'));
     const failed = report.results.find((r: { outcome: string }) => r.outcome === 'failed');
     expect(failed.error).toContain('Commission level is used by 1 contract assignment(s).');
   });

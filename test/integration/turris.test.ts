@@ -1,28 +1,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { idempotencyKeyOf } from '../../src/kinds/turris-invite.js';
-import { count, envFor, startEmulator, type Emulator } from '../helpers/emulator.js';
-import { example, run, tempDir } from '../helpers/run.js';
+import { count, envFor, useSandbox } from '../helpers/emulator.js';
+import { example, run } from '../helpers/run.js';
 
-let em: Emulator;
-let dir: { path: string; cleanup: () => Promise<void> };
-beforeEach(async () => {
-  em = await startEmulator();
-  dir = await tempDir();
-});
-afterEach(async () => {
-  await em.close();
-  await dir.cleanup();
-});
+const sandbox = useSandbox();
 
-const downline = (...args: string[]) => run(args, { cwd: dir.path, env: envFor(em) });
+const downline = (...args: string[]) => run(args, { cwd: sandbox.dir.path, env: envFor(sandbox.em) });
 
 async function turris(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const jwt = await fetch(`${em.turrisUrl}/v1/auth/jwt`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: em.credentials.turrisClientId, clientSecret: em.credentials.turrisClientSecret }) });
+  const jwt = await fetch(`${sandbox.em.turrisUrl}/v1/auth/jwt`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: sandbox.em.credentials.turrisClientId, clientSecret: sandbox.em.credentials.turrisClientSecret }) });
   expect(jwt.status).toBe(201);
   const { data } = (await jwt.json()) as { data: { accessToken: string; expiresIn: number } };
-  const r = await fetch(`${em.turrisUrl}${path}`, {
+  const r = await fetch(`${sandbox.em.turrisUrl}${path}`, {
     method: init.method ?? 'GET',
     headers: { authorization: `Bearer ${data.accessToken}`, 'content-type': 'application/json', ...init.headers },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
@@ -39,13 +30,13 @@ describe('Turris invitations', () => {
       expect(result.code).toBe(0);
       if (i === 0) expect(result.stdout).toMatch(/invite link for turrisInvite\.ana@gulfcoast-agency\.example: https:\/\//);
     }
-    expect(count(em, 'POST', /\/downstream-entity-associations\/invite$/)).toBe(2);
-    expect(em.store.data.turris.associations).toHaveLength(2);
+    expect(count(sandbox.em, 'POST', /\/downstream-entity-associations\/invite$/)).toBe(2);
+    expect(sandbox.em.store.data.turris.associations).toHaveLength(2);
   });
 
   it('send the template id resolved from its name, or the pre-contract review setting, and a stable idempotency key', async () => {
     await downline('plan', example('agency'), '--out', 'plan.json');
-    const plan = JSON.parse(readFileSync(join(dir.path, 'plan.json'), 'utf8'));
+    const plan = JSON.parse(readFileSync(join(sandbox.dir.path, 'plan.json'), 'utf8'));
     const [code, email] = plan.changes.filter((c: { address: { kind: string } }) => c.address.kind === 'turrisInvite');
     expect(code.operation.body).toMatchObject({ producerCode: 'LSB-001', contractContainerTemplateId: '65a0c0ffee00000000000002', category: 'wholesale brokerage' });
     expect(code.operation.idempotencyKey).toBe(idempotencyKeyOf('LSB-001'));
@@ -54,16 +45,16 @@ describe('Turris invitations', () => {
   });
 
   it('an unknown or archived template name is an error at its line, with a suggestion', async () => {
-    writeFileSync(join(dir.path, 'downline.yaml'), readFileSync(join(example('agency'), 'downline.yaml'), 'utf8').replace('contractTemplate: Wholesale Broker Agreement', 'contractTemplate: Wholesale Brokers Agreement'));
+    writeFileSync(join(sandbox.dir.path, 'downline.yaml'), readFileSync(join(example('agency'), 'downline.yaml'), 'utf8').replace('contractTemplate: Wholesale Broker Agreement', 'contractTemplate: Wholesale Brokers Agreement'));
     const result = await downline('plan');
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/downline\.yaml:\d+:\d+: error: unknown or inactive Turris contract template "Wholesale Brokers Agreement" \(did you mean "Wholesale Broker Agreement"\?\)/);
   });
 
   it('a lost response to an invite is found again, not sent twice', async () => {
-    em.faults.push({ method: 'POST', path: /\/downstream-entity-associations\/invite$/, status: 502, times: 1, afterCommit: true });
+    sandbox.em.faults.push({ method: 'POST', path: /\/downstream-entity-associations\/invite$/, status: 502, times: 1, afterCommit: true });
     expect((await downline('apply', '--auto-approve', example('agency'))).code).toBe(0);
-    expect(em.store.data.turris.associations).toHaveLength(2);
+    expect(sandbox.em.store.data.turris.associations).toHaveLength(2);
   });
 });
 
@@ -74,13 +65,13 @@ describe('the Turris emulator', () => {
     const second = await turris('/v1/downstream-entity-associations/invite', { method: 'POST', body: INVITE, headers: { 'x-idempotency-key': key } });
     expect(first.status).toBe(201);
     expect(second.body).toEqual(first.body);
-    expect(em.store.data.turris.associations).toHaveLength(1);
+    expect(sandbox.em.store.data.turris.associations).toHaveLength(1);
     const bad = await turris('/v1/downstream-entity-associations/invite', { method: 'POST', body: INVITE, headers: { 'idempotency-key': 'not-a-uuid' } });
     expect(bad.status).toBe(400);
     expect(bad.body.errorMessage).toEqual(['Invalid idempotency key format. The idempotency-key must be a valid UUID']);
     const without = await turris('/v1/downstream-entity-associations/invite', { method: 'POST', body: INVITE });
     expect(without.status).toBe(201);
-    expect(em.store.data.turris.associations).toHaveLength(2);
+    expect(sandbox.em.store.data.turris.associations).toHaveLength(2);
   });
 
   it('rejects a template together with pre-contract review, and templates that are not active', async () => {

@@ -1,14 +1,15 @@
 /**
- * Runs one downline command in-process and reports its wall time, CPU time and peak memory as a
- * JSON line on fd 3, so the bench measures downline alone (the emulator runs in another process).
+ * Runs one downline command in-process — the compiled CLI, as users run it — and reports its wall
+ * time, CPU time and peak memory as a JSON line on fd 3, so the bench measures downline alone
+ * (the emulator runs in the bench's own process).
  */
 import { writeSync } from 'node:fs';
-import { main } from '../../src/main.js';
+import { main } from '../../dist/main.js';
 
 const started = process.hrtime.bigint();
 const code = await main(process.argv.slice(2), {
   stdout: { write: () => true },
-  stderr: { write: (s: string) => (process.env.BENCH_VERBOSE ? process.stderr.write(s) : true) },
+  stderr: { write: (s) => (process.env.BENCH_VERBOSE ? process.stderr.write(s) : true) },
   env: process.env,
   cwd: process.cwd(),
   isTTY: false,
