@@ -78,3 +78,9 @@ export function header(req: EmRequest, name: string): string | undefined {
   const v = req.headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
 }
+
+/** Turris' error body: `errorMessage` is an array, `errorType` a short code. */
+export function turrisError(status: number, messages: string[]): object {
+  const types: Record<number, string> = { 400: 'invalid_input', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 429: 'rate_limit_exceeded' };
+  return { statusCode: status, requestId: `emu-${Date.now().toString(16)}`, errorType: types[status] ?? 'internal_error', errorMessage: messages, timestamp: new Date().toISOString() };
+}

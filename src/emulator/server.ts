@@ -1,16 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Tokens, SCOPES } from './auth.js';
-import { ApiFailure, errorBody, header, type EmRequest, type EmResponse } from './http.js';
+import { SCOPES, Tokens } from './auth.js';
+import { ApiFailure, errorBody, header, turrisError, type EmRequest, type EmResponse } from './http.js';
 import { RateWindow, type Fault } from './limits.js';
-import { match, route, type Route, type RouteContext } from './router.js';
+import { match, type Route, type RouteContext } from './router.js';
+import { tokenRoutes } from './routes/auth.js';
 import { assignmentRoutes } from './routes/assignments.js';
 import { carrierRoutes } from './routes/carriers.js';
 import { hierarchyRoutes } from './routes/hierarchies.js';
 import { levelRoutes } from './routes/levels.js';
 import { lookupRoutes } from './routes/lookups.js';
 import { productRoutes } from './routes/products.js';
-import { defaultTemplates, envelope, turrisRoutes } from './routes/turris.js';
+import { defaultTemplates, turrisRoutes } from './routes/turris.js';
 import { Store } from './store.js';
 
 export const DEFAULT_CREDENTIALS = {
@@ -98,8 +99,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const faults: Fault[] = [];
 
   const routes: Route[] = [
-    route('POST', '/oauth2/token', 'none', (req) => agentsyncToken(req, credentials, tokens), { api: 'auth' }),
-    route('POST', '/turris/v1/auth/jwt', 'none', (req) => turrisToken(req, credentials, tokens), { api: 'auth' }),
+    ...tokenRoutes(credentials, tokens),
     ...carrierRoutes, ...productRoutes, ...levelRoutes, ...assignmentRoutes, ...lookupRoutes, ...hierarchyRoutes, ...turrisRoutes,
   ];
 
@@ -236,42 +236,4 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-function turrisError(status: number, messages: string[]): object {
-  const types: Record<number, string> = { 400: 'invalid_input', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 429: 'rate_limit_exceeded' };
-  return { statusCode: status, requestId: `emu-${Date.now().toString(16)}`, errorType: types[status] ?? 'internal_error', errorMessage: messages, timestamp: new Date().toISOString() };
-}
-
-/** OAuth2 client credentials: credentials in the form body or in HTTP Basic. */
-function agentsyncToken(req: EmRequest, credentials: Emulator['credentials'], tokens: Tokens): EmResponse {
-  const form = new URLSearchParams(typeof req.body === 'string' ? req.body : '');
-  for (const [k, v] of req.query) if (!form.has(k)) form.set(k, v);
-  let id = form.get('client_id');
-  let secret = form.get('client_secret');
-  const basic = /^Basic\s+(\S+)$/i.exec(header(req, 'authorization') ?? '');
-  if (basic) {
-    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    id = decodeURIComponent(decoded.slice(0, colon));
-    secret = decodeURIComponent(decoded.slice(colon + 1));
-  }
-  if (form.get('grant_type') !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type' } };
-  if (id !== credentials.clientId || secret !== credentials.clientSecret) return { status: 401, body: { error: 'invalid_client' } };
-  const issued = tokens.issue('agentsync', form.get('scope') ?? undefined);
-  return { status: 200, body: { access_token: issued.token, token_type: 'Bearer', expires_in: issued.ttl, scope: issued.scopes.join(' ') } };
-}
-
-function turrisToken(req: EmRequest, credentials: Emulator['credentials'], tokens: Tokens): EmResponse {
-  let body: { clientId?: unknown; clientSecret?: unknown } = {};
-  try {
-    body = JSON.parse(typeof req.body === 'string' && req.body ? req.body : '{}');
-  } catch {
-    return { status: 400, body: turrisError(400, ['Malformed JSON request body']) };
-  }
-  if (body.clientId !== credentials.turrisClientId || body.clientSecret !== credentials.turrisClientSecret) {
-    return { status: 401, body: turrisError(401, ['Invalid client credentials']) };
-  }
-  const issued = tokens.issue('turris', undefined);
-  return envelope({ accessToken: issued.token, expiresIn: issued.ttl, tokenType: 'Bearer' }, 201);
 }

@@ -2,7 +2,7 @@ import { warning } from '../core/diagnostics.js';
 import { keys, type DesiredAssignment } from '../core/desired.js';
 import type { RawObject } from '../core/live.js';
 import { addressKey, type Change, type Value, type View } from '../core/types.js';
-import { deleteChange, planObject } from './common.js';
+import { carrierDeclared, planObject, productPruned, undeclared } from './common.js';
 import { findAssignmentIds } from './find.js';
 import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
 
@@ -75,23 +75,14 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
 function planUndeclared(ctx: KindContext): void {
   const declared = new Set(ctx.desired.assignments.map((a) => keys.assignment(a.npn, a.carrier, a.product)));
   for (const invite of ctx.desired.invites) for (const c of invite.contracts) declared.add(keys.assignment(invite.producer.npn, c.carrier, c.product));
-  const declaredProducts = new Set(ctx.desired.products.map((p) => keys.product(p.carrier, p.name)));
-  const declaredCarriers = new Set(ctx.desired.carriers.map((c) => c.name));
   for (const [key, list] of ctx.index.assignmentsByKey) {
-    if (declared.has(key)) continue;
-    const first = list[0];
-    const product = ctx.index.productById.get(String(first.productId))!;
-    if (!declaredCarriers.has(product.carrier)) continue;
-    const productPruned = ctx.desired.prune.products && !declaredProducts.has(keys.product(product.carrier, product.name));
-    list.forEach((live, i) => {
-      const address = { kind: 'assignment' as const, key: i === 0 ? key : `${key}#${i + 1}` };
-      if (!ctx.desired.prune.assignments && !productPruned) {
-        ctx.unmanaged.push({ address, liveId: live.id });
-        return;
-      }
-      ctx.changes.push(deleteChange(address, { npn: String(live.npn), carrier: product.carrier, product: product.name }, live, liveView(ctx, live),
-        { api: 'agentsync', method: 'DELETE', ...pathOf`/v1/customers/contractAssignments/${live.id}` }));
-    });
+    const product = ctx.index.productById.get(String(list[0].productId))!;
+    if (declared.has(key) || !carrierDeclared(ctx, product.carrier)) continue;
+    const pruned = ctx.desired.prune.assignments || productPruned(ctx, product.carrier, product.name);
+    list.forEach((live, i) => undeclared(ctx, {
+      address: { kind: 'assignment', key: i === 0 ? key : `${key}#${i + 1}` }, identity: { npn: String(live.npn), carrier: product.carrier, product: product.name },
+      live, before: liveView(ctx, live), pruned, path: pathOf`/v1/customers/contractAssignments/${live.id}`,
+    }));
   }
 }
 

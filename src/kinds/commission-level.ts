@@ -1,7 +1,7 @@
 import { keys } from '../core/desired.js';
 import type { RawObject } from '../core/live.js';
 import { addressKey, type Value, type View } from '../core/types.js';
-import { deleteChange, planObject, same, USER_DEFINED, viewOf } from './common.js';
+import { carrierDeclared, planObject, productPruned, same, undeclared, USER_DEFINED, viewOf } from './common.js';
 import { findLevelId } from './find.js';
 import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
 
@@ -28,22 +28,13 @@ function liveView(raw: RawObject): View {
 /** Live levels outside the config: unmanaged, or deleted when pruning covers them. */
 function planUndeclared(ctx: KindContext): void {
   const declared = new Set(ctx.desired.levels.map((l) => keys.level(l.carrier, l.product, l.name)));
-  const declaredProducts = new Set(ctx.desired.products.map((p) => keys.product(p.carrier, p.name)));
-  const declaredCarriers = new Set(ctx.desired.carriers.map((c) => c.name));
   for (const [key, live] of ctx.index.levelByKey) {
     const owner = ctx.index.levelById.get(live.id)!;
-    const productKey = keys.product(owner.carrier, owner.product);
-    if (declared.has(key) || !declaredCarriers.has(owner.carrier)) continue;
-    const productPruned = !declaredProducts.has(productKey) && ctx.desired.prune.products;
-    const address = { kind: 'commissionLevel' as const, key };
-    if (!ctx.desired.prune.commissionLevels && !productPruned) {
-      ctx.unmanaged.push({ address, liveId: live.id });
-      continue;
-    }
+    if (declared.has(key) || !carrierDeclared(ctx, owner.carrier)) continue;
     // Assignments still on this level must move or go first, or the API refuses the delete.
-    const users = [...ctx.index.assignmentsByKey].filter(([, list]) => list.some((a) => a.commissionLevelId === live.id)).map(([k]) => addressKey({ kind: 'assignment', key: k }));
-    ctx.changes.push(deleteChange(address, { carrier: owner.carrier, product: owner.product, commissionLevel: owner.name }, live, liveView(live),
-      { api: 'agentsync', method: 'DELETE', ...pathOf`/v1/customers/commissionLevels/${live.id}` }, users));
+    const dependsOn = [...ctx.index.assignmentsByKey].filter(([, list]) => list.some((a) => a.commissionLevelId === live.id)).map(([k]) => addressKey({ kind: 'assignment', key: k }));
+    undeclared(ctx, { address: { kind: 'commissionLevel', key }, identity: { carrier: owner.carrier, product: owner.product, commissionLevel: owner.name }, live, before: liveView(live),
+      pruned: ctx.desired.prune.commissionLevels || productPruned(ctx, owner.carrier, owner.product), path: pathOf`/v1/customers/commissionLevels/${live.id}`, dependsOn });
   }
 }
 

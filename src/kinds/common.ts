@@ -50,7 +50,27 @@ export function viewOf(raw: RawObject, fields: Record<string, (value: unknown) =
 
 export const same = (v: unknown): unknown => v;
 
-/** Delete change for a pruned live object. */
-export function deleteChange(address: Address, identity: Record<string, string>, live: RawObject, before: View, operation: Operation, dependsOn: AddressKey[] = []): Change {
-  return { address, identity, action: 'delete', before, after: null, fields: [], dependsOn, liveId: live.id, fingerprint: fingerprint(live), operation, notes: [] };
+/**
+ * A live object the config does not declare: listed as unmanaged, or — when pruning covers it — a
+ * delete that waits for `dependsOn` (what still uses it) to go first.
+ */
+export function undeclared(ctx: KindContext, o: { address: Address; identity: Record<string, string>; live: RawObject; before: View; pruned: boolean; path: { path: string; refs: AddressKey[] }; dependsOn?: AddressKey[] }): void {
+  if (!o.pruned) {
+    ctx.unmanaged.push({ address: o.address, liveId: o.live.id });
+    return;
+  }
+  ctx.changes.push({
+    address: o.address, identity: o.identity, action: 'delete', before: o.before, after: null, fields: [], dependsOn: o.dependsOn ?? [],
+    liveId: o.live.id, fingerprint: fingerprint(o.live), operation: { api: 'agentsync', method: 'DELETE', ...o.path }, notes: [],
+  });
+}
+
+/** Pruning products takes everything under a product the config no longer declares. */
+export function productPruned(ctx: KindContext, carrier: string, product: string): boolean {
+  return ctx.desired.prune.products && !ctx.desired.products.some((p) => p.carrier === carrier && p.name === product);
+}
+
+/** Only live objects under carriers the config declares are ever in scope. */
+export function carrierDeclared(ctx: KindContext, carrier: string): boolean {
+  return ctx.desired.carriers.some((c) => c.name === carrier);
 }

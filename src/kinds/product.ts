@@ -2,7 +2,7 @@ import { keys, type DesiredProduct } from '../core/desired.js';
 import type { RawObject } from '../core/live.js';
 import type { LookupTable } from '../core/lookups.js';
 import { addressKey, type Value, type View } from '../core/types.js';
-import { deleteChange, planObject, same, USER_DEFINED, viewOf } from './common.js';
+import { carrierDeclared, planObject, same, undeclared, USER_DEFINED, viewOf } from './common.js';
 import { findProductId } from './find.js';
 import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
 
@@ -61,21 +61,16 @@ export const productKind: KindModule = {
       }));
     }
     const declared = new Set(ctx.desired.products.map((p) => keys.product(p.carrier, p.name)));
-    const declaredCarriers = new Set(ctx.desired.carriers.map((c) => c.name));
     for (const [key, live] of ctx.index.productByKey) {
       const owner = ctx.index.productById.get(live.id)!;
-      if (declared.has(key) || !declaredCarriers.has(owner.carrier)) continue;
-      const address = { kind: 'product' as const, key };
-      if (!ctx.desired.prune.products) {
-        ctx.unmanaged.push({ address, liveId: live.id });
-        continue;
-      }
+      if (declared.has(key) || !carrierDeclared(ctx, owner.carrier)) continue;
       // Its levels and contract assignments must go first: the API refuses to delete a product in use.
-      const dependents = [
-        ...[...ctx.index.levelById].filter(([, l]) => keys.product(l.carrier, l.product) === key).map(([, l]) => addressKey({ kind: 'commissionLevel', key: keys.level(l.carrier, l.product, l.name) })),
+      const dependsOn = [
+        ...[...ctx.index.levelById.values()].filter((l) => keys.product(l.carrier, l.product) === key).map((l) => addressKey({ kind: 'commissionLevel', key: keys.level(l.carrier, l.product, l.name) })),
         ...[...ctx.index.assignmentsByKey.keys()].filter((k) => k.endsWith(`@${key}`)).map((k) => addressKey({ kind: 'assignment', key: k })),
       ];
-      ctx.changes.push(deleteChange(address, { carrier: owner.carrier, product: owner.name }, live, liveView(ctx, live), { api: 'agentsync', method: 'DELETE', ...pathOf`/v1/customers/products/${live.id}` }, dependents));
+      undeclared(ctx, { address: { kind: 'product', key }, identity: { carrier: owner.carrier, product: owner.name }, live, before: liveView(ctx, live),
+        pruned: ctx.desired.prune.products, path: pathOf`/v1/customers/products/${live.id}`, dependsOn });
     }
   },
   locate: (change, api, ids) => findProductId(api, change.identity.carrier, change.identity.product, ids),
