@@ -1,7 +1,7 @@
 import type { IdTable, KindModule } from '../kinds/kind.js';
 import type { ApiPort, ResolvedOperation } from './ports.js';
 import { mapLimit } from './concurrency.js';
-import { addressKey, type Change, type Value, type View } from './types.js';
+import { addressKey, type Change, type Operation, type Value, type View } from './types.js';
 
 export type Outcome = 'succeeded' | 'failed' | 'skipped';
 
@@ -131,8 +131,40 @@ export async function applyPlan(changes: Change[], api: ApiPort, options: ApplyO
     }
   };
 
+  type Ready = Array<{ change: Change; op: ResolvedOperation }>;
+
+  /** One bulk request for the group; false when the caller should go item by item instead. */
+  const sendBatch = async (ready: Ready, batch: NonNullable<Operation['batch']>): Promise<boolean> => {
+    const target = resolve({ path: batch.path, refs: batch.refs }, ids);
+    if (typeof target === 'string') return false;
+    const bodies = ready.map((r) => r.op.body as Value);
+    try {
+      const response = await api.send({ api: 'agentsync', method: ready[0].op.method, path: target.path, body: batch.wrap ? { [batch.wrap]: bodies } : bodies });
+      const created = Array.isArray(response) ? response : [];
+      ready.forEach((r, i) => finish(r.change, { outcome: 'succeeded', id: kindOf(r.change).createdId?.(created[i]) ?? r.change.liveId ?? undefined }));
+      return true;
+    } catch (cause) {
+      // Item by item from here, each with its own recovery, for exact per-object results. A bulk
+      // create that failed ambiguously may have committed: items found by key are adopted first.
+      const failure = asFailure(cause);
+      if (!ambiguous(failure) || ready[0].change.action !== 'create') return false;
+      const status = failure.status || 'network';
+      // A lookup that fails leaves the item unknown: failed, never re-sent blindly.
+      const found = await Promise.all(ready.map((r) => kindOf(r.change).locate(r.change, api, ids).catch((e: unknown) => asFailure(e))));
+      const retry: Ready = [];
+      ready.forEach((r, i) => {
+        const f = found[i];
+        if (typeof f === 'string') finish(r.change, { outcome: 'succeeded', id: f, recovered: `adopted after ambiguous bulk failure (${status})` });
+        else if (f) finish(r.change, { outcome: 'failed', error: `bulk create failed (${status}); then the lookup by key failed: ${f.message}` });
+        else retry.push(r);
+      });
+      await Promise.all(retry.map((r) => sendOne(r.change, r.op)));
+      return true;
+    }
+  };
+
   const runGroup = async (group: Change[]): Promise<void> => {
-    const ready: Array<{ change: Change; op: ResolvedOperation }> = [];
+    const ready: Ready = [];
     for (const change of group) {
       const blocker = blockedBy(change);
       if (blocker) {
@@ -146,35 +178,7 @@ export async function applyPlan(changes: Change[], api: ApiPort, options: ApplyO
       else ready.push({ change, op: { api: op.api, method: op.method, ...resolved, ...(op.idempotencyKey ? { idempotencyKey: op.idempotencyKey } : {}) } });
     }
     const batch = ready[0]?.change.operation?.batch;
-    if (ready.length > 1 && batch) {
-      const target = resolve({ path: batch.path, refs: batch.refs }, ids);
-      if (typeof target !== 'string') {
-        const bodies = ready.map((r) => r.op.body as Value);
-        try {
-          const response = await api.send({ api: 'agentsync', method: ready[0].op.method, path: target.path, body: batch.wrap ? { [batch.wrap]: bodies } : bodies });
-          const created = Array.isArray(response) ? response : [];
-          ready.forEach((r, i) => finish(r.change, { outcome: 'succeeded', id: kindOf(r.change).createdId?.(created[i]) ?? r.change.liveId ?? undefined }));
-          return;
-        } catch (cause) {
-          // Item by item from here, each with its own recovery, for exact per-object results. A bulk
-          // create that failed ambiguously may have committed: items found by key are adopted first.
-          if (ambiguous(asFailure(cause)) && ready[0].change.action === 'create') {
-            const status = asFailure(cause).status || 'network';
-            // A lookup that fails leaves the item unknown: failed, never re-sent blindly.
-            const found = await Promise.all(ready.map((r) => kindOf(r.change).locate(r.change, api, ids).catch((e: unknown) => asFailure(e))));
-            const retry: typeof ready = [];
-            ready.forEach((r, i) => {
-              const f = found[i];
-              if (typeof f === 'string') finish(r.change, { outcome: 'succeeded', id: f, recovered: `adopted after ambiguous bulk failure (${status})` });
-              else if (f) finish(r.change, { outcome: 'failed', error: `bulk create failed (${status}); then the lookup by key failed: ${f.message}` });
-              else retry.push(r);
-            });
-            await Promise.all(retry.map((r) => sendOne(r.change, r.op)));
-            return;
-          }
-        }
-      }
-    }
+    if (ready.length > 1 && batch && (await sendBatch(ready, batch))) return;
     await Promise.all(ready.map((r) => sendOne(r.change, r.op)));
   };
 
