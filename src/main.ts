@@ -94,7 +94,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--bulk-rate-limit <n>', 'bulk requests per minute (default: rate limit / 6)')
     .option('--page-size <n>', 'default page size', '250')
     .option('--max-page-size <n>', 'largest page size honoured', '1000')
+    .option('--rate-window <ms>', 'length of a rate-limit window (scale a run down in time)', '60000')
     .option('--fail-rate <p>', 'probability of a random 503', '0')
+    .option('--fail-after-commit-rate <p>', 'probability that a write commits but answers 502', '0')
     .action((options) => run(() => emulatorCommand(options, io))());
 
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });

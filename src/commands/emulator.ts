@@ -16,6 +16,8 @@ export interface EmulatorCommandOptions {
   pageSize: string;
   maxPageSize: string;
   failRate: string;
+  failAfterCommitRate: string;
+  rateWindow: string;
 }
 
 /** Serve the local API in the foreground until interrupted. */
@@ -35,6 +37,8 @@ export async function emulatorCommand(options: EmulatorCommandOptions, io: Io): 
       pageSize: Number(options.pageSize),
       maxPageSize: Number(options.maxPageSize),
       failRate: Number(options.failRate),
+      failAfterCommitRate: Number(options.failAfterCommitRate),
+      rateWindowMs: Number(options.rateWindow),
     });
   } catch (cause) {
     if (cause instanceof StateFileError) throw new UserError(cause.message);
