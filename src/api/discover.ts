@@ -21,22 +21,31 @@ export async function fetchLookups(api: Api): Promise<LookupTables> {
   return Object.fromEntries(tables.map((t, i) => [t, lists[i] as unknown as LookupItem[]])) as unknown as LookupTables;
 }
 
+/**
+ * Carriers, then the products of the carriers wanted, then the levels of the products wanted —
+ * each level of the tree listed concurrently. Without filters: the whole account (export).
+ */
+export async function fetchCatalog(api: Api, concurrency: number, want: { carrier?: (name: string) => boolean; product?: (carrier: string, product: string) => boolean } = {}) {
+  const carriers = await api.list('/v1/customers/carriers', COLLECTION_KEYS.carriers);
+  const ours = want.carrier ? carriers.filter((c) => want.carrier!(String(c.name))) : carriers;
+  const products = (await mapLimit(ours, concurrency, (c) => api.list(`/v1/customers/carriers/${c.id}/products`, COLLECTION_KEYS.products))).flat();
+  const nameOf = new Map(ours.map((c) => [c.id, String(c.name)]));
+  const wanted = want.product ? products.filter((p) => want.product!(nameOf.get(String(p.carrierId)) ?? '', String(p.name))) : products;
+  const levels = await mapLimit(wanted, concurrency, async (p) =>
+    (await api.list(`/v1/customers/${p.id}/commissionLevels`, COLLECTION_KEYS.commissionLevels)).map((l) => ({ ...l, productId: p.id })));
+  return { carriers, products, levels: levels.flat() };
+}
+
 /** Only what the config references: declared carriers' products, declared products' levels, declared npns' contracts. */
 export async function discover(api: Api, desired: DesiredState, concurrency: number): Promise<LiveSnapshot> {
   const declaredCarriers = new Set(desired.carriers.map((c) => c.name));
   const declaredProducts = new Set(desired.products.map((p) => keys.product(p.carrier, p.name)));
-  const hierarchy = (async () => {
-    const carriers = await api.list('/v1/customers/carriers', COLLECTION_KEYS.carriers);
-    const ours = carriers.filter((c) => declaredCarriers.has(String(c.name)));
-    const products = (await mapLimit(ours, concurrency, (c) => api.list(`/v1/customers/carriers/${c.id}/products`, COLLECTION_KEYS.products))).flat();
-    const nameOf = new Map(ours.map((c) => [c.id, String(c.name)]));
+  const catalog = fetchCatalog(api, concurrency, {
+    carrier: (name) => declaredCarriers.has(name),
     // Pruning a product takes its levels with it, so then every product of a declared carrier is read.
-    const wanted = products.filter((p) => desired.prune.products || declaredProducts.has(keys.product(nameOf.get(String(p.carrierId)) ?? '', String(p.name))));
-    const levels = await mapLimit(wanted, concurrency, async (p) =>
-      (await api.list(`/v1/customers/${p.id}/commissionLevels`, COLLECTION_KEYS.commissionLevels)).map((l) => ({ ...l, productId: p.id })));
-    return { carriers, products, levels: levels.flat() };
-  })();
-  const [lookups, tree, assignments, turris] = await Promise.all([fetchLookups(api), hierarchy, fetchAssignments(api, desired, concurrency), fetchTurris(api, desired)]);
+    product: (carrier, product) => desired.prune.products || declaredProducts.has(keys.product(carrier, product)),
+  });
+  const [lookups, tree, assignments, turris] = await Promise.all([fetchLookups(api), catalog, fetchAssignments(api, desired, concurrency), fetchTurris(api, desired)]);
   return { lookups, ...tree, assignments, ...(turris ? { turris } : {}) };
 }
 

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { COLLECTION_KEYS, fetchLookups, listAllAssignments } from '../api/discover.js';
+import { COLLECTION_KEYS, fetchCatalog, fetchLookups, listAllAssignments } from '../api/discover.js';
 import { mapLimit } from '../core/concurrency.js';
 import type { LiveSnapshot, RawObject } from '../core/live.js';
 import { renderDiagnostics } from '../render/diagnostics.js';
@@ -23,10 +23,7 @@ export async function exportCommand(options: ExportOptions, io: Io): Promise<num
   try {
     const api = session.api;
     const concurrency = Math.max(1, Number.parseInt(options.concurrency, 10) || 4);
-    const [lookups, carriers] = await Promise.all([fetchLookups(api), api.list('/v1/customers/carriers', COLLECTION_KEYS.carriers)]);
-    const products = (await mapLimit(carriers, concurrency, (c) => api.list(`/v1/customers/carriers/${c.id}/products`, COLLECTION_KEYS.products))).flat();
-    const levels = (await mapLimit(products, concurrency, async (p) =>
-      (await api.list(`/v1/customers/${p.id}/commissionLevels`, COLLECTION_KEYS.commissionLevels)).map((l) => ({ ...l, productId: p.id })))).flat();
+    const [lookups, { carriers, products, levels }] = await Promise.all([fetchLookups(api), fetchCatalog(api, concurrency)]);
     let assignments: RawObject[];
     if (npns.length > 0) {
       assignments = (await mapLimit([...new Set(npns)], concurrency, (npn) => api.list('/v1/customers/contractAssignments', COLLECTION_KEYS.contractAssignments, { npn }))).flat();

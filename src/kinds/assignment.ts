@@ -88,7 +88,6 @@ function planUndeclared(ctx: KindContext): void {
 
 export const assignmentKind: KindModule = {
   kind: 'assignment',
-  title: 'Contract assignments',
   plan(ctx) {
     for (const a of [...ctx.desired.assignments, ...fromInvites(ctx)]) ctx.changes.push(planDeclared(ctx, a));
     planUndeclared(ctx);

@@ -36,7 +36,6 @@ function liveView(raw: RawObject, lookups: Lookups): View {
 
 export const carrierKind: KindModule = {
   kind: 'carrier',
-  title: 'Carriers',
   plan(ctx) {
     for (const c of ctx.desired.carriers) {
       const { view, body } = resolve(ctx, c);

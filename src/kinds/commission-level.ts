@@ -40,7 +40,6 @@ function planUndeclared(ctx: KindContext): void {
 
 export const commissionLevelKind: KindModule = {
   kind: 'commissionLevel',
-  title: 'Commission levels',
   plan(ctx) {
     for (const l of ctx.desired.levels) {
       const productKey = keys.product(l.carrier, l.product);

@@ -40,7 +40,6 @@ function plan(ctx: KindContext, invite: DesiredInvite): void {
 
 export const inviteKind: KindModule = {
   kind: 'invite',
-  title: 'Invitations',
   plan(ctx) {
     for (const invite of ctx.desired.invites) plan(ctx, invite);
   },

@@ -26,8 +26,6 @@ export type IdTable = Map<AddressKey, string>;
  */
 export interface KindModule {
   kind: KindName;
-  /** Plural heading used by renderers. */
-  title: string;
   /** Append this kind's changes, unmanaged objects and diagnostics to the context. */
   plan(ctx: KindContext): void;
   /**

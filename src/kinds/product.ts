@@ -40,7 +40,6 @@ function liveView(ctx: KindContext, raw: RawObject): View {
 
 export const productKind: KindModule = {
   kind: 'product',
-  title: 'Products',
   plan(ctx) {
     for (const p of ctx.desired.products) {
       const key = keys.product(p.carrier, p.name);

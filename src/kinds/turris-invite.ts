@@ -36,7 +36,6 @@ function body(t: DesiredTurrisInvite, template: string | undefined): Record<stri
 
 export const turrisInviteKind: KindModule = {
   kind: 'turrisInvite',
-  title: 'Turris invitations',
   plan(ctx) {
     for (const t of ctx.desired.turrisInvites) {
       const template = templateId(ctx, t);
