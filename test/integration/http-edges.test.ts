@@ -85,6 +85,16 @@ describe('HTTP edge cases (nock)', () => {
     await expect(client.send({ api: 'agentsync', method: 'POST', path: '/v1/customers/carriers', body: { name: 'A' } })).resolves.toEqual({ id: 'c1' });
   });
 
+  it('without Retry-After, a 429 waits for the rate-limit reset header', async () => {
+    nock(AUTH).post('/oauth2/token').reply(200, { access_token: 'tok', expires_in: 3600 });
+    const client = createApi({ agentsync: { baseUrl: `${BASE}/contracting`, tokenUrl: `${AUTH}/oauth2/token`, clientId: 'id', clientSecret: 's' } }, { concurrency: 1, scopes: [], retryBaseMs: 1 });
+    nock(BASE).get('/contracting/v1/x').reply(429, {}, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 2) })
+      .get('/contracting/v1/x').reply(200, { ok: true });
+    const started = Date.now();
+    expect(await client.agentsync.get('/v1/x')).toEqual({ ok: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  });
+
   it('paces requests by the ratelimit headers instead of hitting 429', async () => {
     nock(AUTH).post('/oauth2/token').reply(200, { access_token: 'tok', expires_in: 3600 });
     const client = createApi({ agentsync: { baseUrl: `${BASE}/contracting`, tokenUrl: `${AUTH}/oauth2/token`, clientId: 'id', clientSecret: 's' } }, { concurrency: 1, scopes: [], retryBaseMs: 1 });
