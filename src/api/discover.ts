@@ -3,6 +3,7 @@ import { keys, type DesiredState } from '../core/desired.js';
 import type { LiveSnapshot, LookupItem, LookupTables, RawObject, TurrisSnapshot } from '../core/live.js';
 import type { Api } from './client.js';
 import { ApiError } from './errors.js';
+import { LIST_PAGE_SIZE } from './http.js';
 
 /**
  * ASSUMPTION (SPEC §8): collection keys of the HAL lists. One place decides them.
@@ -70,8 +71,9 @@ async function fetchAssignments(api: Api, desired: DesiredState, concurrency: nu
  */
 export async function listAllAssignments(api: Api, perNpnRequests = Infinity): Promise<RawObject[] | undefined> {
   try {
-    const probe = (await api.agentsync.get('/v1/customers/contractAssignments', { page: 0, size: 1000 })) as { page?: { totalPages?: number } };
-    if ((probe.page?.totalPages ?? Infinity) >= perNpnRequests) return undefined;
+    // A one-item page is enough to learn the total; the listing then reads full pages.
+    const probe = (await api.agentsync.get('/v1/customers/contractAssignments', { page: 0, size: 1 })) as { page?: { totalElements?: number } };
+    if (Math.ceil((probe.page?.totalElements ?? Infinity) / LIST_PAGE_SIZE) >= perNpnRequests) return undefined;
     return await api.list('/v1/customers/contractAssignments', COLLECTION_KEYS.contractAssignments);
   } catch (cause) {
     if (cause instanceof ApiError && [400, 403, 404, 405].includes(cause.status)) return undefined;

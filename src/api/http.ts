@@ -4,6 +4,9 @@ import { Semaphore } from '../core/concurrency.js';
 import { Pacer, resetToEpochMs } from './pacer.js';
 import type { TokenCache } from './token.js';
 
+/** The page size list requests ask for (the server may clamp it). */
+export const LIST_PAGE_SIZE = 1000;
+
 export interface HttpOptions {
   baseUrl: string;
   tokens: TokenCache;
@@ -133,7 +136,7 @@ export function createHttp(options: HttpOptions): HttpClient {
     send: (method, path, body, headers) => call(method, path, body === undefined ? { headers } : { json: body, headers }),
     list: <T>(path: string, key: string, searchParams: Record<string, string | number> = {}) =>
       semaphore.run(async () => {
-        const query = { ...searchParams, page: 0, size: options.pageSize ?? 1000 };
+        const query = { ...searchParams, page: 0, size: options.pageSize ?? LIST_PAGE_SIZE };
         try {
           return (await client.paginate.all<T, HalBody>(relative(path), {
             searchParams: query,

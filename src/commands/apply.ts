@@ -26,6 +26,9 @@ export interface ApplyOptions extends PlanOptions {
   report?: string;
 }
 
+/** apply's stdout is for people: a JSON request means the report, the plan shows as text. */
+const asPlanOutput = (o: Output): Output => (o.format === 'json' ? { ...o, format: 'text' } : o);
+
 const scopesFor = (prune: boolean) => [SCOPE.read, SCOPE.write, ...(prune ? [SCOPE.delete] : [])];
 
 /** plan → confirm → execute, or execute a saved plan after checking it is not stale. */
@@ -36,7 +39,7 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   if (!prepared) return 1;
   const { plan, session, config } = prepared;
   try {
-    o.out(renderPlan(plan, planDocument(plan, { toolVersion: VERSION, env: session.env, configDigest: config.digest }), o.format === 'json' ? { ...o, format: 'text' } : o, options));
+    o.out(renderPlan(plan, planDocument(plan, { toolVersion: VERSION, env: session.env, configDigest: config.digest }), asPlanOutput(o), options));
     if (hasErrors(plan.diagnostics)) return 1;
     return await execute(plan, session, options, io, o);
   } finally {
@@ -104,7 +107,7 @@ async function applySaved(paths: string[], options: ApplyOptions, io: Io, o: Out
   }
   const config = await loadConfig(paths, io.cwd, io.env);
   if (hasErrors(config.diagnostics)) {
-    o.err(renderDiagnostics(config.diagnostics, o.format === 'markdown' ? 'text' : o.format, o.style));
+    o.err(renderDiagnostics(config.diagnostics, o.format, o.style));
     return 1;
   }
   if (config.digest !== doc.configDigest) {
@@ -123,7 +126,7 @@ async function applySaved(paths: string[], options: ApplyOptions, io: Io, o: Out
       return 1;
     }
     const plan: Plan = { changes: doc.changes, unmanaged: doc.unmanaged, uncomparable: doc.uncomparable, diagnostics: [] };
-    o.out(renderPlan(plan, doc, o.format === 'json' ? { ...o, format: 'text' } : o, options));
+    o.out(renderPlan(plan, doc, asPlanOutput(o), options));
     return await execute(plan, session, { ...options, autoApprove: true }, io, o);
   } finally {
     await session.close();

@@ -51,6 +51,13 @@ report.json
 
 const CLI = `npx --yes downline@${VERSION}`;
 
+/** The steps every job starts with. */
+const SETUP = `      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+`;
+
 /** The workflow `init` writes (also shipped as examples/github-actions/downline.yml). */
 export const SCAFFOLD_WORKFLOW = `# downline: plan on pull requests (one comment, updated in place), apply on merge, daily drift check.
 # Repository secrets: AGENTSYNC_CLIENT_ID, AGENTSYNC_CLIENT_SECRET (and TURRIS_CLIENT_ID, TURRIS_CLIENT_SECRET
@@ -85,11 +92,7 @@ jobs:
     if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 20
-      - name: Validate
+${SETUP}      - name: Validate
         run: ${CLI} validate --format github
       - name: Plan
         run: |
@@ -121,11 +124,7 @@ jobs:
     runs-on: ubuntu-latest
     environment: production
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 20
-      - name: Plan this commit
+${SETUP}      - name: Plan this commit
         run: |
           set +e
           ${CLI} plan --env production --out plan.json --detailed-exitcode
@@ -148,11 +147,7 @@ jobs:
     if: github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 20
-      - name: Drift check (fails when the live account differs from main)
+${SETUP}      - name: Drift check (fails when the live account differs from main)
         run: |
           set +e
           ${CLI} plan --env production --drift --format markdown --detailed-exitcode > drift.md

@@ -21,7 +21,7 @@ export interface Prepared {
 export async function preparePlan(paths: string[], options: CommonOptions & { target?: string[] }, io: Io, o: Output, scopes: (config: LoadedConfig) => string[]): Promise<Prepared | undefined> {
   const config = await loadConfig(paths, io.cwd, io.env);
   if (hasErrors(config.diagnostics)) {
-    o.err(renderDiagnostics(config.diagnostics, o.format === 'markdown' ? 'text' : o.format, o.style));
+    o.err(renderDiagnostics(config.diagnostics, o.format, o.style));
     return undefined;
   }
   const session = await connect(options, io, scopes(config));

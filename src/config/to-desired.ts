@@ -1,11 +1,10 @@
 import { error } from '../core/diagnostics.js';
-import { ALL_DIVISIONS, emptyDesiredState, keys, type DesiredState, type Person } from '../core/desired.js';
+import { ALL_DIVISIONS, emptyDesiredState, keys, USER_DEFINED, type DesiredState, type Person } from '../core/desired.js';
 import type { Diagnostic, SourceLocation, View } from '../core/types.js';
 import type { ParsedFile, Path } from './parse.js';
 
 type Raw = Record<string, unknown>;
 
-const USER_DEFINED = Array.from({ length: 10 }, (_, i) => `userDefined${i + 1}`);
 const CARRIER_FIELDS = ['naic', 'tin', 'uplineFirmName', 'linesOfBusiness', 'contractSubmissionMethods', 'administrativeDivisions', ...USER_DEFINED];
 const PRODUCT_FIELDS = ['lineOfBusiness', 'contractSubmissionMethod', 'annualization', 'displayCommissionLevelPercentages', 'administrativeDivisions', ...USER_DEFINED];
 const LEVEL_FIELDS = ['type', 'firstYearValue', 'level', 'administrativeDivisions', ...USER_DEFINED];

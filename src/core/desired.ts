@@ -10,6 +10,9 @@ export const ALL_DIVISIONS = [
   'NY', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VA', 'VT', 'WA', 'WI', 'WV', 'WY',
 ] as const;
 
+/** The ten free-form fields carriers, products, levels and contracts pass through. */
+export const USER_DEFINED = Array.from({ length: 10 }, (_, i) => `userDefined${i + 1}`);
+
 interface Located {
   source: SourceLocation;
   /** Location of each declared field's value, for errors found later (lookups, API rejections). */

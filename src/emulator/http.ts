@@ -70,9 +70,6 @@ export function halPage(items: unknown[], key: string, req: EmRequest, paging: P
   });
 }
 
-export function selfLink(path: string): { _links: { self: { href: string } } } {
-  return { _links: { self: { href: path } } };
-}
 
 export function header(req: EmRequest, name: string): string | undefined {
   const v = req.headers[name.toLowerCase()];

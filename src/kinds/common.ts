@@ -4,7 +4,7 @@ import type { RawObject } from '../core/live.js';
 import type { Address, AddressKey, Change, Operation, SourceLocation, View } from '../core/types.js';
 import { noteUnreadable, type KindContext } from './kind.js';
 
-export const USER_DEFINED = Array.from({ length: 10 }, (_, i) => `userDefined${i + 1}`);
+export { USER_DEFINED } from '../core/desired.js';
 
 export interface ObjectPlan {
   address: Address;

@@ -1,11 +1,11 @@
 import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
+import { USER_DEFINED } from '../core/desired.js';
 import { warning } from '../core/diagnostics.js';
 import { LiveIndex } from '../core/live-index.js';
 import type { LiveSnapshot, RawObject } from '../core/live.js';
 import { Lookups } from '../core/lookups.js';
 import type { Diagnostic } from '../core/types.js';
 
-const USER_DEFINED = Array.from({ length: 10 }, (_, i) => `userDefined${i + 1}`);
 const byName = (a: RawObject, b: RawObject) => String(a.name).localeCompare(String(b.name));
 
 /**

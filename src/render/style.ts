@@ -24,8 +24,6 @@ export function createStyle(color: boolean): Style {
   };
 }
 
-export const plainStyle: Style = createStyle(false);
-
 /** NO_COLOR / FORCE_COLOR / --no-color / TTY, in that order of precedence. */
 export function wantsColor(env: Record<string, string | undefined>, isTTY: boolean, flag: boolean): boolean {
   if (!flag) return false;

@@ -33,6 +33,9 @@ function check(body: Record<string, unknown>, creating: boolean): void {
   for (const id of (body.contractSubmissionMethods as string[] | undefined) ?? []) if (!CSM_IDS.has(id)) fail(404, `Contract submission method ${id} not found.`);
 }
 
+/** Timestamps as the documented carrier response shows them: whole seconds, UTC. */
+const secondsStamp = (ctx: RouteContext) => ctx.now().toISOString().replace(/\.\d+Z$/, 'Z');
+
 export function findCarrier(ctx: RouteContext, id: string): Carrier {
   return ctx.store.carrier(id) ?? fail(404, 'Carrier not found.');
 }
@@ -47,7 +50,7 @@ export const carrierRoutes: Route[] = [
     const body = objectBody(req.body);
     check(body, true);
     if (nameTaken(ctx, body.name)) fail(422, `A carrier with name '${String(body.name)}' already exists.`);
-    const stamp = ctx.now().toISOString().replace(/\.\d+Z$/, 'Z');
+    const stamp = secondsStamp(ctx);
     const carrier: Carrier = {
       ...pick(body, WRITABLE), id: newId(), name: String(body.name), createdDate: stamp, modifiedDate: stamp,
       typeId: stableUuid('organizationType:carrier'), statusId: stableUuid('organizationStatus:active'),
@@ -61,7 +64,7 @@ export const carrierRoutes: Route[] = [
     const body = objectBody(req.body);
     check(body, false);
     if (body.name !== undefined && nameTaken(ctx, body.name, carrier.id)) fail(422, `A carrier with name '${String(body.name)}' already exists.`);
-    Object.assign(carrier, pick(body, WRITABLE), { modifiedDate: ctx.now().toISOString().replace(/\.\d+Z$/, 'Z') });
+    Object.assign(carrier, pick(body, WRITABLE), { modifiedDate: secondsStamp(ctx) });
     return ok(presentCarrier(carrier));
   }),
 ];
