@@ -3,34 +3,40 @@ import { keys, type DesiredState } from '../core/desired.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Diagnostic, SourceLocation } from '../core/types.js';
 
-/** Reports the second declaration of a key, naming the first. */
-function duplicates<T>(items: T[], keyOf: (item: T) => string, sourceOf: (item: T) => SourceLocation, what: (item: T) => string): Diagnostic[] {
-  const seen = new Map<string, SourceLocation>();
+/**
+ * Reports every later declaration of a key at its own place, naming the first — one pass with a map
+ * (this also covers the NPNs of an `npns:` list, where a JSON Schema `uniqueItems` is quadratic).
+ */
+function duplicates<T>(items: T[], keyOf: (item: T) => string, sourceOf: (item: T) => SourceLocation, what: (item: T, first: T) => string): Diagnostic[] {
+  const seen = new Map<string, T>();
   const out: Diagnostic[] = [];
   for (const item of items) {
     const key = keyOf(item);
     const first = seen.get(key);
-    if (first) out.push(error(`${what(item)} is declared twice`, sourceOf(item), `first declared at ${formatLocation(first)}; remove one or rename it`));
-    else seen.set(key, sourceOf(item));
+    if (first) out.push(error(what(item, first), sourceOf(item), `first declared at ${formatLocation(sourceOf(first))}; remove one or rename it`));
+    else seen.set(key, item);
   }
   return out;
 }
 
+const twice = (what: string) => `${what} is declared twice`;
+
 /** Cross-object rules that a JSON Schema cannot express. Pure; runs after the schema. */
 export function checkRules(state: DesiredState, options: { references: boolean }): Diagnostic[] {
   const out: Diagnostic[] = [];
-  out.push(...duplicates(state.carriers, (c) => c.name, (c) => c.fieldSources.name ?? c.source, (c) => `carrier "${c.name}"`));
-  out.push(...duplicates(state.products, (p) => keys.product(p.carrier, p.name), (p) => p.source, (p) => `product "${p.name}" of carrier "${p.carrier}"`));
-  out.push(...duplicates(state.levels, (l) => keys.level(l.carrier, l.product, l.name), (l) => l.source, (l) => `commission level "${l.name}" of product "${l.product}"`));
+  out.push(...duplicates(state.carriers, (c) => c.name, (c) => c.fieldSources.name ?? c.source, (c) => twice(`carrier "${c.name}"`)));
+  out.push(...duplicates(state.products, (p) => keys.product(p.carrier, p.name), (p) => p.source, (p) => twice(`product "${p.name}" of carrier "${p.carrier}"`)));
+  out.push(...duplicates(state.levels, (l) => keys.level(l.carrier, l.product, l.name), (l) => l.source, (l) => twice(`commission level "${l.name}" of product "${l.product}"`)));
 
   const contracts = [
-    ...state.assignments.map((a) => ({ npn: a.npn, carrier: a.carrier, product: a.product, source: a.source, in: 'assignments' })),
-    ...state.invites.flatMap((i) => i.contracts.map((c) => ({ npn: i.producer.npn, carrier: c.carrier, product: c.product, source: c.source, in: 'invites' }))),
+    // `entry`: the producers of one `npns:` list share their entry's fields object.
+    ...state.assignments.map((a) => ({ npn: a.npn, carrier: a.carrier, product: a.product, source: a.source, entry: a.fields as object | undefined })),
+    ...state.invites.flatMap((i) => i.contracts.map((c) => ({ npn: i.producer.npn, carrier: c.carrier, product: c.product, source: c.source, entry: undefined }))),
   ];
   out.push(...duplicates(contracts, (c) => keys.assignment(c.npn, c.carrier, c.product), (c) => c.source,
-    (c) => `the contract of producer ${c.npn} on "${c.carrier} / ${c.product}"`));
-  out.push(...duplicates(state.invites, (i) => i.producer.npn, (i) => i.fieldSources.npn ?? i.source, (i) => `an invite for producer ${i.producer.npn}`));
-  out.push(...duplicates(state.turrisInvites, (t) => t.key, (t) => t.fieldSources.producerCode ?? t.source, (t) => `Turris invite "${t.key}"`));
+    (c, first) => (c.entry && c.entry === first.entry ? `npns lists producer ${c.npn} twice` : twice(`the contract of producer ${c.npn} on "${c.carrier} / ${c.product}"`))));
+  out.push(...duplicates(state.invites, (i) => i.producer.npn, (i) => i.fieldSources.npn ?? i.source, (i) => twice(`an invite for producer ${i.producer.npn}`)));
+  out.push(...duplicates(state.turrisInvites, (t) => t.key, (t) => t.fieldSources.producerCode ?? t.source, (t) => twice(`Turris invite "${t.key}"`)));
 
   if (state.invites.length > 0) {
     if (!state.agency.organizationId) {

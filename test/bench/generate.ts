@@ -61,3 +61,10 @@ export function assignmentConfig(n: number): string {
   }
   return `${HEADER}${carriersYaml()}\n${out.join('\n')}\n`;
 }
+
+/** N producers in ONE `npns:` list: the worst case for an NPN uniqueness check (was quadratic in ajv). */
+export function oneListConfig(n: number): string {
+  const npns = Array.from({ length: n }, (_, i) => `"${npnOf(i)}"`).join(', ');
+  const k = contractOf(0);
+  return `${HEADER}${carriersYaml()}\nassignments:\n  - npns: [${npns}]\n    carrier: ${k.carrier}\n    product: ${k.product}\n    commissionLevel: ${k.level}\n`;
+}

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick | --full | --rate-only] [--no-rate] [--latency MS]   (builds dist/ first: downline is measured compiled)
+ * npm run bench [-- --quick | --full | --rate-only | --validate-only] [--no-rate] [--latency MS]   (builds dist/ first: downline is measured compiled)
  *
  * Measures downline against the emulator (downline runs in a child process, so its memory is its
  * own): validate of a 10,000-producer config, emulator GET throughput, computePlan CPU time, and for
@@ -19,7 +19,7 @@ import { computePlan } from '../../src/core/compute-plan.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import { KINDS } from '../../src/kinds/index.js';
 import { runBaseline } from './baseline.js';
-import { assignmentConfig, contractOf, inviteConfig, npnOf } from './generate.js';
+import { assignmentConfig, contractOf, inviteConfig, npnOf, oneListConfig } from './generate.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -69,13 +69,14 @@ async function benchValidate(dir: string): Promise<void> {
   const file = join(dir, 'validate-10k.yaml');
   await writeFile(file, inviteConfig(10_000));
   const results = [] as string[][];
-  for (const [name, text] of [['10,000 invitations', inviteConfig(10_000)], ['10,000 assignments (npns:)', assignmentConfig(10_000)]] as const) {
+  const configs = [['10,000 invitations', inviteConfig(10_000)], ['10,000 assignments (npns:)', assignmentConfig(10_000)], ['100,000 NPNs in one npns: list', oneListConfig(100_000)]] as const;
+  for (const [name, text] of configs) {
     await writeFile(file, text);
     const m = await withEmulator({}, (em) => downline(['validate', file], dir, em));
     if (m.code !== 0) throw new Error('validate failed');
     results.push([name, `${(text.length / 1024 / 1024).toFixed(1)} MB`, fmt(m.wallMs), `${Math.round(m.maxRssMb)} MB`]);
   }
-  print('validate (target: under 2 s for 10,000 producers)', ['config', 'size', 'wall', 'peak RSS'], results);
+  print('validate (target: under 2 s for 10,000 producers, and for 100,000 NPNs in one list)', ['config', 'size', 'wall', 'peak RSS'], results);
 }
 
 async function benchEmulator(): Promise<void> {
@@ -210,7 +211,8 @@ async function benchRateLimit(dir: string): Promise<void> {
 const dir = await mkdtemp(join(tmpdir(), 'downline-bench-'));
 try {
   console.log(`downline bench — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, emulator latency ${latency} ms`);
-  if (!flag('rate-only')) {
+  if (flag('validate-only')) await benchValidate(dir);
+  else if (!flag('rate-only')) {
     await benchValidate(dir);
     await benchEmulator();
     await benchComputePlan(dir);
@@ -218,7 +220,7 @@ try {
     if (flag('full')) await benchBook(dir, 10_000);
     print(`reconcile (latency ${latency} ms, concurrency 4)`, ['producers', 'run', 'wall', 'requests', 'peak RSS'], rows);
   }
-  if (!flag('no-rate')) await benchRateLimit(dir);
+  if (!flag('no-rate') && !flag('validate-only')) await benchRateLimit(dir);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -82,6 +82,20 @@ carriers:
     expect(config.diagnostics.map((d) => d.source?.line).sort()).toEqual([4, 5, 6]);
   });
 
+  it('reports every repeated NPN of an npns: list at its own place, naming the first', async () => {
+    await write('downline.yaml', `${BASE}assignments:
+  - npns: ["1001", "1002", "1001", "1002"]
+    carrier: Acme
+    product: Term
+    commissionLevel: L1
+`);
+    const config = await loadConfig([], dir.path, {});
+    expect(config.diagnostics.map((d) => [d.message, d.source?.line, d.source?.column, d.hint])).toEqual([
+      ['npns lists producer 1001 twice', 10, 28, 'first declared at downline.yaml:10:12; remove one or rename it'],
+      ['npns lists producer 1002 twice', 10, 36, 'first declared at downline.yaml:10:20; remove one or rename it'],
+    ]);
+  });
+
   it('a missing default file is an error with a hint', async () => {
     const config = await loadConfig([], dir.path, {});
     expect(config.diagnostics[0].message).toContain('downline.yaml: no such file');
