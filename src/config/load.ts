@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { error, hasErrors } from '../core/diagnostics.js';
 import type { DesiredState } from '../core/desired.js';
@@ -26,20 +26,52 @@ async function expandPaths(paths: string[], cwd: string): Promise<{ files: strin
   for (const path of paths.length > 0 ? paths : ['downline.yaml']) {
     const absolute = resolve(cwd, path);
     const info = await stat(absolute).catch(() => undefined);
-    if (!info) {
+    const linkProblem = info ? undefined : (await lstat(absolute).catch(() => undefined))?.isSymbolicLink() && (await symlinkProblem(absolute));
+    if (linkProblem) {
+      diagnostics.push(error(`${path}: ${linkProblem}`, undefined, 'point the link at a .yaml file, or remove it'));
+    } else if (!info) {
       diagnostics.push(error(`${path}: no such file or directory`, undefined, paths.length === 0 ? 'create downline.yaml (downline init) or pass a config path' : 'check the path'));
     } else if (info.isDirectory()) {
       const entries = (await readdir(absolute, { withFileTypes: true }))
-        .filter((e) => e.isFile() && YAML_FILE.test(e.name))
-        .map((e) => resolve(absolute, e.name))
-        .sort();
+        .filter((e) => (e.isFile() || e.isSymbolicLink()) && YAML_FILE.test(e.name))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       if (entries.length === 0) diagnostics.push(error(`${path}: directory has no .yaml or .yml files`));
-      files.push(...entries);
+      for (const entry of entries) {
+        const file = resolve(absolute, entry.name);
+        if (!entry.isSymbolicLink()) files.push(file);
+        else {
+          // A skipped link would silently drop what it declares (and pruning would delete it): follow it or fail.
+          const problem = await symlinkProblem(file);
+          if (problem) diagnostics.push(error(`${relative(cwd, file) || file}: ${problem}`, undefined, 'point the link at a .yaml file, or remove it'));
+          else files.push(file);
+        }
+      }
     } else {
       files.push(absolute);
     }
   }
-  return { files: [...new Set(files)], diagnostics };
+  // A file reached twice (directly and through a link) is read once.
+  const seen = new Set<string>();
+  const unique: string[] = [];
+  for (const file of files) {
+    const real = await realpath(file).catch(() => file);
+    if (!seen.has(real)) unique.push(file);
+    seen.add(real);
+  }
+  return { files: unique, diagnostics };
+}
+
+/** Why a symlinked config entry cannot be read (loop, dangling, not a file), or undefined to follow it. */
+async function symlinkProblem(file: string): Promise<string | undefined> {
+  try {
+    const target = await stat(file);
+    return target.isFile() ? undefined : 'is a symbolic link to something that is not a file';
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return 'is a symbolic link loop';
+    if (code === 'ENOENT') return `is a symbolic link to a missing file (${await readlink(file).catch(() => '?')})`;
+    return `is a symbolic link that cannot be followed (${code ?? (cause as Error).message})`;
+  }
 }
 
 /** load → parse + interpolate → schema → desired state → rules, collecting every diagnostic. */

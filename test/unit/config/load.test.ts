@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
@@ -94,6 +94,29 @@ carriers:
       ['npns lists producer 1001 twice', 10, 28, 'first declared at downline.yaml:10:12; remove one or rename it'],
       ['npns lists producer 1002 twice', 10, 36, 'first declared at downline.yaml:10:20; remove one or rename it'],
     ]);
+  });
+
+  it('follows a symlinked *.yaml in a config folder, and refuses loops and dangling links by name', async () => {
+    await mkdir(join(dir.path, 'config'));
+    await mkdir(join(dir.path, 'shared'));
+    await writeFile(join(dir.path, 'shared', 'carriers.yaml'), BASE);
+    await writeFile(join(dir.path, 'config', 'assignments.yaml'), 'version: 1\nassignments:\n  - { npn: "1", carrier: Acme, product: Term, commissionLevel: L1 }\n');
+    await symlink('../shared/carriers.yaml', join(dir.path, 'config', 'carriers.yaml'));
+    const followed = await loadConfig(['config'], dir.path, {});
+    expect(followed.diagnostics).toEqual([]);
+    expect(followed.files).toEqual(['config/assignments.yaml', 'config/carriers.yaml']);
+    expect(followed.state.carriers.map((c) => c.name)).toEqual(['Acme']);
+
+    await symlink('loop-b.yaml', join(dir.path, 'config', 'loop-a.yaml'));
+    await symlink('loop-a.yaml', join(dir.path, 'config', 'loop-b.yaml'));
+    await symlink('../shared/gone.yaml', join(dir.path, 'config', 'gone.yaml'));
+    const refused = await loadConfig(['config'], dir.path, {});
+    expect(refused.diagnostics.map((d) => d.message)).toEqual([
+      'config/gone.yaml: is a symbolic link to a missing file (../shared/gone.yaml)',
+      'config/loop-a.yaml: is a symbolic link loop',
+      'config/loop-b.yaml: is a symbolic link loop',
+    ]);
+    expect(refused.diagnostics.every((d) => d.severity === 'error')).toBe(true);
   });
 
   it('a missing default file is an error with a hint', async () => {
