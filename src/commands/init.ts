@@ -9,6 +9,7 @@ export const SCAFFOLD_CONFIG = `# yaml-language-server: $schema=./node_modules/d
 #   downline plan --env sandbox            see what would change
 #   downline apply --env sandbox           make it so (asks first)
 version: 1
+variables: [AGENTSYNC_ORG_ID]              # the only environment variables this file may read
 
 # Who sends producer invitations (needed once you add invites).
 agency:

@@ -1,7 +1,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node } from 'yaml';
 import { error } from '../core/diagnostics.js';
 import type { Diagnostic, SourceLocation } from '../core/types.js';
-import { interpolate } from './interpolate.js';
+import { interpolate, isCredentialVariable } from './interpolate.js';
 
 export type Path = ReadonlyArray<string | number>;
 
@@ -77,18 +77,19 @@ function yamlMessage(message: string): string {
   return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
-/** Replace `${env:…}` in every scalar, in place, reporting unset variables at their scalar. */
+/** Replace `${env:…}` (and `$${`) in every scalar, in place, reporting unset or unlisted variables at their scalar. */
 function interpolateDocument(
   doc: Document.Parsed,
   env: Record<string, string | undefined>,
   where: (offset: number) => SourceLocation,
 ): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
+  const { allowed, diagnostics, listNode } = declaredVariables(doc, where);
   const visit = (node: unknown): void => {
+    if (node === listNode) return;
     if (isMap(node) || isSeq(node)) {
       for (const item of node.items) visit(isPair(item) ? item.value : item);
     } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${')) {
-      const result = interpolate(node.value, env);
+      const result = interpolate(node.value, env, allowed);
       if (!result.ok) {
         diagnostics.push(error(result.message, where(node.range?.[0] ?? 0), result.hint));
         return;
@@ -98,6 +99,19 @@ function interpolateDocument(
   };
   visit(doc.contents);
   return diagnostics;
+}
+
+/** The file's `variables:` allow-list (its shape is the schema's to check); credentials are refused here. */
+function declaredVariables(doc: Document.Parsed, where: (offset: number) => SourceLocation): { allowed: Set<string>; diagnostics: Diagnostic[]; listNode: unknown } {
+  const listNode = isMap(doc.contents) ? doc.contents.get('variables', true) : undefined;
+  const allowed = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const item of isSeq(listNode) ? listNode.items : []) {
+    if (!isScalar(item) || typeof item.value !== 'string') continue;
+    if (isCredentialVariable(item.value)) diagnostics.push(error(`${item.value} holds a credential: downline never interpolates it`, where(item.range?.[0] ?? 0), 'remove it from variables:'));
+    else allowed.add(item.value);
+  }
+  return { allowed, diagnostics, listNode };
 }
 
 /** A plain scalar that was only a variable takes the YAML type of its value (55 → number). */

@@ -1,4 +1,5 @@
 import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
+import { escapeLiteral } from '../config/interpolate.js';
 import { USER_DEFINED } from '../core/desired.js';
 import { warning } from '../core/diagnostics.js';
 import { LiveIndex } from '../core/live-index.js';
@@ -79,7 +80,8 @@ export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } 
   const assignments = [...groups.values()].sort((x, y) => [x.carrier, x.product, x.commissionLevel].join('/').localeCompare([y.carrier, y.product, y.commissionLevel].join('/')))
     .map(({ npns, ...rest }) => (npns.length === 1 ? { npn: npns[0], ...rest } : { npns, ...rest }));
 
-  const doc = new Document({ version: 1, carriers, ...(assignments.length ? { assignments } : {}) });
+  // Live text is data: a name containing `${env:…}` must stay literal when the file is read back.
+  const doc = new Document(escapeStrings({ version: 1, carriers, ...(assignments.length ? { assignments } : {}) }));
   for (const { path, id } of ids) {
     const node = doc.getIn(path, true) as YAMLMap | undefined;
     if (node) node.commentBefore = ` id: ${id}`;
@@ -88,6 +90,13 @@ export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } 
   flowShortLists(doc.contents);
   const header = `${options.schemaPath ? `# yaml-language-server: $schema=${options.schemaPath}\n` : ''}# Exported by downline from the live account. Review, commit, and plan: it should show no changes.\n`;
   return { text: header + doc.toString({ lineWidth: 0 }), warnings };
+}
+
+function escapeStrings<T>(value: T): T {
+  if (typeof value === 'string') return escapeLiteral(value) as T;
+  if (Array.isArray(value)) return value.map(escapeStrings) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeStrings(v)])) as T;
+  return value;
 }
 
 function optional(key: string, value: string | undefined): Record<string, string> {

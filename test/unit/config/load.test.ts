@@ -38,12 +38,14 @@ assignments:
     expect(config.state.carriers[0].fields.administrativeDivisions).toEqual([...ALL_DIVISIONS]);
   });
 
-  it('interpolates ${env:NAME} and ${env:NAME:-default}, typing plain scalars', async () => {
+  it('interpolates ${env:NAME} and ${env:NAME:-default} of listed variables, typing plain scalars; $${ is a literal ${', async () => {
     await write('downline.yaml', `version: 1
+variables: [CARRIER, NAIC, SUFFIX, FYV]
 carriers:
   - name: \${env:CARRIER}
     naic: "\${env:NAIC:-00001}"
     userDefined1: id-\${env:SUFFIX}
+    userDefined2: $\${env:SUFFIX} costs $$5, $$\${x}
     products:
       - name: Term
         lineOfBusiness: Life
@@ -54,8 +56,27 @@ carriers:
 `);
     const config = await loadConfig([], dir.path, { CARRIER: 'Acme', SUFFIX: '7', FYV: '55.5' });
     expect(config.diagnostics).toEqual([]);
-    expect(config.state.carriers[0]).toMatchObject({ name: 'Acme', fields: { naic: '00001', userDefined1: 'id-7' } });
+    expect(config.state.carriers[0]).toMatchObject({ name: 'Acme', fields: { naic: '00001', userDefined1: 'id-7', userDefined2: '${env:SUFFIX} costs $$5, $${x}' } });
     expect(config.state.levels[0].fields.firstYearValue).toBe(55.5);
+  });
+
+  it('never reads a variable the file does not list, nor a credential even when listed', async () => {
+    const env = { AGENTSYNC_CLIENT_SECRET: 'hunter2-secret', GITHUB_TOKEN: 'ghp-secret', HOME: '/home/ci' };
+    await write('downline.yaml', `version: 1
+variables: [GITHUB_TOKEN]
+carriers:
+  - name: \${env:AGENTSYNC_CLIENT_SECRET}
+    naic: \${env:HOME:-00001}
+    userDefined1: \${env:GITHUB_TOKEN}
+`);
+    const config = await loadConfig([], dir.path, env);
+    expect(config.diagnostics.map((d) => `${d.source?.line}:${d.source?.column} ${d.message}`)).toEqual([
+      '2:13 GITHUB_TOKEN holds a credential: downline never interpolates it',
+      '4:11 AGENTSYNC_CLIENT_SECRET holds a credential: downline never interpolates it',
+      '5:11 environment variable HOME is not listed under variables:',
+      '6:19 GITHUB_TOKEN holds a credential: downline never interpolates it',
+    ]);
+    expect(JSON.stringify(config)).not.toMatch(/hunter2|ghp-secret|home\/ci/);
   });
 
   it('merges a directory in sorted order and names both places of a duplicate across files', async () => {
