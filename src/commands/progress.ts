@@ -1,4 +1,5 @@
 import type { ApplyEvent } from '../core/apply-plan.js';
+import { visible } from '../render/escape.js';
 import { label } from '../render/labels.js';
 import type { Output } from './io.js';
 
@@ -20,6 +21,6 @@ export function progressReporter(o: Output, total: number, live: boolean): (even
     }
     const mark = r.outcome === 'succeeded' ? o.style.create('✓') : r.outcome === 'failed' ? o.style.error('✗') : o.style.warning('-');
     const what = r.outcome === 'succeeded' ? VERB[r.action] : r.outcome;
-    o.err(`${mark} [${done}/${total}] ${what} ${name}${r.recovered ? o.style.note(` (${r.recovered})`) : ''}${r.error ? `: ${r.error}` : ''}\n`);
+    o.err(`${mark} [${done}/${total}] ${what} ${name}${r.recovered ? o.style.note(` (${r.recovered})`) : ''}${r.error ? `: ${visible(r.error)}` : ''}\n`);
   };
 }

@@ -1,5 +1,6 @@
 import { formatLocation, sortDiagnostics } from '../core/diagnostics.js';
 import type { Diagnostic } from '../core/types.js';
+import { jsonText, visible, workflowMessage, workflowProperty } from './escape.js';
 import type { Style } from './style.js';
 
 export type OutputFormat = 'text' | 'json' | 'markdown' | 'github';
@@ -7,7 +8,7 @@ export type OutputFormat = 'text' | 'json' | 'markdown' | 'github';
 function line(d: Diagnostic, style: Style): string {
   const where = d.source ? `${formatLocation(d.source)}: ` : d.address ? `${d.address}: ` : '';
   const label = d.severity === 'error' ? style.error('error') : style.warning('warning');
-  return `${where}${label}: ${d.message}${d.hint ? style.note(` (${d.hint})`) : ''}`;
+  return `${visible(where)}${label}: ${visible(d.message)}${d.hint ? style.note(` (${visible(d.hint)})`) : ''}`;
 }
 
 export function countLine(diagnostics: readonly Diagnostic[]): string {
@@ -16,15 +17,10 @@ export function countLine(diagnostics: readonly Diagnostic[]): string {
   return `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
 }
 
-/** GitHub workflow commands: the message must not contain raw newlines or `::`. */
-function escapeAnnotation(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
 export function annotation(d: Diagnostic): string {
-  const props = d.source ? ` file=${d.source.file},line=${d.source.line},col=${d.source.column}` : '';
+  const props = d.source ? ` file=${workflowProperty(d.source.file)},line=${d.source.line},col=${d.source.column}` : '';
   const text = d.hint ? `${d.message} (${d.hint})` : d.message;
-  return `::${d.severity === 'error' ? 'error' : 'warning'}${props}::${escapeAnnotation(text)}`;
+  return `::${d.severity === 'error' ? 'error' : 'warning'}${props}::${workflowMessage(text)}`;
 }
 
 export function renderDiagnosticsText(diagnostics: readonly Diagnostic[], style: Style): string {
@@ -44,6 +40,6 @@ export function diagnosticsJson(diagnostics: readonly Diagnostic[]): object[] {
 export function renderDiagnostics(diagnostics: readonly Diagnostic[], format: OutputFormat, style: Style): string {
   if (diagnostics.length === 0) return '';
   if (format === 'github') return renderDiagnosticsGithub(diagnostics, style);
-  if (format === 'json') return `${JSON.stringify({ formatVersion: 1, diagnostics: diagnosticsJson(diagnostics) }, null, 2)}\n`;
+  if (format === 'json') return `${jsonText(JSON.stringify({ formatVersion: 1, diagnostics: diagnosticsJson(diagnostics) }, null, 2))}\n`;
   return renderDiagnosticsText(diagnostics, style);
 }

@@ -1,4 +1,4 @@
-import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isMap, isSeq, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { escapeLiteral } from '../config/interpolate.js';
 import { USER_DEFINED } from '../core/desired.js';
 import { warning } from '../core/diagnostics.js';
@@ -6,6 +6,7 @@ import { LiveIndex } from '../core/live-index.js';
 import type { LiveSnapshot, RawObject } from '../core/live.js';
 import { Lookups } from '../core/lookups.js';
 import type { Diagnostic } from '../core/types.js';
+import { hasControls, visible, yamlText } from './escape.js';
 
 const byName = (a: RawObject, b: RawObject) => String(a.name).localeCompare(String(b.name));
 
@@ -84,16 +85,17 @@ export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } 
   const doc = new Document(escapeStrings({ version: 1, carriers, ...(assignments.length ? { assignments } : {}) }));
   for (const { path, id } of ids) {
     const node = doc.getIn(path, true) as YAMLMap | undefined;
-    if (node) node.commentBefore = ` id: ${id}`;
+    if (node) node.commentBefore = ` id: ${visible(id)}`;
   }
   for (const seq of [doc.getIn(['carriers'], true), doc.getIn(['assignments'], true)]) if (isSeq(seq)) (seq as YAMLSeq).flow = false;
   flowShortLists(doc.contents);
   const header = `${options.schemaPath ? `# yaml-language-server: $schema=${options.schemaPath}\n` : ''}# Exported by downline from the live account. Review, commit, and plan: it should show no changes.\n`;
-  return { text: header + doc.toString({ lineWidth: 0 }), warnings };
+  return { text: header + yamlText(doc.toString({ lineWidth: 0, doubleQuotedAsJSON: true })), warnings };
 }
 
 function escapeStrings<T>(value: T): T {
-  if (typeof value === 'string') return escapeLiteral(value) as T;
+  // Controls go double-quoted, where `yamlText` can write them as escapes (never raw to a terminal).
+  if (typeof value === 'string') return (hasControls(value) ? Object.assign(new Scalar(escapeLiteral(value)), { type: Scalar.QUOTE_DOUBLE }) : escapeLiteral(value)) as T;
   if (Array.isArray(value)) return value.map(escapeStrings) as T;
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeStrings(v)])) as T;
   return value;

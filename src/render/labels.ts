@@ -1,5 +1,6 @@
 import { summarize } from '../core/compute-plan.js';
 import { addressKey, type Action, type Change, type KindName, type Plan } from '../core/types.js';
+import { visible } from './escape.js';
 
 export const KIND_ORDER: KindName[] = ['carrier', 'product', 'commissionLevel', 'assignment', 'invite', 'turrisInvite'];
 
@@ -7,8 +8,12 @@ export const KIND_TITLES: Record<KindName, string> = {
   carrier: 'Carriers', product: 'Products', commissionLevel: 'Commission levels', assignment: 'Contract assignments', invite: 'Invitations', turrisInvite: 'Turris invitations',
 };
 
-/** How an object is named in every output: its natural key in words. */
+/** How an object is named in every output: its natural key in words (live names, so escaped). */
 export function label(change: Pick<Change, 'address' | 'identity'>): string {
+  return visible(rawLabel(change));
+}
+
+function rawLabel(change: Pick<Change, 'address' | 'identity'>): string {
   const i = change.identity;
   switch (change.address.kind) {
     case 'carrier': return `carrier "${i.carrier}"`;
@@ -22,6 +27,10 @@ export function label(change: Pick<Change, 'address' | 'identity'>): string {
 
 /** For unmanaged objects, which carry only an address. */
 export function addressLabel(address: Change['address']): string {
+  return visible(rawAddressLabel(address));
+}
+
+function rawAddressLabel(address: Change['address']): string {
   const parts = address.key.split('/');
   switch (address.kind) {
     case 'carrier': return `carrier "${address.key}"`;

@@ -1,5 +1,6 @@
 import { summarize, type PlanSummary } from '../core/compute-plan.js';
 import type { Change, Diagnostic, Plan, UncomparableField, UnmanagedObject } from '../core/types.js';
+import { jsonText } from './escape.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -35,7 +36,7 @@ export function planDocument(plan: Plan, meta: { toolVersion: string; env: strin
 }
 
 export function renderPlanJson(doc: PlanDocument): string {
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return `${jsonText(JSON.stringify(doc, null, 2))}\n`;
 }
 
 /** Read back a saved plan, checking only what apply relies on. */

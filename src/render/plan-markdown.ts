@@ -1,5 +1,6 @@
 import { summarize } from '../core/compute-plan.js';
 import type { Change, Plan } from '../core/types.js';
+import { markdownText, visible } from './escape.js';
 import { addressLabel, byKind, KIND_TITLES, label, newParentsOf, SYMBOLS } from './labels.js';
 import { formatFieldChange, formatValue } from './values.js';
 
@@ -12,7 +13,7 @@ function changeBlock(change: Change, parentsOf: (c: Change) => string[]): string
   const lines = [`${SYMBOLS[change.action]} ${label(change)}${parents.length ? `  (under new ${parents.join(', ')})` : ''}`];
   if (change.action === 'create') for (const [k, v] of Object.entries(change.after ?? {})) lines.push(`+     ${k}: ${formatValue(v)}`);
   if (change.action === 'update') for (const f of change.fields) lines.push(`!     ${f.field}: ${formatFieldChange(f.before, f.after)}`);
-  for (const note of change.notes) lines.push(`#     ${note}`);
+  for (const note of change.notes) lines.push(`#     ${visible(note)}`);
   return lines.join('\n');
 }
 
@@ -28,7 +29,7 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
   const updates = plan.changes.filter((c) => c.action === 'update');
   if (options.drift && updates.length > 0) head.push(`> [!CAUTION]\n> **Drift:** ${updates.length} object(s) differ from the config — someone changed the account outside git.`, '');
   const errors = plan.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) head.push(`> [!CAUTION]\n> ${errors.length} error(s): ${errors.slice(0, 5).map((d) => d.message).join('; ')}`, '');
+  if (errors.length) head.push(`> [!CAUTION]\n> ${errors.length} error(s): ${errors.slice(0, 5).map((d) => markdownText(d.message)).join('; ')}`, '');
   const groups = byKind(plan, options.verbose);
   if (groups.length > 0) {
     head.push('| kind | create | update | delete |', '| --- | ---: | ---: | ---: |');
@@ -43,7 +44,7 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
 
   const footer: string[] = [];
   if (plan.unmanaged.length > 0) {
-    footer.push(`<details><summary>Unmanaged: ${plan.unmanaged.length} live object(s) not in the config (never touched)</summary>`, '', ...plan.unmanaged.slice(0, 200).map((u) => `- ${addressLabel(u.address)}`));
+    footer.push(`<details><summary>Unmanaged: ${plan.unmanaged.length} live object(s) not in the config (never touched)</summary>`, '', ...plan.unmanaged.slice(0, 200).map((u) => `- ${markdownText(addressLabel(u.address))}`));
     if (plan.unmanaged.length > 200) footer.push(`- … and ${plan.unmanaged.length - 200} more`);
     footer.push('', '</details>', '');
   }

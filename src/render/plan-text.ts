@@ -1,5 +1,6 @@
 import type { Change, Plan } from '../core/types.js';
 import { renderDiagnosticsText } from './diagnostics.js';
+import { visible } from './escape.js';
 import { addressLabel, byKind, KIND_TITLES, label, newParentsOf, summaryLine, SYMBOLS } from './labels.js';
 import type { Style } from './style.js';
 import { formatFieldChange, formatValue } from './values.js';
@@ -23,7 +24,7 @@ function changeLines(change: Change, parentsOf: (c: Change) => string[], style: 
   } else if (change.action === 'update') {
     for (const f of change.fields) lines.push(`      ${field(f.field, style)}: ${formatFieldChange(f.before, f.after)}`);
   }
-  for (const note of change.notes) lines.push(style.note(`      # ${note}`));
+  for (const note of change.notes) lines.push(style.note(`      # ${visible(note)}`));
   return lines;
 }
 

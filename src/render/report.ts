@@ -1,4 +1,5 @@
 import type { ChangeResult } from '../core/apply-plan.js';
+import { visible } from './escape.js';
 import type { Style } from './style.js';
 
 export const REPORT_FORMAT_VERSION = 1;
@@ -36,9 +37,9 @@ export function renderApplySummary(report: ApplyReport, style: Style): string {
   const s = report.summary;
   const lines: string[] = [];
   for (const r of report.results.filter((x) => x.outcome !== 'succeeded')) {
-    lines.push(`${r.outcome === 'failed' ? style.error('failed') : style.warning('skipped')}: ${r.address}: ${r.error ?? ''}`);
+    lines.push(`${r.outcome === 'failed' ? style.error('failed') : style.warning('skipped')}: ${visible(`${r.address}: ${r.error ?? ''}`)}`);
   }
-  for (const link of report.inviteLinks) lines.push(`invite link for ${link.address}: ${link.inviteLink}`);
+  for (const link of report.inviteLinks) lines.push(visible(`invite link for ${link.address}: ${link.inviteLink}`));
   const head = s.failed > 0 || s.skipped > 0 ? style.error('Apply incomplete') : style.create('Apply complete');
   lines.push(`${head}: ${s.created} created, ${s.updated} updated, ${s.deleted} deleted, ${s.failed} failed, ${s.skipped} skipped.`);
   if (s.failed > 0 || s.skipped > 0) lines.push(style.note('Fix the failures and run apply again: it picks up where this run stopped.'));

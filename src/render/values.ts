@@ -1,11 +1,16 @@
 import { diffWordsWithSpace } from 'diff';
 import { ALL_DIVISIONS } from '../core/desired.js';
 import type { Value } from '../core/types.js';
+import { visible } from './escape.js';
 
 const isAllDivisions = (value: Value[]) => value.length === ALL_DIVISIONS.length && ALL_DIVISIONS.every((d) => value.includes(d));
 
-/** One value as the plan shows it: strings quoted, lists in brackets, absent as (none). */
+/** One value as the plan shows it: strings quoted, lists in brackets, absent as (none); controls escaped. */
 export function formatValue(value: Value | undefined): string {
+  return visible(rawValue(value));
+}
+
+function rawValue(value: Value | undefined): string {
   if (value === undefined || value === null) return '(none)';
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value) && isAllDivisions(value)) return 'all (51 codes)';
@@ -26,6 +31,10 @@ const LONG = 60;
  * long strings show a word diff, so a one-character change in a long value is visible.
  */
 export function formatFieldChange(before: Value | undefined, after: Value): string {
+  return visible(rawFieldChange(before, after));
+}
+
+function rawFieldChange(before: Value | undefined, after: Value): string {
   if (Array.isArray(before) && Array.isArray(after)) {
     const b = new Set(before.map(String));
     const a = new Set(after.map(String));
