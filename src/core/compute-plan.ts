@@ -1,6 +1,6 @@
 import type { KindContext, KindModule } from '../kinds/kind.js';
 import type { DesiredState } from './desired.js';
-import { LiveIndex } from './live-index.js';
+import { ambiguousDeclarations, LiveIndex } from './live-index.js';
 import type { LiveSnapshot } from './live.js';
 import { Lookups } from './lookups.js';
 import { addressKey, type Change, type Plan } from './types.js';
@@ -26,6 +26,7 @@ export function computePlan(desired: DesiredState, live: LiveSnapshot, kinds: re
     uncomparable: [],
   };
   for (const kind of kinds) kind.plan(ctx);
+  ctx.diagnostics.push(...ambiguousDeclarations(desired, ctx.index));
   const changes = options.targets?.length ? withDependencies(ctx.changes, options.targets) : ctx.changes;
   return {
     changes,

@@ -28,12 +28,15 @@ function liveView(raw: RawObject): View {
 /** Live levels outside the config: unmanaged, or deleted when pruning covers them. */
 function planUndeclared(ctx: KindContext): void {
   const declared = new Set(ctx.desired.levels.map((l) => keys.level(l.carrier, l.product, l.name)));
-  for (const [key, live] of ctx.index.levelByKey) {
-    const owner = ctx.index.levelById.get(live.id)!;
+  // Every live level, duplicates of one name included (the second is `key#2`): none is invisible.
+  for (const live of ctx.live.levels) {
+    const owner = ctx.index.levelById.get(live.id);
+    if (!owner) continue;
+    const key = keys.level(owner.carrier, owner.product, owner.name);
     if (declared.has(key) || !carrierDeclared(ctx, owner.carrier)) continue;
     // Assignments still on this level must move or go first, or the API refuses the delete.
-    const dependsOn = [...ctx.index.assignmentsByKey].filter(([, list]) => list.some((a) => a.commissionLevelId === live.id)).map(([k]) => addressKey({ kind: 'assignment', key: k }));
-    undeclared(ctx, { address: { kind: 'commissionLevel', key }, identity: { carrier: owner.carrier, product: owner.product, commissionLevel: owner.name }, live, before: liveView(live),
+    const dependsOn = ctx.live.assignments.filter((a) => a.commissionLevelId === live.id && ctx.index.keyById.has(a.id)).map((a) => addressKey({ kind: 'assignment', key: ctx.index.keyById.get(a.id)! }));
+    undeclared(ctx, { address: { kind: 'commissionLevel', key: ctx.index.keyById.get(live.id)! }, identity: { carrier: owner.carrier, product: owner.product, commissionLevel: owner.name }, live, before: liveView(live),
       pruned: ctx.desired.prune.commissionLevels || productPruned(ctx, owner.carrier, owner.product), path: pathOf`/v1/customers/commissionLevels/${live.id}`, dependsOn });
   }
 }

@@ -60,15 +60,18 @@ export const productKind: KindModule = {
       }));
     }
     const declared = new Set(ctx.desired.products.map((p) => keys.product(p.carrier, p.name)));
-    for (const [key, live] of ctx.index.productByKey) {
-      const owner = ctx.index.productById.get(live.id)!;
+    // Every live product, duplicates of one name included (the second is `key#2`): none is invisible.
+    for (const live of ctx.live.products) {
+      const owner = ctx.index.productById.get(live.id);
+      if (!owner) continue;
+      const key = keys.product(owner.carrier, owner.name);
       if (declared.has(key) || !carrierDeclared(ctx, owner.carrier)) continue;
       // Its levels and contract assignments must go first: the API refuses to delete a product in use.
       const dependsOn = [
-        ...[...ctx.index.levelById.values()].filter((l) => keys.product(l.carrier, l.product) === key).map((l) => addressKey({ kind: 'commissionLevel', key: keys.level(l.carrier, l.product, l.name) })),
-        ...[...ctx.index.assignmentsByKey.keys()].filter((k) => k.endsWith(`@${key}`)).map((k) => addressKey({ kind: 'assignment', key: k })),
+        ...ctx.live.levels.filter((l) => l.productId === live.id).map((l) => addressKey({ kind: 'commissionLevel', key: ctx.index.keyById.get(l.id)! })),
+        ...ctx.live.assignments.filter((a) => String(a.productId) === live.id).map((a) => addressKey({ kind: 'assignment', key: ctx.index.keyById.get(a.id)! })),
       ];
-      undeclared(ctx, { address: { kind: 'product', key }, identity: { carrier: owner.carrier, product: owner.name }, live, before: liveView(ctx, live),
+      undeclared(ctx, { address: { kind: 'product', key: ctx.index.keyById.get(live.id)! }, identity: { carrier: owner.carrier, product: owner.name }, live, before: liveView(ctx, live),
         pruned: ctx.desired.prune.products, path: pathOf`/v1/customers/products/${live.id}`, dependsOn });
     }
   },
