@@ -19,6 +19,7 @@ import { output, UserError, type Io, type Output } from './io.js';
 import { deleteLimits, renderPlan, type PlanOptions } from './plan.js';
 import { preparePlan } from './prepare.js';
 import { progressReporter } from './progress.js';
+import { verifyCreates } from './verify.js';
 
 export interface ApplyOptions extends PlanOptions {
   autoApprove?: boolean;
@@ -69,15 +70,19 @@ async function execute(plan: Plan, session: Session, options: ApplyOptions, io: 
     }
   }
   const writes = plan.changes.filter((c) => c.operation !== null);
-  const results = await applyPlan(plan.changes, session.api, {
+  const concurrency = Math.max(1, Number.parseInt(options.concurrency, 10) || 4);
+  const applied = await applyPlan(plan.changes, session.api, {
     kinds: KINDS,
-    concurrency: Math.max(1, Number.parseInt(options.concurrency, 10) || 4),
+    concurrency,
     onEvent: progressReporter(o, writes.length, io.isTTY && o.format !== 'github'),
   });
+  // Another apply at the same moment may have created the same keys: read them again before claiming success.
+  const { results, unverified } = await verifyCreates(plan.changes, applied, session.api, concurrency);
   const report = applyReport(results, { toolVersion: VERSION, env: session.env });
   if (options.report) await writeFile(resolve(io.cwd, options.report), `${JSON.stringify(report, null, 2)}\n`);
   o.out(renderApplySummary(report, o.style));
-  return report.summary.failed > 0 || report.summary.skipped > 0 ? 1 : 0;
+  if (unverified) o.err(`${o.style.error('error')}: the writes are done, but reading them again to check for another writer failed (${unverified}); run plan to check the account.\n`);
+  return report.summary.failed > 0 || report.summary.skipped > 0 || unverified ? 1 : 0;
 }
 
 /** Re-read every object a saved plan touches; anything that moved since the plan is named. */
