@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -149,5 +149,20 @@ describe('downline doctor', () => {
     for (const secret of [target.credentials.clientSecret, target.credentials.clientId, target.credentials.turrisClientSecret, ...tokens, '17000001', '17000002', '15645555', '15645556', 'jane@example.com', 'Jane', 'access_token', 'Bearer']) {
       expect(file).not.toContain(secret);
     }
+  });
+});
+
+describe('the list-vs-single assumption in use', () => {
+  it('a saved plan that updates a commission level applies (the single GET fingerprints like the listed level)', async () => {
+    em = await startEmulator();
+    const env = envFor(em);
+    expect((await run(['apply', example('quickstart'), '--auto-approve'], { cwd: dir.path, env })).code).toBe(0);
+    const config = (await readFile(join(example('quickstart'), 'downline.yaml'), 'utf8')).replace('firstYearValue: 55,', 'firstYearValue: 56,');
+    await writeFile(join(dir.path, 'downline.yaml'), config);
+    expect((await run(['plan', '--out', 'plan.json'], { cwd: dir.path, env })).code).toBe(0);
+    const result = await run(['apply', '--plan', 'plan.json'], { cwd: dir.path, env });
+    expect(result.stderr).not.toContain('since the plan');
+    expect(result.code).toBe(0);
+    expect(em.store.data.levels.find((l) => l.name === 'Level 1 — 55%')!.firstYearValue).toBe(56);
   });
 });
