@@ -55,9 +55,10 @@ export async function doctorCommand(paths: string[], options: DoctorOptions, io:
     const results: CheckResult[] = [];
     const record = (check: Check, outcome: Outcome) => results.push({ id: check.id, group: check.group, assumption: check.assumption, constant: check.constant, ...outcome });
     let probe: ProbeResult | undefined;
-    for (const check of CHECKS.filter((c) => c.mode !== 'probe' && !c.last)) {
-      record(check, check.mode === 'env' || reachable ? await runCheck(check, ctx) : cannot('the API was not reached (see the connection checks)'));
-    }
+    // Turris has its own credentials and host: it is checked even when AgentSync could not be reached.
+    const runnable = (c: Check) => reachable || c.mode === 'env' || c.group === 'turris' || c.id === 'invitation';
+    const unreached = cannot('the API was not reached (see the connection checks)');
+    for (const check of CHECKS.filter((c) => c.mode !== 'probe' && !c.last)) record(check, runnable(check) ? await runCheck(check, ctx) : unreached);
     if (options.writeProbe && reachable) {
       const name = probeName(new Date());
       const planned = plannedWrites(name, options);
@@ -67,7 +68,7 @@ export async function doctorCommand(paths: string[], options: DoctorOptions, io:
     for (const check of CHECKS.filter((c) => c.mode === 'probe')) {
       record(check, probe ? probe.outcomes[check.id as keyof ProbeResult['outcomes']]! : options.writeProbe ? cannot('the API was not reached') : skipped('needs --write-probe (in a sandbox)'));
     }
-    for (const check of CHECKS.filter((c) => c.last)) record(check, reachable ? await runCheck(check, ctx) : cannot('the API was not reached (see the connection checks)'));
+    for (const check of CHECKS.filter((c) => c.last)) record(check, runnable(check) ? await runCheck(check, ctx) : unreached);
     const order = new Map(CHECKS.map((c, i) => [c.id, i]));
     results.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
     const report = buildReport(results, session, env, probe, Boolean(options.writeProbe));

@@ -58,8 +58,8 @@ export async function halShape(ctx: DoctorContext): Promise<Outcome> {
 
 export async function listEndpoints(ctx: DoctorContext): Promise<Outcome> {
   const s = await ctx.sample();
-  if (!s.carriers[0]) return cannot('no carrier in this account to list products of (run with --write-probe)');
-  if (!s.products[0]) return cannot('no product in this account to list commission levels of (run with --write-probe)');
+  if (!s.carriers[0]) return cannot('no carrier in this account to list products of (the write probe checks this on objects of its own)');
+  if (!s.products[0]) return cannot('no product in this account to list commission levels of (the write probe checks this on objects of its own)');
   return holds(`GET /v1/customers/carriers/{id}/products listed ${s.products.length} product(s); GET /v1/customers/{productId}/commissionLevels listed ${s.levels.length} level(s)`);
 }
 
@@ -112,7 +112,7 @@ export async function carriedFields(ctx: DoctorContext): Promise<Outcome> {
     else seen.push(`${items.length} ${kind} carry ${fields.join(', ')}`);
   }
   if (problems.length) return differs(problems.join('; '));
-  return seen.length ? holds(seen.join('; ')) : cannot('no products or assignments in this account (run with --write-probe)');
+  return seen.length ? holds(seen.join('; ')) : cannot('no products or assignments in this account (the write probe checks this on objects of its own)');
 }
 
 const KIND_SAMPLES: Array<{ kind: KindName; label: string; from: 'carriers' | 'products' | 'levels' | 'assignments' }> = [
@@ -148,7 +148,7 @@ export async function listVersusSingle(ctx: DoctorContext): Promise<Outcome> {
     else problems.push(`${k.label}: ${difference(listed, single).join('; ') || 'fingerprints differ'}`);
   }
   if (problems.length) return differs(problems.join('; '));
-  return same.length ? holds(`list item and single GET agree for ${same.join(', ')}`) : cannot('no objects in this account to compare (run with --write-probe)');
+  return same.length ? holds(`list item and single GET agree for ${same.join(', ')}`) : cannot('no objects in this account to compare (the write probe checks this on objects of its own)');
 }
 
 /** Declared fields and whether the documented responses carry them (true) or not (false). */
@@ -175,12 +175,12 @@ export async function readBack(ctx: DoctorContext): Promise<Outcome> {
     seen.push(`${r.label} reads back ${r.readBack.filter(on).join(', ') || 'none of the optional fields (unset?)'}${alsoRead.length ? ` and also ${alsoRead.join(', ')}` : ''}`);
   }
   if (problems.length) return differs(problems.join('; '));
-  return seen.length ? holds(seen.join('; ')) : cannot('no objects in this account (run with --write-probe)');
+  return seen.length ? holds(seen.join('; ')) : cannot('no objects in this account (the write probe checks this on objects of its own)');
 }
 
 export async function levelTypeCasing(ctx: DoctorContext): Promise<Outcome> {
   const { levels } = await ctx.sample();
-  if (levels.length === 0) return cannot('no commission levels in this account (run with --write-probe)');
+  if (levels.length === 0) return cannot('no commission levels in this account (the write probe checks this on objects of its own)');
   const wire = new Set(Object.values(COMMISSION_TYPE_WIRE));
   const counts = new Map<string, number>();
   for (const l of levels) counts.set(String(l.type), (counts.get(String(l.type)) ?? 0) + 1);

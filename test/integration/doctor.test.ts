@@ -91,6 +91,20 @@ describe('downline doctor', () => {
     expect(text.stdout).toContain('  ✗ level-type-casing  commission level type is Percent / Dollar / Number on the wire\n      differs: existing levels carry type PERCENT (3); downline sends Percent / Dollar / Number\n      decided by COMMISSION_TYPE_WIRE in src/kinds/commission-level.ts\n');
   });
 
+  it('refused credentials: the token check differs, the rest could not be checked (exit 1), nothing leaks', async () => {
+    em = await startEmulator();
+    const env = envFor(em, { AGENTSYNC_CLIENT_SECRET: 'wrong-s3cret' });
+    const result = await run(['doctor', '--format', 'markdown'], { cwd: dir.path, env });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('| ✗ differs | `token` | client credentials are accepted (form body) and the token says when it expires | the token endpoint refused the client credentials: POST /oauth2/token → 401: invalid_client |');
+    expect(result.stdout).toContain('| ? could not check | `collection-keys` |');
+    // dns, tls and host hold for the token host; Turris has its own credentials and is still checked.
+    expect(result.stdout).toMatch(/^\*\*6 hold, 1 differ, 15 could not be checked, 10 skipped\.\*\*$/m);
+    expect(result.stdout).toContain('| ✓ holds | `turris-templates` |');
+    expect(result.stdout).not.toContain('wrong-s3cret');
+    expect(em.log.filter((r) => r.path.startsWith('/contracting'))).toEqual([]);
+  });
+
   it('--write-probe against production is refused with exit 1 before any request', async () => {
     nock.disableNetConnect();
     let requests = 0;
