@@ -1,6 +1,5 @@
 import { dnsCheck, hostCheck, scopesCheck, tlsCheck, tokenCheck } from './connectivity.js';
 import type { DoctorContext } from './context.js';
-import type { ProbeCheck } from './probe.js';
 import * as read from './read-checks.js';
 import { skipped, type Outcome } from './types.js';
 
@@ -59,4 +58,3 @@ export const CHECKS: Check[] = [
   { id: 'invitation', group: 'write probe', mode: 'read', assumption: 'an invitation\'s inline contractAssignments create those assignments', constant: 'src/kinds/invite.ts', run: never('doctor never sends an invitation: it would email a producer') },
 ];
 
-export const probeCheckIds = (): ProbeCheck[] => CHECKS.filter((c) => c.mode === 'probe').map((c) => c.id as ProbeCheck);

@@ -8,11 +8,11 @@ import { loadConfig } from '../config/load.js';
 import { VERSION } from '../version.js';
 import { CHECKS, type Check } from './checks.js';
 import { asApiError, DoctorContext } from './context.js';
-import { plannedWrites, probeName, runProbe, type ProbeResult } from './probe.js';
+import { plannedWrites, probeName, runProbe, type ProbeCheck, type ProbeResult } from './probe.js';
 import { renderJson, renderMarkdown, renderText } from './render.js';
 import { cannot, differs, skipped, type CheckResult, type DoctorReport, type Outcome, type Status } from './types.js';
 
-export interface DoctorOptions extends Omit<CommonOptions, 'format'> {
+export interface DoctorCommandOptions extends Omit<CommonOptions, 'format'> {
   format?: 'text' | 'json' | 'markdown';
   writeProbe?: boolean;
   testNpn?: string;
@@ -27,7 +27,7 @@ const NPN = /^\d{1,15}$/;
  * `downline doctor`: every API assumption as a check against the chosen account. Read-only unless
  * --write-probe (refused against production before any request). Exit 1 when anything differs.
  */
-export async function doctorCommand(paths: string[], options: DoctorOptions, io: Io): Promise<number> {
+export async function doctorCommand(paths: string[], options: DoctorCommandOptions, io: Io): Promise<number> {
   const env = chooseEnv(options, io);
   if (options.writeProbe && env === 'production') {
     throw new UserError('--write-probe is refused against production: it creates, updates and deletes probe objects and leaves a carrier behind. Run it against --env sandbox');
@@ -39,38 +39,10 @@ export async function doctorCommand(paths: string[], options: DoctorOptions, io:
   const o = output(io, { ...options, format: 'text' });
   const configOrg = options.org ? undefined : await organizationFromConfig(paths, io);
   const observed: ObservedResponse[] = [];
-  const observe = (r: ObservedResponse) => void observed.push(r);
-  let session = await connect({ ...options, env, format: undefined }, io, [SCOPE.read, SCOPE.write, SCOPE.delete], { observe });
+  const doctorOptions = { org: options.org, configOrg, testNpn: options.testNpn, testUplineNpn: options.testUplineNpn, concurrency: Math.max(1, Number.parseInt(options.concurrency, 10) || 4) };
+  const { session, ctx } = await open({ ...options, env, format: undefined }, io, observed, doctorOptions);
   try {
-    const doctorOptions = { org: options.org, configOrg, testNpn: options.testNpn, testUplineNpn: options.testUplineNpn, concurrency: Math.max(1, Number.parseInt(options.concurrency, 10) || 4) };
-    let ctx = new DoctorContext(session.api, session.urls, observed, doctorOptions);
-    // A token endpoint that refuses a scope it did not provision gets a second, read-only try.
-    if ((await ctx.connection()).tokenError?.status === 400) {
-      await session.close();
-      session = await connect({ ...options, env, format: undefined }, io, [SCOPE.read], { observe });
-      ctx = new DoctorContext(session.api, session.urls, observed, doctorOptions);
-    }
-    const connection = await ctx.connection();
-    const reachable = !connection.tokenError && !connection.apiError;
-    const results: CheckResult[] = [];
-    const record = (check: Check, outcome: Outcome) => results.push({ id: check.id, group: check.group, assumption: check.assumption, constant: check.constant, ...outcome });
-    let probe: ProbeResult | undefined;
-    // Turris has its own credentials and host: it is checked even when AgentSync could not be reached.
-    const runnable = (c: Check) => reachable || c.mode === 'env' || c.group === 'turris' || c.id === 'invitation';
-    const unreached = cannot('the API was not reached (see the connection checks)');
-    for (const check of CHECKS.filter((c) => c.mode !== 'probe' && !c.last)) record(check, runnable(check) ? await runCheck(check, ctx) : unreached);
-    if (options.writeProbe && reachable) {
-      const name = probeName(new Date());
-      const planned = plannedWrites(name, options);
-      o.err(`doctor: the write probe will make these writes in ${env} (${new URL(session.urls.api).host}), in this order:\n${planned.map(([m, p, why], i) => `  ${i + 1}. ${m} ${p} — ${why}`).join('\n')}\n`);
-      probe = await runProbe(ctx, name, (line) => o.err(`doctor: ${line}\n`));
-    }
-    for (const check of CHECKS.filter((c) => c.mode === 'probe')) {
-      record(check, probe ? probe.outcomes[check.id as keyof ProbeResult['outcomes']]! : options.writeProbe ? cannot('the API was not reached') : skipped('needs --write-probe (in a sandbox)'));
-    }
-    for (const check of CHECKS.filter((c) => c.last)) record(check, runnable(check) ? await runCheck(check, ctx) : unreached);
-    const order = new Map(CHECKS.map((c, i) => [c.id, i]));
-    results.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    const { results, probe } = await runChecks(ctx, options, (text) => o.err(text), `${env} (${new URL(session.urls.api).host})`);
     const report = buildReport(results, session, env, probe, Boolean(options.writeProbe));
     if (options.out) await writeFile(resolve(io.cwd, options.out), renderJson(report));
     const format = options.format ?? 'text';
@@ -79,6 +51,40 @@ export async function doctorCommand(paths: string[], options: DoctorOptions, io:
   } finally {
     await session.close();
   }
+}
+
+/** Connect asking for every scope; a token endpoint that refuses a scope it did not provision (400) gets a read-only try. */
+async function open(options: CommonOptions, io: Io, observed: ObservedResponse[], doctorOptions: DoctorContext['options']): Promise<{ session: Session; ctx: DoctorContext }> {
+  const observe = (r: ObservedResponse) => void observed.push(r);
+  const session = await connect(options, io, [SCOPE.read, SCOPE.write, SCOPE.delete], { observe });
+  const ctx = new DoctorContext(session.api, session.urls, observed, doctorOptions);
+  if ((await ctx.connection()).tokenError?.status !== 400) return { session, ctx };
+  await session.close();
+  const readOnly = await connect(options, io, [SCOPE.read], { observe });
+  return { session: readOnly, ctx: new DoctorContext(readOnly.api, readOnly.urls, observed, doctorOptions) };
+}
+
+/** The table in order: connection and read checks, the write probe, then the checks that read every response seen. */
+async function runChecks(ctx: DoctorContext, options: DoctorCommandOptions, err: (text: string) => void, where: string): Promise<{ results: CheckResult[]; probe?: ProbeResult }> {
+  const connection = await ctx.connection();
+  const reachable = !connection.tokenError && !connection.apiError;
+  const results = new Map<string, Outcome>();
+  // Turris has its own credentials and host: it is checked even when AgentSync could not be reached.
+  const runnable = (c: Check) => reachable || c.mode === 'env' || c.group === 'turris' || c.id === 'invitation';
+  const unreached = cannot('the API was not reached (see the connection checks)');
+  for (const check of CHECKS.filter((c) => c.mode !== 'probe' && !c.last)) results.set(check.id, runnable(check) ? await runCheck(check, ctx) : unreached);
+  let probe: ProbeResult | undefined;
+  if (options.writeProbe && reachable) {
+    const name = probeName(new Date());
+    const planned = plannedWrites(name, options);
+    err(`doctor: the write probe will make these writes in ${where}, in this order:\n${planned.map(([m, p, why], i) => `  ${i + 1}. ${m} ${p} — ${why}`).join('\n')}\n`);
+    probe = await runProbe(ctx, name, (line) => err(`doctor: ${line}\n`));
+  }
+  for (const check of CHECKS.filter((c) => c.mode === 'probe')) {
+    results.set(check.id, probe ? probe.outcomes[check.id as ProbeCheck] ?? cannot('an earlier probe step failed') : options.writeProbe ? unreached : skipped('needs --write-probe (in a sandbox)'));
+  }
+  for (const check of CHECKS.filter((c) => c.last)) results.set(check.id, runnable(check) ? await runCheck(check, ctx) : unreached);
+  return { results: CHECKS.map((c) => ({ id: c.id, group: c.group, assumption: c.assumption, constant: c.constant, ...results.get(c.id)! })), probe };
 }
 
 /** A failed request inside a check is its result: 4xx differs (the endpoint is not as assumed), the rest could not check. */
