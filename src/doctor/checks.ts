@@ -1,6 +1,7 @@
 import { dnsCheck, hostCheck, scopesCheck, tlsCheck, tokenCheck } from './connectivity.js';
 import type { DoctorContext } from './context.js';
 import * as read from './read-checks.js';
+import * as service from './service-checks.js';
 import { skipped, type Outcome } from './types.js';
 
 export interface Check {
@@ -41,11 +42,11 @@ export const CHECKS: Check[] = [
   { id: 'level-type-casing', group: 'contracting', mode: 'read', assumption: 'commission level type is Percent / Dollar / Number on the wire', constant: 'COMMISSION_TYPE_WIRE in src/kinds/commission-level.ts', run: read.levelTypeCasing },
   { id: 'lookups', group: 'contracting', mode: 'read', assumption: 'the four lookup lists exist and carry id and name', constant: 'fetchLookups in src/api/discover.ts', run: read.lookupsPresent },
   { id: 'rate-limit-headers', group: 'contracting', mode: 'read', assumption: 'responses carry ratelimit-limit / -remaining / -reset (or X-RateLimit-*)', constant: 'Pacer in src/api/pacer.ts', run: read.rateLimitHeaders, last: true },
-  { id: 'hierarchies', group: 'hierarchies', mode: 'read', assumption: 'product hierarchies (decoratedProductHierarchyList), node lists, search and changelog (hierarchyChangelogViewList) answer for the org', constant: 'src/commands/hierarchy.ts', run: read.hierarchies },
-  { id: 'producersync', group: 'producersync', mode: 'read', assumption: 'GET …/producersync/v2/licenses?npns= answers HAL licences with npn, state, active, expirationDate, residentLicense, linesOfAuthority', constant: 'PRODUCERSYNC_LICENSES in src/api/producersync.ts', run: read.producersync },
-  { id: 'turris-auth', group: 'turris', mode: 'read', assumption: 'POST /v1/auth/jwt {clientId, clientSecret} → data.accessToken', constant: 'createApi (turris) in src/api/client.ts', run: read.turrisAuth },
-  { id: 'turris-templates', group: 'turris', mode: 'read', assumption: 'GET /v1/contract-container-templates lists templates (_id, name, status) in data', constant: 'fetchTurris in src/api/discover.ts', run: read.turrisTemplates },
-  { id: 'turris-associations', group: 'turris', mode: 'read', assumption: 'GET /v1/downstream-entity-associations lists associations in data', constant: 'fetchTurris in src/api/discover.ts', run: read.turrisAssociations },
+  { id: 'hierarchies', group: 'hierarchies', mode: 'read', assumption: 'product hierarchies (decoratedProductHierarchyList), node lists, search and changelog (hierarchyChangelogViewList) answer for the org', constant: 'src/commands/hierarchy.ts', run: service.hierarchies },
+  { id: 'producersync', group: 'producersync', mode: 'read', assumption: 'GET …/producersync/v2/licenses?npns= answers HAL licences with npn, state, active, expirationDate, residentLicense, linesOfAuthority', constant: 'PRODUCERSYNC_LICENSES in src/api/producersync.ts', run: service.producersync },
+  { id: 'turris-auth', group: 'turris', mode: 'read', assumption: 'POST /v1/auth/jwt {clientId, clientSecret} → data.accessToken', constant: 'createApi (turris) in src/api/client.ts', run: service.turrisAuth },
+  { id: 'turris-templates', group: 'turris', mode: 'read', assumption: 'GET /v1/contract-container-templates lists templates (_id, name, status) in data', constant: 'fetchTurris in src/api/discover.ts', run: service.turrisTemplates },
+  { id: 'turris-associations', group: 'turris', mode: 'read', assumption: 'GET /v1/downstream-entity-associations lists associations in data', constant: 'fetchTurris in src/api/discover.ts', run: service.turrisAssociations },
   { id: 'turris-invite', group: 'turris', mode: 'read', assumption: 'a Turris invite answers no id and its association exists at once', constant: 'src/kinds/turris-invite.ts', run: never('doctor never sends a Turris invitation: it would email an agency') },
   { id: 'probe-create', group: 'write probe', mode: 'probe', assumption: 'creates answer 201 with the object; products carry carrierId; bulk level create answers an array in request order', constant: 'createdId in src/kinds/*.ts, bulk creates in src/core/apply-plan.ts' },
   { id: 'probe-level-type', group: 'write probe', mode: 'probe', assumption: 'a level sent with type Percent is accepted and read back as sent', constant: 'COMMISSION_TYPE_WIRE in src/kinds/commission-level.ts' },
