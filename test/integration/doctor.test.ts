@@ -166,6 +166,37 @@ describe('downline doctor', () => {
   });
 });
 
+describe('downline doctor --write-probe when a step fails', () => {
+  it('stops at the refused write, reports it on its check, still removes what it created and names what is left', async () => {
+    em = await startEmulator();
+    em.faults.push({ method: 'POST', path: /^\/contracting\/v1\/customers\/[^/]+\/commissionLevels$/, status: 400, times: 1 });
+    const result = await run(['doctor', '--write-probe', '--format', 'json'], { cwd: dir.path, env: envFor(em) });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as Report;
+    const check = (id: string) => report.checks.find((c) => c.id === id)!;
+    expect(check('probe-level-type')).toMatchObject({ status: 'differs', seen: expect.stringMatching(/^a level of type Percent was refused: POST \/v1\/customers\/[^/]+\/commissionLevels → 400: Injected failure\.$/) });
+    expect(check('probe-create')).toMatchObject({ status: 'could-not-check', seen: 'an earlier probe step failed' });
+    expect(check('probe-deletes').status).toBe('holds');
+    expect(report.writes.map((w) => `${w.method} ${w.path} ${w.status}`)).toEqual([
+      'POST /v1/customers/carriers 201',
+      'POST /v1/customers/carriers/{probe carrier}/products 201',
+      'POST /v1/customers/{probe product}/commissionLevels 400',
+      'DELETE /v1/customers/products/{probe product} 204',
+      'DELETE /v1/customers/carriers/{probe carrier} 405',
+    ]);
+    expect(report.leftovers.map((l) => l.kind)).toEqual(['carrier']);
+    expect(em.store.data.products).toEqual([]);
+  });
+
+  it('refuses a malformed --test-npn before connecting', async () => {
+    em = await startEmulator();
+    const result = await run(['doctor', '--write-probe', '--test-npn', '12ab'], { cwd: dir.path, env: envFor(em) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('error: --test-npn must be an NPN (1 to 15 digits), got "12ab"\n');
+    expect(em.log).toEqual([]);
+  });
+});
+
 describe('the list-vs-single assumption in use', () => {
   it('a saved plan that updates a commission level applies (the single GET fingerprints like the listed level)', async () => {
     em = await startEmulator();
