@@ -105,6 +105,20 @@ describe('downline doctor', () => {
     expect(em.log.filter((r) => r.path.startsWith('/contracting'))).toEqual([]);
   });
 
+  it('a token without the delete scope: the scopes check differs, naming what needs it', async () => {
+    nock.disableNetConnect();
+    nock('https://auth.scopes.invalid').post('/oauth2/token').reply(200, { access_token: 'tok-1', token_type: 'Bearer', expires_in: 3600, scope: 'rino_api_agency_read rino_api_agency_write' });
+    nock('https://api.scopes.invalid').persist().get('/contracting/v1/customers/carriers').query(true).reply(200, { _links: { self: { href: '/v1/customers/carriers' } }, page: { size: 1, totalElements: 0, totalPages: 0, number: 0 } });
+    const env = { DOWNLINE_ENV: 'sandbox', AGENTSYNC_BASE_URL: 'https://api.scopes.invalid/contracting', AGENTSYNC_TOKEN_URL: 'https://auth.scopes.invalid/oauth2/token', AGENTSYNC_CLIENT_ID: 'id', AGENTSYNC_CLIENT_SECRET: 'secret' };
+    const result = await run(['doctor', '--format', 'json'], { cwd: dir.path, env });
+    const report = JSON.parse(result.stdout) as Report;
+    const check = (id: string) => report.checks.find((c) => c.id === id)!;
+    expect(check('scopes')).toMatchObject({ status: 'differs', seen: 'granted rino_api_agency_read, rino_api_agency_write; missing rino_api_agency_delete (needed by apply with prune)' });
+    expect(check('token')).toMatchObject({ status: 'holds', seen: 'client credentials accepted; expires_in 3600 s' });
+    expect(check('host').status).toBe('holds');
+    expect(result.code).toBe(1);
+  });
+
   it('--write-probe against production is refused with exit 1 before any request', async () => {
     nock.disableNetConnect();
     let requests = 0;
