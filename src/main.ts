@@ -7,6 +7,7 @@ import { hierarchyCommand } from './commands/hierarchy.js';
 import { initCommand } from './commands/init.js';
 import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
+import { doctorCommand } from './doctor/command.js';
 import { VERSION } from './version.js';
 
 function common(command: Command): Command {
@@ -76,6 +77,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--concurrency <n>', 'parallel requests', '4')
     .option('--debug', 'print an HTTP trace (secrets redacted)')
     .action((options) => run(() => hierarchyCommand(options, io))());
+
+  program.command('doctor').description('check every API assumption against the account (read-only unless --write-probe)')
+    .argument('[paths...]', 'config whose agency.organizationId is the org for the Hierarchies checks (default: downline.yaml, if present)')
+    .addOption(new Option('--env <env>', 'target environment').choices(['local', 'sandbox', 'production']))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']))
+    .option('--write-probe', 'also create, update and delete probe objects (sandbox only; refused against production)')
+    .option('--test-npn <npn>', 'a test producer for the probe\'s assignment checks')
+    .option('--test-upline-npn <npn>', 'a second test producer, the upline in the uplineNpn check')
+    .option('--org <id>', 'organization id for the Hierarchies checks')
+    .option('--out <file>', 'also write the JSON report here (no secrets, tokens or personal data)')
+    .option('--no-color', 'disable colour')
+    .option('--concurrency <n>', 'parallel requests', '4')
+    .option('--debug', 'print an HTTP trace (secrets redacted)')
+    .action((paths: string[], options) => run(() => doctorCommand(paths, options, io))());
 
   program.command('init').description('scaffold a config repository: downline.yaml, .gitignore, a GitHub Actions workflow')
     .argument('[dir]', 'where to write (default: the current directory)')

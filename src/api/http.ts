@@ -18,6 +18,17 @@ export interface HttpOptions {
   trace?: (line: string) => void;
   /** Page size asked of list endpoints (the server may clamp it). */
   pageSize?: number;
+  /** Sees every response's status and headers (`doctor` reads the rate-limit header names). */
+  observe?: (response: ObservedResponse) => void;
+}
+
+export interface ObservedResponse {
+  method: string;
+  path: string;
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The TLS protocol negotiated (https only), e.g. TLSv1.3. */
+  tls?: string;
 }
 
 export interface HttpClient {
@@ -90,6 +101,8 @@ export function createHttp(options: HttpOptions): HttpClient {
           pacerFor(response.url).release(response.headers);
           const context = response.request.options.context as { startedAt?: number; refreshed?: boolean };
           trace?.(`${response.request.options.method} ${redactUrl(response.url)} → ${response.statusCode} (${Date.now() - (context.startedAt ?? Date.now())} ms)`);
+          options.observe?.({ method: String(response.request.options.method), path: redactUrl(response.url), status: response.statusCode, headers: response.headers,
+            tls: (response.socket as { getProtocol?: () => string | null } | undefined)?.getProtocol?.() ?? undefined });
           if (response.statusCode === 401 && !context.refreshed) {
             const rejected = String(response.request.options.headers.authorization ?? '').replace(/^Bearer /, '');
             const token = await options.tokens.get(true, rejected);

@@ -8,9 +8,11 @@ export class TokenCache {
   private margin = 0;
   private pending?: Promise<string>;
   fetches = 0;
+  /** What the last grant said about itself (never the token): for `doctor`. */
+  granted?: { expiresIn: number; scope?: string };
 
   constructor(
-    private readonly fetchToken: () => Promise<{ token: string; expiresIn: number }>,
+    private readonly fetchToken: () => Promise<{ token: string; expiresIn: number; scope?: string }>,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -21,8 +23,9 @@ export class TokenCache {
     if (forceRefresh && rejected !== undefined && this.token !== rejected && this.token) return this.token;
     if (!forceRefresh && this.token && this.now() < this.expiresAt - this.margin) return this.token;
     this.pending ??= this.fetchToken()
-      .then(({ token, expiresIn }) => {
+      .then(({ token, expiresIn, scope }) => {
         this.fetches += 1;
+        this.granted = { expiresIn, scope };
         this.token = token;
         this.expiresAt = this.now() + expiresIn * 1000;
         // Very short lifetimes (tests, odd servers) would otherwise never be reused at all.

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createApi, type Api, type Endpoints } from '../api/client.js';
+import { createApi, type Api, type ClientOptions, type Endpoints } from '../api/client.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { UserError, type CommonOptions, type Io } from './io.js';
 
@@ -10,6 +10,8 @@ export const SCOPE = { read: 'rino_api_agency_read', write: 'rino_api_agency_wri
 export interface Session {
   env: EnvName;
   api: Api;
+  /** Where the session talks to (no credentials): for reports. */
+  urls: { api: string; token: string };
   emulator?: Emulator;
   close(): Promise<void>;
 }
@@ -37,6 +39,7 @@ function remoteEndpoints(env: 'sandbox' | 'production', vars: Io['env']): Endpoi
   const d = DEFAULTS[env];
   return {
     agentsync: { baseUrl: vars.AGENTSYNC_BASE_URL ?? d.base, tokenUrl: vars.AGENTSYNC_TOKEN_URL ?? d.token, clientId: vars.AGENTSYNC_CLIENT_ID!, clientSecret: vars.AGENTSYNC_CLIENT_SECRET! },
+    ...(vars.AGENTSYNC_PRODUCERSYNC_URL ? { producersync: { baseUrl: vars.AGENTSYNC_PRODUCERSYNC_URL } } : {}),
     ...(vars.TURRIS_CLIENT_ID && vars.TURRIS_CLIENT_SECRET
       ? { turris: { baseUrl: vars.TURRIS_BASE_URL ?? d.turris, clientId: vars.TURRIS_CLIENT_ID, clientSecret: vars.TURRIS_CLIENT_SECRET } }
       : {}),
@@ -44,20 +47,22 @@ function remoteEndpoints(env: 'sandbox' | 'production', vars: Io['env']): Endpoi
 }
 
 /** Open a session against the chosen environment; for `local`, start the embedded emulator first. */
-export async function connect(options: CommonOptions, io: Io, scopes: string[]): Promise<Session> {
+export async function connect(options: CommonOptions, io: Io, scopes: string[], extra: Pick<ClientOptions, 'observe'> = {}): Promise<Session> {
   const env = chooseEnv(options, io);
   const concurrency = Math.max(1, Number.parseInt(options.concurrency, 10) || 4);
   const trace = options.debug ? (line: string) => void io.stderr.write(`debug: ${line}\n`) : undefined;
   const retryBaseMs = io.env.DOWNLINE_RETRY_BASE_MS ? Number(io.env.DOWNLINE_RETRY_BASE_MS) : undefined;
   if (env !== 'local') {
-    const api = createApi(remoteEndpoints(env, io.env), { concurrency, scopes, trace, retryBaseMs });
-    return { env, api, close: async () => {} };
+    const endpoints = remoteEndpoints(env, io.env);
+    const api = createApi(endpoints, { concurrency, scopes, trace, retryBaseMs, ...extra });
+    return { env, api, urls: { api: endpoints.agentsync.baseUrl, token: endpoints.agentsync.tokenUrl }, close: async () => {} };
   }
   const emulator = await startEmulator({ stateFile: join(io.cwd, '.downline', 'local-state.json') });
   const c = emulator.credentials;
   const api = createApi({
     agentsync: { baseUrl: emulator.baseUrl, tokenUrl: emulator.tokenUrl, clientId: c.clientId, clientSecret: c.clientSecret },
     turris: { baseUrl: emulator.turrisUrl, clientId: c.turrisClientId, clientSecret: c.turrisClientSecret },
-  }, { concurrency, scopes, trace, retryBaseMs });
-  return { env, api, emulator, close: () => emulator.close() };
+    producersync: { baseUrl: emulator.producersyncUrl },
+  }, { concurrency, scopes, trace, retryBaseMs, ...extra });
+  return { env, api, urls: { api: emulator.baseUrl, token: emulator.tokenUrl }, emulator, close: () => emulator.close() };
 }

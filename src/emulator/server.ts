@@ -11,6 +11,7 @@ import { hierarchyRoutes } from './routes/hierarchies.js';
 import { levelRoutes } from './routes/levels.js';
 import { lookupRoutes } from './routes/lookups.js';
 import { productRoutes } from './routes/products.js';
+import { producersyncRoutes } from './routes/producersync.js';
 import { defaultTemplates, turrisRoutes } from './routes/turris.js';
 import { Store } from './store.js';
 
@@ -65,6 +66,8 @@ export interface Emulator {
   baseUrl: string;
   tokenUrl: string;
   turrisUrl: string;
+  /** ProducerSync base (…/producersync). */
+  producersyncUrl: string;
   credentials: { clientId: string; clientSecret: string; turrisClientId: string; turrisClientSecret: string };
   log: RequestLogEntry[];
   store: Store;
@@ -74,6 +77,9 @@ export interface Emulator {
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
+
+/** The per-window budget when no rate limit is set. */
+const UNLIMITED = 1_000_000;
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const now = options.now ?? (() => new Date());
@@ -86,7 +92,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     turrisClientSecret: options.turrisClientSecret ?? DEFAULT_CREDENTIALS.turrisClientSecret,
   };
   const tokens = new Tokens(options.tokenTtl ?? 3600, () => now().getTime());
-  const limit = options.rateLimit ?? 0;
+  // No limit still sends the rate-limit headers (a window too large to reach), as the API always does.
+  const limit = options.rateLimit || UNLIMITED;
   const general = new RateWindow(limit, () => Date.now(), options.rateWindowMs);
   const bulk = new RateWindow(options.bulkRateLimit ?? Math.max(1, Math.floor(limit / 6)), () => Date.now(), options.rateWindowMs);
   const ctx: RouteContext = {
@@ -100,7 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const routes: Route[] = [
     ...tokenRoutes(credentials, tokens),
-    ...carrierRoutes, ...productRoutes, ...levelRoutes, ...assignmentRoutes, ...lookupRoutes, ...hierarchyRoutes, ...turrisRoutes,
+    ...carrierRoutes, ...productRoutes, ...levelRoutes, ...assignmentRoutes, ...lookupRoutes, ...hierarchyRoutes, ...turrisRoutes, ...producersyncRoutes,
   ];
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -119,7 +126,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     let payload = '';
     if (response.body !== undefined) {
       payload = JSON.stringify(response.body);
-      headers['content-type'] = url.pathname.startsWith('/contracting') && response.status < 400 ? 'application/hal+json' : 'application/json';
+      headers['content-type'] = /^\/(contracting|producersync)\//.test(url.pathname) && response.status < 400 ? 'application/hal+json' : 'application/json';
     }
     res.writeHead(response.status, headers);
     res.end(payload);
@@ -137,7 +144,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     req.params = found.params;
 
     const rateHeaders: Record<string, string> = {};
-    if (limit > 0 && r.api === 'agentsync') {
+    if (r.api === 'agentsync') {
       const window = r.bulk ? bulk : general;
       const taken = window.take();
       if (options.rateLimitHeaders !== false) {
@@ -217,6 +224,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     baseUrl: `${root}/contracting`,
     tokenUrl: `${root}/oauth2/token`,
     turrisUrl: `${root}/turris`,
+    producersyncUrl: `${root}/producersync`,
     credentials,
     log,
     store,

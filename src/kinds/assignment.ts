@@ -6,6 +6,12 @@ import { carrierDeclared, planObject, productPruned, undeclared } from './common
 import { findAssignmentIds } from './find.js';
 import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
 
+/**
+ * ASSUMPTION (SPEC §10, §11): the wire fields of an assignment's upline and of its ending — sent on
+ * POST and on single and bulk PUT, and read back. `doctor --write-probe` checks them.
+ */
+export const ASSIGNMENT_LIFECYCLE_FIELDS = { upline: 'uplineNpn', terminationReason: 'terminationReason', endDate: 'endDate' } as const;
+
 function liveView(ctx: KindContext, raw: RawObject): View {
   return {
     commissionLevel: ctx.index.levelById.get(String(raw.commissionLevelId))?.name ?? `(level id ${String(raw.commissionLevelId)})`,

@@ -16,6 +16,7 @@ export function presentAssignment(a: Assignment): object {
   return {
     id: a.id, npn: a.npn, productId: a.productId, commissionLevelId: a.commissionLevelId, assignmentStatusId: a.assignmentStatusId,
     administrativeDivisions: a.administrativeDivisions, personId: personIdOf(a.npn),
+    ...pick(a, ['uplineNpn', 'terminationReason', 'endDate']),
     _links: { self: { href: `/v1/customers/contractAssignments/${a.id}` } },
   };
 }
@@ -23,12 +24,13 @@ export function presentAssignment(a: Assignment): object {
 function validate(ctx: RouteContext, body: Record<string, unknown>, creating: boolean, prefix = ''): void {
   const checks = new Checks();
   if (creating) checks.required(`${prefix}npn`, body.npn).required(`${prefix}productId`, body.productId).required(`${prefix}commissionLevelId`, body.commissionLevelId);
-  checks.string(`${prefix}npn`, body.npn, 15).string(`${prefix}uplineNpn`, body.uplineNpn, 15).divisions(`${prefix}administrativeDivisions`, body.administrativeDivisions).userDefined(body).done();
+  checks.string(`${prefix}npn`, body.npn, 15).string(`${prefix}uplineNpn`, body.uplineNpn, 15).string(`${prefix}terminationReason`, body.terminationReason, 255).divisions(`${prefix}administrativeDivisions`, body.administrativeDivisions).userDefined(body).done();
   if (body.productId !== undefined && !ctx.store.product(String(body.productId))) fail(404, 'Product not found.');
   if (body.commissionLevelId !== undefined) {
     const level = ctx.store.level(String(body.commissionLevelId)) ?? fail(404, 'Commission level not found.');
     if (body.productId !== undefined && level.productId !== body.productId) fail(400, `${prefix}commissionLevelId does not belong to the product.`);
   }
+  if (body.endDate !== undefined && (typeof body.endDate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(body.endDate))) fail(400, `${prefix}endDate must be formatted yyyy-MM-dd.`);
   if (body.assignmentStatusId !== undefined && !STATUS_IDS.has(String(body.assignmentStatusId))) fail(404, 'Assignment status not found.');
 }
 
@@ -41,7 +43,7 @@ function changeOf(ctx: RouteContext, a: Pick<Assignment, 'commissionLevelId' | '
 
 export function createAssignment(ctx: RouteContext, body: Record<string, unknown>, defaultStatus: string): Assignment {
   const assignment = {
-    ...pick(body, ['uplineNpn', 'toOrganizationId', 'fromOrganizationId', ...USER_DEFINED_FIELDS]),
+    ...pick(body, ['uplineNpn', 'terminationReason', 'endDate', 'toOrganizationId', 'fromOrganizationId', ...USER_DEFINED_FIELDS]),
     id: newId(),
     npn: String(body.npn),
     productId: String(body.productId),
@@ -60,7 +62,7 @@ export function createAssignment(ctx: RouteContext, body: Record<string, unknown
 /** Apply an update; a change to a tracked field starts a new point-in-time change (hierarchy history). */
 function update(ctx: RouteContext, a: Assignment, body: Record<string, unknown>): void {
   const before = TRACKED.map((f) => JSON.stringify(a[f] ?? null)).join('|');
-  Object.assign(a, pick(body, ['commissionLevelId', 'assignmentStatusId', 'administrativeDivisions', 'uplineNpn', ...USER_DEFINED_FIELDS]));
+  Object.assign(a, pick(body, ['commissionLevelId', 'assignmentStatusId', 'administrativeDivisions', 'uplineNpn', 'terminationReason', 'endDate', ...USER_DEFINED_FIELDS]));
   if (TRACKED.map((f) => JSON.stringify(a[f] ?? null)).join('|') === before) return;
   const current = a.changes[a.changes.length - 1];
   if (current) current.endDate = ctx.today();

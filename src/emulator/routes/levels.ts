@@ -9,10 +9,10 @@ import { findProduct } from './products.js';
 const TYPES = ['Percent', 'Dollar', 'Number'];
 const WRITABLE = ['name', 'type', 'firstYearValue', 'level', 'administrativeDivisions', ...USER_DEFINED_FIELDS];
 
-/** Read-back shape of the documented commission level response. */
+/** Read-back shape of the documented commission level response, with the product it belongs to. */
 export function presentLevel(l: Level): object {
   return {
-    id: l.id, name: l.name, type: l.type,
+    id: l.id, productId: l.productId, name: l.name, type: l.type,
     ...(l.firstYearValue !== undefined ? { firstYearValue: l.firstYearValue } : {}),
     ...(l.level !== undefined ? { level: l.level } : {}),
     _links: { self: { href: `/v1/customers/commissionLevels/${l.id}` } },
