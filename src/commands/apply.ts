@@ -6,7 +6,7 @@ import { hasChanges } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
 import { fingerprint } from '../core/fingerprint.js';
 import type { ApiPort } from '../core/ports.js';
-import { checkDeletes } from '../core/safety.js';
+import { checkSafety } from '../core/safety.js';
 import type { Change, Plan } from '../core/types.js';
 import { kindOf, KINDS } from '../kinds/index.js';
 import { renderDiagnostics } from '../render/diagnostics.js';
@@ -48,9 +48,9 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
 }
 
 async function execute(plan: Plan, session: Session, options: ApplyOptions, io: Io, o: Output): Promise<number> {
-  const safety = checkDeletes(plan, deleteLimits(options));
+  const safety = checkSafety(plan, deleteLimits(options));
   if (safety.blocked) {
-    o.err(`${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Nothing was written. Review the deletes, or pass --force to proceed.\n`);
+    o.err(`${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Nothing was written. Review the deletes and updates, or pass --force to proceed.\n`);
     return 3;
   }
   if (!hasChanges(plan)) {
