@@ -2,7 +2,9 @@ import type { KindContext, KindModule } from '../kinds/kind.js';
 import type { DesiredState } from './desired.js';
 import { LiveIndex } from './live-index.js';
 import type { LiveSnapshot } from './live.js';
+import { error } from './diagnostics.js';
 import { Lookups } from './lookups.js';
+import { nearest } from './suggest.js';
 import { addressKey, type Change, type Plan } from './types.js';
 
 export interface PlanOptions {
@@ -26,6 +28,7 @@ export function computePlan(desired: DesiredState, live: LiveSnapshot, kinds: re
     uncomparable: [],
   };
   for (const kind of kinds) kind.plan(ctx);
+  if (options.targets?.length) ctx.diagnostics.push(...unknownTargets(ctx.changes, options.targets));
   const changes = options.targets?.length ? withDependencies(ctx.changes, options.targets) : ctx.changes;
   return {
     changes,
@@ -33,6 +36,17 @@ export function computePlan(desired: DesiredState, live: LiveSnapshot, kinds: re
     uncomparable: ctx.uncomparable,
     diagnostics: ctx.diagnostics,
   };
+}
+
+/** A target that matches nothing is a typo, not "no changes": name the closest addresses. */
+function unknownTargets(changes: Change[], targets: string[]) {
+  const known = changes.map((c) => addressKey(c.address));
+  const set = new Set(known);
+  return targets.filter((t) => !set.has(t)).map((t) => {
+    const near = nearest(t, known, 3);
+    return error(`--target ${t} matches no object in the config`, undefined,
+      near.length ? `closest addresses: ${near.join(', ')} (addresses are kind.key as \`plan --verbose\` shows them)` : 'the config declares no objects');
+  });
 }
 
 function withDependencies(changes: Change[], targets: string[]): Change[] {

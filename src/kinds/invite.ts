@@ -1,11 +1,18 @@
-import { keys, type DesiredInvite } from '../core/desired.js';
+import { keys, type DesiredInvite, type DesiredInviteContract } from '../core/desired.js';
 import { addressKey, type Value } from '../core/types.js';
 import { findAssignmentIds } from './find.js';
 import { idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
 
+const contractView = (c: DesiredInviteContract) => ({
+  carrier: c.carrier, product: c.product, commissionLevel: c.commissionLevel,
+  ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}),
+  ...(c.uplineNpn ? { uplineNpn: c.uplineNpn } : {}),
+});
+
 function plan(ctx: KindContext, invite: DesiredInvite): void {
   const npn = invite.producer.npn;
-  const all = invite.contracts.map((c) => ({ carrier: c.carrier, product: c.product, commissionLevel: c.commissionLevel }));
+  // A reviewer needs where (states) and under whom (upline) each contract puts the producer.
+  const all = invite.contracts.map(contractView);
   // Satisfied contracts exist as assignments already: an invitation is never sent for them again.
   const missing = invite.contracts.filter((c) => !ctx.index.assignmentsByKey.has(keys.assignment(npn, c.carrier, c.product)));
   const base = { address: { kind: 'invite' as const, key: keys.invite(npn) }, identity: { npn }, source: invite.source, fields: [] };
@@ -32,7 +39,7 @@ function plan(ctx: KindContext, invite: DesiredInvite): void {
   });
   const inviter = invite.inviter ?? ctx.desired.agency.inviter;
   const body = { producer: { ...invite.producer, ...(inviter ? { inviter: { ...inviter } } : {}) }, contractAssignments } as Record<string, Value>;
-  const planned = missing.map((c) => ({ carrier: c.carrier, product: c.product, commissionLevel: c.commissionLevel }));
+  const planned = missing.map(contractView);
   const notes = missing.length < all.length ? [`${all.length - missing.length} of ${all.length} contracts already exist; inviting for the rest`] : [];
   ctx.changes.push({ ...base, action: 'create', before: null, after: { email: invite.producer.email, contracts: planned }, dependsOn: [...new Set(dependsOn)],
     liveId: null, fingerprint: null, notes, operation: { api: 'agentsync', method: 'POST', ...pathOf`/v1/invitation`, body } });

@@ -40,7 +40,13 @@ export const turrisInviteKind: KindModule = {
     for (const t of ctx.desired.turrisInvites) {
       const template = templateId(ctx, t);
       const found = ctx.live.turris?.associationsByKey[t.key] ?? [];
-      const view = { downstreamEntityName: t.downstreamEntityName, email: t.contact.email, category: t.category, ...(t.contractTemplate ? { contractTemplate: t.contractTemplate } : {}) };
+      // What the downstream entity will be asked to sign: the template, or a review before any contract.
+      const view = {
+        downstreamEntityName: t.downstreamEntityName, email: t.contact.email, category: t.category,
+        ...(t.producerCode ? { producerCode: t.producerCode } : {}),
+        ...(t.contractTemplate ? { contractTemplate: t.contractTemplate } : {}),
+        ...(t.preContractReview ? { preContractReview: true } : {}),
+      };
       const base = { address: { kind: 'turrisInvite' as const, key: t.key }, identity: { key: t.key, ...(t.producerCode ? { producerCode: t.producerCode } : { email: t.contact.email }) }, source: t.source, fields: [], dependsOn: [] };
       if (found.length > 0) {
         // Turris offers no update for associations: an existing one satisfies the invite.

@@ -53,6 +53,12 @@ export function summaryLine(plan: Plan): string {
   return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.unmanaged} unmanaged.`;
 }
 
+/** Instead of a summary when the plan has errors: nothing of it can be applied. */
+export function failedLine(plan: Plan): string {
+  const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
+  return `Plan failed: ${errors} error${errors === 1 ? '' : 's'}. Nothing can be applied; fix ${errors === 1 ? 'it' : 'them'} and run plan again.`;
+}
+
 export function byKind(plan: Plan, verbose: boolean): Array<{ kind: KindName; changes: Change[] }> {
   return KIND_ORDER.map((kind) => ({ kind, changes: plan.changes.filter((c) => c.address.kind === kind && (verbose || c.action !== 'noop')) })).filter((g) => g.changes.length > 0);
 }

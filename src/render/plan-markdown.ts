@@ -1,7 +1,8 @@
 import { summarize } from '../core/compute-plan.js';
-import type { Change, Plan } from '../core/types.js';
-import { addressLabel, byKind, KIND_TITLES, label, newParentsOf, SYMBOLS } from './labels.js';
-import { formatFieldChange, formatValue } from './values.js';
+import type { Change, Diagnostic, Plan } from '../core/types.js';
+import { addressLabel, byKind, failedLine, KIND_TITLES, label, newParentsOf, SYMBOLS } from './labels.js';
+import { formatFieldChange, formatFieldLines } from './values.js';
+import { formatLocation } from '../core/diagnostics.js';
 
 /** Hidden marker a CI job uses to find and update its one pull-request comment. */
 export const COMMENT_MARKER = '<!-- downline-plan -->';
@@ -10,10 +11,16 @@ export const MARKDOWN_LIMIT = 60_000;
 function changeBlock(change: Change, parentsOf: (c: Change) => string[]): string {
   const parents = parentsOf(change);
   const lines = [`${SYMBOLS[change.action]} ${label(change)}${parents.length ? `  (under new ${parents.join(', ')})` : ''}`];
-  if (change.action === 'create') for (const [k, v] of Object.entries(change.after ?? {})) lines.push(`+     ${k}: ${formatValue(v)}`);
+  if (change.action === 'create') for (const [k, v] of Object.entries(change.after ?? {})) lines.push(...formatFieldLines(k, v).map((l) => `+     ${l}`));
+  if (change.action === 'delete') for (const [k, v] of Object.entries(change.before ?? {})) lines.push(...formatFieldLines(k, v).map((l) => `-     ${l}`));
   if (change.action === 'update') for (const f of change.fields) lines.push(`!     ${f.field}: ${formatFieldChange(f.before, f.after)}`);
   for (const note of change.notes) lines.push(`#     ${note}`);
   return lines.join('\n');
+}
+
+function diagnosticText(d: Diagnostic): string {
+  const where = d.source ? `\`${formatLocation(d.source)}\` ` : d.address ? `\`${d.address}\` ` : '';
+  return `${where}${d.message}${d.hint ? ` (${d.hint})` : ''}`;
 }
 
 /**
@@ -23,12 +30,19 @@ function changeBlock(change: Change, parentsOf: (c: Change) => string[]): string
 export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drift?: boolean; env?: string }): string {
   const s = summarize(plan);
   const head: string[] = [COMMENT_MARKER, `### downline plan${options.env ? ` (${options.env})` : ''}`, ''];
+  const errors = plan.diagnostics.filter((d) => d.severity === 'error');
+  // An errored plan is not a plan: the errors, and no counts a reviewer could take for the outcome.
+  if (errors.length) {
+    head.push(`> [!CAUTION]\n> **${failedLine(plan)}**`, '', ...errors.slice(0, 50).map((d) => `- ${diagnosticText(d)}`));
+    if (errors.length > 50) head.push(`- … and ${errors.length - 50} more`);
+    return `${head.join('\n').trimEnd()}\n`;
+  }
   head.push(`**${s.create} to create, ${s.update} to update, ${s.delete} to delete**, ${s.unmanaged} unmanaged, ${s.noop} unchanged.`, '');
   if (s.delete > 0) head.push(`> [!WARNING]\n> This plan **deletes ${s.delete} object(s)**: review the sections below.`, '');
   const updates = plan.changes.filter((c) => c.action === 'update');
   if (options.drift && updates.length > 0) head.push(`> [!CAUTION]\n> **Drift:** ${updates.length} object(s) differ from the config — someone changed the account outside git.`, '');
-  const errors = plan.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) head.push(`> [!CAUTION]\n> ${errors.length} error(s): ${errors.slice(0, 5).map((d) => d.message).join('; ')}`, '');
+  const warnings = plan.diagnostics.filter((d) => d.severity === 'warning');
+  if (warnings.length) head.push(`> [!NOTE]\n> ${warnings.length} warning(s):`, ...warnings.slice(0, 20).map((d) => `> - ${diagnosticText(d)}`), '');
   const groups = byKind(plan, options.verbose);
   if (groups.length > 0) {
     head.push('| kind | create | update | delete |', '| --- | ---: | ---: | ---: |');
