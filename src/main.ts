@@ -47,7 +47,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--max-delete-percent <p>', 'block when a larger share of one kind would be deleted', '20')
     .option('--max-update-percent <p>', 'block when a larger share of one kind would be updated (from 10 live objects)', parsePercent, 30)
     .option('--force', 'proceed past the delete and update limits')
-    .option('--drift', 'word updates as drift (for scheduled checks)');
+    .option('--drift', 'word updates as drift (for scheduled checks)')
+    .option('--since <ref>', 'compare fields the API does not read back with the config at this git commit')
+    .option('--push-unverified', 'write every declared field the API does not read back');
 
   planOptions(program.command('plan').description('read-only: compare the live account with the config and show the changes'))
     .option('--out <file>', 'save the plan (JSON) for apply --plan')

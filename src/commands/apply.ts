@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { applyPlan } from '../core/apply-plan.js';
-import { hasChanges } from '../core/compute-plan.js';
+import { hasChanges, summarize } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
 import { fingerprint } from '../core/fingerprint.js';
 import type { ApiPort } from '../core/ports.js';
@@ -54,7 +54,8 @@ async function execute(plan: Plan, session: Session, options: ApplyOptions, io: 
     return 3;
   }
   if (!hasChanges(plan)) {
-    o.out('No changes. The live account matches the config.\n');
+    const unverified = summarize(plan).unverified;
+    o.out(unverified ? `Nothing to write; ${unverified} object(s) have declared fields downline cannot verify (listed above).\n` : 'No changes. The live account matches the config.\n');
     return 0;
   }
   if (!options.autoApprove) {

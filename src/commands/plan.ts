@@ -18,6 +18,8 @@ export interface PlanOptions extends CommonOptions {
   detailedExitcode?: boolean;
   target?: string[];
   drift?: boolean;
+  since?: string;
+  pushUnverified?: boolean;
   maxDeletes: string;
   maxDeletePercent: string;
   /** Parsed by commander (parsePercent). */

@@ -5,11 +5,15 @@ import type { LiveSnapshot } from './live.js';
 import { error } from './diagnostics.js';
 import { Lookups } from './lookups.js';
 import { nearest } from './suggest.js';
-import { addressKey, type Change, type Plan } from './types.js';
+import { addressKey, type Change, type Plan, type View } from './types.js';
 
 export interface PlanOptions {
   /** Limit the plan to these addresses (`kind.key`) and what they depend on. */
   targets?: string[];
+  /** The same config at a git base: fields the API does not read back are compared with it. */
+  since?: { ref: string; state: DesiredState };
+  /** Write every declared field the API does not read back. */
+  pushUnverified?: boolean;
 }
 
 /**
@@ -26,6 +30,7 @@ export function computePlan(desired: DesiredState, live: LiveSnapshot, kinds: re
     changes: [],
     unmanaged: [],
     uncomparable: [],
+    unverified: { push: Boolean(options.pushUnverified), ...(options.since ? { base: { ref: options.since.ref, views: baseViews(options.since.state, live, kinds) } } : {}) },
   };
   for (const kind of kinds) kind.plan(ctx);
   if (options.targets?.length) ctx.diagnostics.push(...unknownTargets(ctx.changes, options.targets));
@@ -36,6 +41,15 @@ export function computePlan(desired: DesiredState, live: LiveSnapshot, kinds: re
     uncomparable: ctx.uncomparable,
     diagnostics: ctx.diagnostics,
   };
+}
+
+/**
+ * The desired view of every object at the base, resolved exactly as now (same kinds, same lookups),
+ * so a base value and a current value compare like for like.
+ */
+function baseViews(state: DesiredState, live: LiveSnapshot, kinds: readonly KindModule[]): Map<string, View> {
+  const plan = computePlan(state, live, kinds);
+  return new Map(plan.changes.filter((c) => c.after !== null).map((c) => [addressKey(c.address), c.after!]));
 }
 
 /** A target that matches nothing is a typo, not "no changes": name the closest addresses. */
@@ -67,11 +81,13 @@ export interface PlanSummary {
   delete: number;
   noop: number;
   unmanaged: number;
+  /** Objects with declared fields the API does not read back and the plan does not write. */
+  unverified: number;
 }
 
 export function summarize(plan: Plan): PlanSummary {
   const count = (action: Change['action']) => plan.changes.filter((c) => c.action === action).length;
-  return { create: count('create'), update: count('update'), delete: count('delete'), noop: count('noop'), unmanaged: plan.unmanaged.length };
+  return { create: count('create'), update: count('update'), delete: count('delete'), noop: count('noop'), unmanaged: plan.unmanaged.length, unverified: plan.changes.filter((c) => c.unverified?.length).length };
 }
 
 export function hasChanges(plan: Plan): boolean {

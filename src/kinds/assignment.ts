@@ -2,7 +2,7 @@ import { warning } from '../core/diagnostics.js';
 import { keys, type DesiredAssignment } from '../core/desired.js';
 import type { RawObject } from '../core/live.js';
 import { addressKey, type Change, type Value, type View } from '../core/types.js';
-import { carrierDeclared, planObject, productPruned, undeclared } from './common.js';
+import { carrierDeclared, planObject, productPruned, same, undeclared, USER_DEFINED, viewOf } from './common.js';
 import { findAssignmentIds } from './find.js';
 import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
 
@@ -11,8 +11,12 @@ function liveView(ctx: KindContext, raw: RawObject): View {
     commissionLevel: ctx.index.levelById.get(String(raw.commissionLevelId))?.name ?? `(level id ${String(raw.commissionLevelId)})`,
     ...(raw.assignmentStatusId !== undefined ? { status: ctx.lookups.nameOf(raw.assignmentStatusId) ?? `(status id ${String(raw.assignmentStatusId)})` } : {}),
     ...(Array.isArray(raw.administrativeDivisions) ? { administrativeDivisions: raw.administrativeDivisions as string[] } : {}),
+    ...viewOf(raw, Object.fromEntries(['uplineNpn', ...USER_DEFINED].map((f) => [f, same]))),
   };
 }
+
+/** Fields an assignment update writes as declared (the API keeps what the body leaves out). */
+const PASSED_THROUGH = ['administrativeDivisions', 'uplineNpn', ...USER_DEFINED];
 
 /**
  * A contract of an invitation that already exists is a managed assignment like any other: its
@@ -23,7 +27,8 @@ function fromInvites(ctx: KindContext): DesiredAssignment[] {
     .filter((c) => ctx.index.assignmentsByKey.has(keys.assignment(invite.producer.npn, c.carrier, c.product)))
     .map((c): DesiredAssignment => ({
       npn: invite.producer.npn, carrier: c.carrier, product: c.product, statusPolicy: 'initial',
-      fields: { commissionLevel: c.commissionLevel, ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}) },
+      // Upline and userDefined too: declared, so never silently dropped (compared, or listed as unverified).
+      fields: { commissionLevel: c.commissionLevel, ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}), ...(c.uplineNpn ? { uplineNpn: c.uplineNpn } : {}), ...c.userDefined },
       fieldSources: c.fieldSources, source: c.source,
     })));
 }
@@ -65,7 +70,7 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
     update: (changed) => {
       const update: Record<string, Value> = { id: live!.id, commissionLevelId: levelId as Value };
       if (changed.includes('status') && status) update.assignmentStatusId = status.id;
-      if (a.fields.administrativeDivisions !== undefined) update.administrativeDivisions = a.fields.administrativeDivisions;
+      for (const f of PASSED_THROUGH) if (a.fields[f] !== undefined) update[f] = a.fields[f];
       return { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${live!.id}`, body: update,
         batch: { key: 'PUT assignments', path: '/v1/customers/contractAssignments/bulk', refs: [], wrap: 'contractAssignments' } };
     },

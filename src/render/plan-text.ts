@@ -1,9 +1,9 @@
 import { addressKey, type Change, type Plan } from '../core/types.js';
 import { renderDiagnosticsText } from './diagnostics.js';
-import { addressLabel, byKind, failedLine, KIND_TITLES, label, newParentsOf, summaryLine, SYMBOLS } from './labels.js';
+import { addressLabel, byKind, failedLine, KIND_TITLES, label, newParentsOf, summaryLine, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
 import { hasErrors } from '../core/diagnostics.js';
 import type { Style } from './style.js';
-import { formatFieldChange, formatFieldLines } from './values.js';
+import { fieldChangeText, formatFieldLines } from './values.js';
 
 export interface TextOptions {
   verbose: boolean;
@@ -31,7 +31,7 @@ function changeLines(change: Change, parentsOf: (c: Change) => string[], style: 
     // What is about to disappear, so the reviewer sees more than a name.
     for (const [field, value] of Object.entries(change.before ?? {})) lines.push(...formatFieldLines(field, value).map((l) => style.remove(`      ${l}`)));
   } else if (change.action === 'update') {
-    for (const f of change.fields) lines.push(`      ${field(f.field, style)}: ${formatFieldChange(f.before, f.after)}`);
+    for (const f of change.fields) lines.push(`      ${field(f.field, style)}: ${fieldChangeText(f)}`);
   }
   for (const note of change.notes) lines.push(style.note(`      # ${note}`));
   if (verbose) lines.push(style.note(`      # ${targetArgument(change)}`));
@@ -59,8 +59,11 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
     for (const u of plan.unmanaged) out.push(`  ? ${addressLabel(u.address)}`);
     out.push('');
   }
-  if (plan.uncomparable.length > 0) {
-    out.push(style.note(`Not compared (the API does not read these fields back): ${plan.uncomparable.map((u) => `${u.kind}.${u.field}`).join(', ')}`), '');
+  const unverified = unverifiedChanges(plan);
+  if (unverified.length > 0) {
+    out.push(style.bold('Not verified (declared, but the API does not read these fields back)'));
+    for (const c of unverified) out.push(`  ? ${label(c)}: ${c.unverified!.join(', ')}`);
+    out.push('');
   }
   const deletes = plan.changes.filter((c) => c.action === 'delete');
   if (deletes.length > 0) {
@@ -69,6 +72,7 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
   }
   const updates = plan.changes.filter((c) => c.action === 'update').length;
   if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`));
+  if (unverified.length > 0) out.push(style.warning(unverifiedSentence(unverified.length)));
   out.push(style.bold(summaryLine(plan)));
   return `${out.join('\n')}\n`;
 }

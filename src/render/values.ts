@@ -1,6 +1,6 @@
 import { diffWordsWithSpace } from 'diff';
 import { ALL_DIVISIONS } from '../core/desired.js';
-import type { Value } from '../core/types.js';
+import type { FieldChange, Value } from '../core/types.js';
 
 const isAllDivisions = (value: Value[]) => value.length === ALL_DIVISIONS.length && ALL_DIVISIONS.every((d) => value.includes(d));
 
@@ -58,4 +58,10 @@ export function formatFieldChange(before: Value | undefined, after: Value): stri
     return diffWordsWithSpace(before, after).map((part) => (part.added ? `{+${part.value}+}` : part.removed ? `[-${part.value}-]` : part.value)).join('');
   }
   return `${formatValue(before)} → ${formatValue(after)}`;
+}
+
+/** One field of an update; a field the API does not read back says what its `before` rests on. */
+export function fieldChangeText(f: FieldChange): string {
+  if (!f.basis) return formatFieldChange(f.before, f.after);
+  return `${f.before === undefined ? `(not read back) → ${formatValue(f.after)}` : formatFieldChange(f.before, f.after)}  (${f.basis})`;
 }
