@@ -87,6 +87,8 @@ function planUndeclared(ctx: KindContext): void {
     list.forEach((live, i) => undeclared(ctx, {
       address: { kind: 'assignment', key: i === 0 ? key : `${key}#${i + 1}` }, identity: { npn: String(live.npn), carrier: product.carrier, product: product.name },
       live, before: liveView(ctx, live), pruned, path: pathOf`/v1/customers/contractAssignments/${live.id}`,
+      // An invitation is "sent" while its contract exists: after this delete, the same entry comes back as a new invitation.
+      notes: [`if this contract returns to the config as an invitation, producer ${String(live.npn)} is e-mailed again (a deleted contract leaves no trace downline can read)`],
     }));
   }
 }

@@ -82,14 +82,14 @@ export const same = (v: unknown): unknown => v;
  * A live object the config does not declare: listed as unmanaged, or — when pruning covers it — a
  * delete that waits for `dependsOn` (what still uses it) to go first.
  */
-export function undeclared(ctx: KindContext, o: { address: Address; identity: Record<string, string>; live: RawObject; before: View; pruned: boolean; path: { path: string; refs: AddressKey[] }; dependsOn?: AddressKey[] }): void {
+export function undeclared(ctx: KindContext, o: { address: Address; identity: Record<string, string>; live: RawObject; before: View; pruned: boolean; path: { path: string; refs: AddressKey[] }; dependsOn?: AddressKey[]; notes?: string[] }): void {
   if (!o.pruned) {
     ctx.unmanaged.push({ address: o.address, liveId: o.live.id });
     return;
   }
   ctx.changes.push({
     address: o.address, identity: o.identity, action: 'delete', before: o.before, after: null, fields: [], dependsOn: o.dependsOn ?? [],
-    liveId: o.live.id, fingerprint: fingerprint(o.live), operation: { api: 'agentsync', method: 'DELETE', ...o.path }, notes: [],
+    liveId: o.live.id, fingerprint: fingerprint(o.live), operation: { api: 'agentsync', method: 'DELETE', ...o.path }, notes: o.notes ?? [],
   });
 }
 

@@ -9,7 +9,19 @@ const contractView = (c: DesiredInviteContract) => ({
   ...(c.uplineNpn ? { uplineNpn: c.uplineNpn } : {}),
 });
 
-function plan(ctx: KindContext, invite: DesiredInvite): void {
+/**
+ * Words for the e-mail an invitation sends. Stateless evidence that the producer was contracted
+ * (so invited, or assigned) before: contracts of theirs that exist live. A producer whose only
+ * contract was pruned leaves no trace downline can read; the prune's plan says so instead.
+ */
+function emailNote(email: string, npn: string, contracts: number, held: string[]): string {
+  const what = `an invitation to ${contracts} contract(s)`;
+  if (held.length === 0) return `will e-mail ${email} ${what}`;
+  const shown = held.slice(0, 3).map((k) => k.slice(k.indexOf('@') + 1).split('/').join(' / ')).join(', ');
+  return `will e-mail ${email} again: previously contracted — producer ${npn} holds ${held.length} contract assignment(s) here (${shown}${held.length > 3 ? ', …' : ''}); sending ${what}`;
+}
+
+function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, string[]>): void {
   const npn = invite.producer.npn;
   // A reviewer needs where (states) and under whom (upline) each contract puts the producer.
   const all = invite.contracts.map(contractView);
@@ -40,7 +52,10 @@ function plan(ctx: KindContext, invite: DesiredInvite): void {
   const inviter = invite.inviter ?? ctx.desired.agency.inviter;
   const body = { producer: { ...invite.producer, ...(inviter ? { inviter: { ...inviter } } : {}) }, contractAssignments } as Record<string, Value>;
   const planned = missing.map(contractView);
-  const notes = missing.length < all.length ? [`${all.length - missing.length} of ${all.length} contracts already exist; inviting for the rest`] : [];
+  const notes = [
+    ...(missing.length < all.length ? [`${all.length - missing.length} of ${all.length} contracts already exist; inviting for the rest`] : []),
+    emailNote(invite.producer.email, npn, missing.length, heldBy.get(npn) ?? []),
+  ];
   ctx.changes.push({ ...base, action: 'create', before: null, after: { email: invite.producer.email, contracts: planned }, dependsOn: [...new Set(dependsOn)],
     liveId: null, fingerprint: null, notes, operation: { api: 'agentsync', method: 'POST', ...pathOf`/v1/invitation`, body } });
 }
@@ -48,7 +63,12 @@ function plan(ctx: KindContext, invite: DesiredInvite): void {
 export const inviteKind: KindModule = {
   kind: 'invite',
   plan(ctx) {
-    for (const invite of ctx.desired.invites) plan(ctx, invite);
+    const heldBy = new Map<string, string[]>();
+    for (const key of ctx.index.assignmentsByKey.keys()) {
+      const npn = key.slice(0, key.indexOf('@'));
+      heldBy.set(npn, [...(heldBy.get(npn) ?? []), key]);
+    }
+    for (const invite of ctx.desired.invites) plan(ctx, invite, heldBy);
   },
   /**
    * An invitation has no id. It creates its contracts all at once, so once any of them exists the
