@@ -11,12 +11,17 @@ function liveView(ctx: KindContext, raw: RawObject): View {
     commissionLevel: ctx.index.levelById.get(String(raw.commissionLevelId))?.name ?? `(level id ${String(raw.commissionLevelId)})`,
     ...(raw.assignmentStatusId !== undefined ? { status: ctx.lookups.nameOf(raw.assignmentStatusId) ?? `(status id ${String(raw.assignmentStatusId)})` } : {}),
     ...(Array.isArray(raw.administrativeDivisions) ? { administrativeDivisions: raw.administrativeDivisions as string[] } : {}),
-    ...viewOf(raw, Object.fromEntries(['uplineNpn', ...USER_DEFINED].map((f) => [f, same]))),
+    ...(raw.uplineNpn !== undefined && raw.uplineNpn !== null ? { upline: String(raw.uplineNpn) } : {}),
+    ...viewOf(raw, Object.fromEntries(USER_DEFINED.map((f) => [f, same]))),
   };
 }
 
-/** Fields an assignment update writes as declared (the API keeps what the body leaves out). */
-const PASSED_THROUGH = ['administrativeDivisions', 'uplineNpn', ...USER_DEFINED];
+/** Config field → wire field of what an assignment passes through as declared (the API keeps what a PUT leaves out). */
+const PASSED_THROUGH: Record<string, string> = { administrativeDivisions: 'administrativeDivisions', upline: 'uplineNpn', ...Object.fromEntries(USER_DEFINED.map((f) => [f, f])) };
+
+function passedThrough(fields: View): Record<string, Value> {
+  return Object.fromEntries(Object.entries(PASSED_THROUGH).filter(([f]) => fields[f] !== undefined).map(([f, wire]) => [wire, fields[f]]));
+}
 
 /**
  * A contract of an invitation that already exists is a managed assignment like any other: its
@@ -28,7 +33,7 @@ function fromInvites(ctx: KindContext): DesiredAssignment[] {
     .map((c): DesiredAssignment => ({
       npn: invite.producer.npn, carrier: c.carrier, product: c.product, statusPolicy: 'initial',
       // Upline and userDefined too: declared, so never silently dropped (compared, or listed as unverified).
-      fields: { commissionLevel: c.commissionLevel, ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}), ...(c.uplineNpn ? { uplineNpn: c.uplineNpn } : {}), ...c.userDefined },
+      fields: { commissionLevel: c.commissionLevel, ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}), ...(c.uplineNpn ? { upline: c.uplineNpn } : {}), ...c.userDefined },
       fieldSources: c.fieldSources, source: c.source,
     })));
 }
@@ -56,6 +61,7 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
   const levelId = idOrRef(ctx.index.levelByKey.get(keys.level(a.carrier, a.product, levelName))?.id, levelAddress);
   const body: Record<string, Value> = { npn: a.npn, productId: idOrRef(ctx.index.productByKey.get(keys.product(a.carrier, a.product))?.id, productAddress) as Value, commissionLevelId: levelId as Value };
   if (status) body.assignmentStatusId = status.id;
+  Object.assign(body, passedThrough(a.fields));
   return planObject(ctx, {
     address: { kind: 'assignment', key },
     identity: { npn: a.npn, carrier: a.carrier, product: a.product },
@@ -70,7 +76,7 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
     update: (changed) => {
       const update: Record<string, Value> = { id: live!.id, commissionLevelId: levelId as Value };
       if (changed.includes('status') && status) update.assignmentStatusId = status.id;
-      for (const f of PASSED_THROUGH) if (a.fields[f] !== undefined) update[f] = a.fields[f];
+      Object.assign(update, passedThrough(a.fields));
       return { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${live!.id}`, body: update,
         batch: { key: 'PUT assignments', path: '/v1/customers/contractAssignments/bulk', refs: [], wrap: 'contractAssignments' } };
     },

@@ -78,3 +78,17 @@ describe('what a reviewer reads', () => {
     expect(md.stdout).not.toMatch(/to create|No changes/);
   });
 });
+
+describe('assignment positions in the language', () => {
+  it('an assignment declares its states, upline and userDefined: created with them, states compared afterwards', async () => {
+    const config = (states: string) => `version: 1\ncarriers:\n  - name: Acme\n    products:\n      - name: Term\n        lineOfBusiness: Life\n        commissionLevels: [{ name: L1, type: percent }]\nassignments:\n  - { npn: "1000", carrier: Acme, product: Term, commissionLevel: L1 }\n  - { npn: "2000", carrier: Acme, product: Term, commissionLevel: L1, administrativeDivisions: ${states}, upline: "1000", userDefined1: sub-7 }\n`;
+    writeFileSync(join(sandbox.dir.path, 'downline.yaml'), config('[CA]'));
+    expect((await downline('apply', '--auto-approve')).code).toBe(0);
+    expect(sandbox.em.store.data.assignments.find((a) => a.npn === '2000')).toMatchObject({ administrativeDivisions: ['CA'], uplineNpn: '1000', userDefined1: 'sub-7' });
+    writeFileSync(join(sandbox.dir.path, 'downline.yaml'), config('[CA, TX]'));
+    const plan = await downline('plan', '--detailed-exitcode');
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('~ assignment of 2000 on "Acme / Term"\n      administrativeDivisions: +[TX]');
+    expect(plan.stdout).toContain('  ? assignment of 2000 on "Acme / Term": upline, userDefined1');
+  });
+});

@@ -56,7 +56,7 @@ describe('declared fields the API does not read back', () => {
       'Not verified (declared, but the API does not read these fields back)',
       '  ? carrier "Acme": uplineFirmName, userDefined1',
       '  ? product "Acme / Term": administrativeDivisions',
-      '  ? assignment of 3000 on "Acme / Term": uplineNpn',
+      '  ? assignment of 3000 on "Acme / Term": upline',
     ].join('\n'));
     const md = (await downline('plan', '--format', 'markdown')).stdout;
     expect(md).toContain('**3 not verified**');
@@ -72,7 +72,7 @@ describe('declared fields the API does not read back', () => {
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain('~ carrier "Acme"\n      uplineFirmName: "Old Holdings" → "New Holdings"  (changed since HEAD~1; the API does not read it back)');
     expect(plan.stdout).toContain('~ product "Acme / Term"\n      administrativeDivisions: +[TX]  (changed since HEAD~1');
-    expect(plan.stdout).toContain('~ assignment of 3000 on "Acme / Term"\n      uplineNpn: "1000" → "2000"');
+    expect(plan.stdout).toContain('~ assignment of 3000 on "Acme / Term"\n      upline: "1000" → "2000"');
     // Unchanged since the base: still honestly unverified.
     expect(plan.stdout).toContain('  ? carrier "Acme": userDefined1');
     expect(plan.stdout).toContain('Plan: 0 to create, 3 to update, 0 to delete, 0 unmanaged.');
