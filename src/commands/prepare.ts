@@ -1,4 +1,5 @@
 import { discover } from '../api/discover.js';
+import { fetchContractHistory, invitedProducts } from '../api/history.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { computePlan } from '../core/compute-plan.js';
 import { hasErrors, warning } from '../core/diagnostics.js';
@@ -34,7 +35,18 @@ export async function preparePlan(paths: string[], options: CommonOptions & { ta
   try {
     const concurrency = Math.max(1, Number.parseInt(options.concurrency, 10) || 4);
     const live = await discover(session.api, config.state, concurrency);
-    const plan = computePlan(config.state, live, KINDS, { targets: options.target, pushUnverified, ...(since ? { since: { ref: since.ref, state: since.state } } : {}) });
+    const planOptions = { targets: options.target, pushUnverified, ...(since ? { since: { ref: since.ref, state: since.state } } : {}) };
+    let plan = computePlan(config.state, live, KINDS, planOptions);
+    // Invitations to send: read who held those contracts before, so a second e-mail is said in words.
+    const invited = invitedProducts(plan);
+    if (invited.size > 0) {
+      try {
+        live.contractHistory = await fetchContractHistory(session.api, invited, concurrency);
+        plan = computePlan(config.state, live, KINDS, planOptions);
+      } catch (cause) {
+        config.diagnostics.push(warning(`could not read the Hierarchies changelog (${(cause as Error).message}): whether a producer invited by this plan was invited before is unknown`));
+      }
+    }
     plan.diagnostics.unshift(...config.diagnostics);
     return { config, session, plan };
   } catch (cause) {

@@ -10,15 +10,36 @@ const contractView = (c: DesiredInviteContract) => ({
 });
 
 /**
- * Words for the e-mail an invitation sends. Stateless evidence that the producer was contracted
- * (so invited, or assigned) before: contracts of theirs that exist live. A producer whose only
- * contract was pruned leaves no trace downline can read; the prune's plan says so instead.
+ * Words for the e-mail an invitation sends, with stateless evidence that the producer was contracted
+ * before: contracts of theirs that exist live, and their entries in the Hierarchies changelog of the
+ * products invited to (a pruned contract still shows there).
  */
-function emailNote(email: string, npn: string, contracts: number, held: string[]): string {
+function emailNote(email: string, npn: string, contracts: number, held: string[], traces: string[]): string {
   const what = `an invitation to ${contracts} contract(s)`;
-  if (held.length === 0) return `will e-mail ${email} ${what}`;
-  const shown = held.slice(0, 3).map((k) => k.slice(k.indexOf('@') + 1).split('/').join(' / ')).join(', ');
-  return `will e-mail ${email} again: previously contracted — producer ${npn} holds ${held.length} contract assignment(s) here (${shown}${held.length > 3 ? ', …' : ''}); sending ${what}`;
+  const evidence: string[] = [];
+  if (held.length > 0) {
+    const shown = held.slice(0, 3).map((k) => k.slice(k.indexOf('@') + 1).split('/').join(' / ')).join(', ');
+    evidence.push(`previously contracted — producer ${npn} holds ${held.length} contract assignment(s) here (${shown}${held.length > 3 ? ', …' : ''})`);
+  }
+  if (traces.length > 0) evidence.push(`previously invited — ${traces.join(', ')}`);
+  return evidence.length ? `will e-mail ${email} again: ${evidence.join('; ')}; sending ${what}` : `will e-mail ${email} ${what}`;
+}
+
+/**
+ * Changelog entries of the producer (matched by name: the changelog carries no NPN) on the products
+ * the invitation contracts on: a contract that was deleted since still shows there.
+ */
+function tracesOf(ctx: KindContext, invite: DesiredInvite, contracts: DesiredInviteContract[]): string[] {
+  const name = `${invite.producer.firstName} ${invite.producer.lastName}`.trim().toLowerCase();
+  return contracts.flatMap((c) => {
+    const productId = ctx.index.productByKey.get(keys.product(c.carrier, c.product))?.id;
+    const traces = (productId && ctx.live.contractHistory?.[productId]) || [];
+    const found = traces.filter((t) => t.producerName.trim().toLowerCase() === name);
+    if (found.length === 0) return [];
+    const latest = found.map((t) => t.modifiedDate ?? '').sort().pop();
+    const numbers = [...new Set(found.map((t) => t.displayNumber).filter(Boolean))].join(', ');
+    return [`"${invite.producer.firstName} ${invite.producer.lastName}" held ${numbers ? `contract ${numbers}` : 'a contract'} on ${c.carrier} / ${c.product} (Hierarchies changelog${latest ? `, last changed ${latest.slice(0, 10)}` : ''})`];
+  });
 }
 
 function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, string[]>): void {
@@ -54,7 +75,7 @@ function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, strin
   const planned = missing.map(contractView);
   const notes = [
     ...(missing.length < all.length ? [`${all.length - missing.length} of ${all.length} contracts already exist; inviting for the rest`] : []),
-    emailNote(invite.producer.email, npn, missing.length, heldBy.get(npn) ?? []),
+    emailNote(invite.producer.email, npn, missing.length, heldBy.get(npn) ?? [], tracesOf(ctx, invite, missing)),
   ];
   ctx.changes.push({ ...base, action: 'create', before: null, after: { email: invite.producer.email, contracts: planned }, dependsOn: [...new Set(dependsOn)],
     liveId: null, fingerprint: null, notes, operation: { api: 'agentsync', method: 'POST', ...pathOf`/v1/invitation`, body } });
