@@ -32,9 +32,9 @@ export function closest(input: string, candidates: Iterable<string>): string | u
   let best: string | undefined;
   let bestScore = Infinity;
   for (const candidate of candidates) {
-    const score_ = score(needle, candidate);
-    if (score_ < bestScore) {
-      bestScore = score_;
+    const s = score(needle, candidate);
+    if (s < bestScore) {
+      bestScore = s;
       best = candidate;
     }
   }

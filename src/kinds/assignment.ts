@@ -94,7 +94,7 @@ function planUndeclared(ctx: KindContext): void {
       address: { kind: 'assignment', key: i === 0 ? key : `${key}#${i + 1}` }, identity: { npn: String(live.npn), carrier: product.carrier, product: product.name },
       live, before: liveView(ctx, live), pruned, path: pathOf`/v1/customers/contractAssignments/${live.id}`,
       // An invitation is "sent" while its contract exists: after this delete, the same entry comes back as a new invitation.
-      notes: [`if this contract returns to the config as an invitation, producer ${String(live.npn)} is e-mailed again (a deleted contract leaves no trace downline can read)`],
+      notes: [`if this contract returns to the config as an invitation, producer ${String(live.npn)} is invited (e-mailed) again`],
     }));
   }
 }

@@ -1,4 +1,5 @@
 import { keys, type DesiredInvite, type DesiredInviteContract } from '../core/desired.js';
+import type { ContractTrace } from '../core/live.js';
 import { addressKey, type Value } from '../core/types.js';
 import { findAssignmentIds } from './find.js';
 import { idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
@@ -29,12 +30,11 @@ function emailNote(email: string, npn: string, contracts: number, held: string[]
  * Changelog entries of the producer (matched by name: the changelog carries no NPN) on the products
  * the invitation contracts on: a contract that was deleted since still shows there.
  */
-function tracesOf(ctx: KindContext, invite: DesiredInvite, contracts: DesiredInviteContract[]): string[] {
-  const name = `${invite.producer.firstName} ${invite.producer.lastName}`.trim().toLowerCase();
+function tracesOf(ctx: KindContext, history: History, invite: DesiredInvite, contracts: DesiredInviteContract[]): string[] {
+  const name = nameKey(`${invite.producer.firstName} ${invite.producer.lastName}`);
   return contracts.flatMap((c) => {
     const productId = ctx.index.productByKey.get(keys.product(c.carrier, c.product))?.id;
-    const traces = (productId && ctx.live.contractHistory?.[productId]) || [];
-    const found = traces.filter((t) => t.producerName.trim().toLowerCase() === name);
+    const found = (productId && history.get(productId)?.get(name)) || [];
     if (found.length === 0) return [];
     const latest = found.map((t) => t.modifiedDate ?? '').sort().pop();
     const numbers = [...new Set(found.map((t) => t.displayNumber).filter(Boolean))].join(', ');
@@ -42,7 +42,21 @@ function tracesOf(ctx: KindContext, invite: DesiredInvite, contracts: DesiredInv
   });
 }
 
-function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, string[]>): void {
+/** Changelog traces by product id, then by normalised producer name: one pass, however many invitations. */
+type History = Map<string, Map<string, ContractTrace[]>>;
+const nameKey = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
+
+function historyOf(ctx: KindContext): History {
+  const history: History = new Map();
+  for (const [productId, traces] of Object.entries(ctx.live.contractHistory ?? {})) {
+    const byName = new Map<string, ContractTrace[]>();
+    for (const t of traces) byName.set(nameKey(t.producerName), [...(byName.get(nameKey(t.producerName)) ?? []), t]);
+    history.set(productId, byName);
+  }
+  return history;
+}
+
+function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, string[]>, history: History): void {
   const npn = invite.producer.npn;
   // A reviewer needs where (states) and under whom (upline) each contract puts the producer.
   const all = invite.contracts.map(contractView);
@@ -75,7 +89,7 @@ function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, strin
   const planned = missing.map(contractView);
   const notes = [
     ...(missing.length < all.length ? [`${all.length - missing.length} of ${all.length} contracts already exist; inviting for the rest`] : []),
-    emailNote(invite.producer.email, npn, missing.length, heldBy.get(npn) ?? [], tracesOf(ctx, invite, missing)),
+    emailNote(invite.producer.email, npn, missing.length, heldBy.get(npn) ?? [], tracesOf(ctx, history, invite, missing)),
   ];
   ctx.changes.push({ ...base, action: 'create', before: null, after: { email: invite.producer.email, contracts: planned }, dependsOn: [...new Set(dependsOn)],
     liveId: null, fingerprint: null, notes, operation: { api: 'agentsync', method: 'POST', ...pathOf`/v1/invitation`, body } });
@@ -89,7 +103,8 @@ export const inviteKind: KindModule = {
       const npn = key.slice(0, key.indexOf('@'));
       heldBy.set(npn, [...(heldBy.get(npn) ?? []), key]);
     }
-    for (const invite of ctx.desired.invites) plan(ctx, invite, heldBy);
+    const history = historyOf(ctx);
+    for (const invite of ctx.desired.invites) plan(ctx, invite, heldBy, history);
   },
   /**
    * An invitation has no id. It creates its contracts all at once, so once any of them exists the

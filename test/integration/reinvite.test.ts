@@ -41,7 +41,7 @@ async function inviteThenPrune(alsoOnWhole: boolean): Promise<void> {
   write(config(false, alsoOnWhole));
   const prune = await downline('plan', '--no-color');
   expect(prune.stdout).toContain('  - assignment of 3000 on "Acme / Term"  (delete)');
-  expect(prune.stdout).toContain('      # if this contract returns to the config as an invitation, producer 3000 is e-mailed again');
+  expect(prune.stdout).toContain('      # if this contract returns to the config as an invitation, producer 3000 is invited (e-mailed) again');
   expect((await downline('apply', '--auto-approve')).code).toBe(0);
   expect(sandbox.em.store.data.assignments.filter((a) => a.npn === '3000')).toHaveLength(alsoOnWhole ? 1 : 0);
 }
