@@ -65,7 +65,7 @@ function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, strin
   const base = { address: { kind: 'invite' as const, key: keys.invite(npn) }, identity: { npn }, source: invite.source, fields: [] };
   if (missing.length === 0) {
     ctx.changes.push({ ...base, action: 'noop', before: { email: invite.producer.email, contracts: all }, after: { email: invite.producer.email, contracts: all },
-      dependsOn: [], liveId: null, fingerprint: null, operation: null, notes: ['invitation satisfied: every contract exists'] });
+      dependsOn: [], liveId: null, fingerprint: null, operation: null, notes: ['invitation satisfied: every contract exists (sent once; its producer details are not compared)'] });
     return;
   }
   const dependsOn: string[] = [];

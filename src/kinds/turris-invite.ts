@@ -50,7 +50,7 @@ export const turrisInviteKind: KindModule = {
       const base = { address: { kind: 'turrisInvite' as const, key: t.key }, identity: { key: t.key, ...(t.producerCode ? { producerCode: t.producerCode } : { email: t.contact.email }) }, source: t.source, fields: [], dependsOn: [] };
       if (found.length > 0) {
         // Turris offers no update for associations: an existing one satisfies the invite.
-        ctx.changes.push({ ...base, action: 'noop', before: view, after: view, liveId: String(found[0]._id ?? found[0].id), fingerprint: null, operation: null, notes: ['already associated in Turris'] });
+        ctx.changes.push({ ...base, action: 'noop', before: view, after: view, liveId: String(found[0]._id ?? found[0].id), fingerprint: null, operation: null, notes: ['already associated in Turris (Turris has no update: its settings are not compared)'] });
         continue;
       }
       ctx.changes.push({ ...base, action: 'create', before: null, after: view, liveId: null, fingerprint: null, notes: t.useInviteUrl ? ['the invite URL is reported after apply'] : [],
