@@ -6,6 +6,7 @@ import { exportCommand } from './commands/export.js';
 import { hierarchyCommand } from './commands/hierarchy.js';
 import { initCommand } from './commands/init.js';
 import { planCommand } from './commands/plan.js';
+import { parsePercent } from './commands/options.js';
 import { validateCommand } from './commands/validate.js';
 import { doctorCommand } from './doctor/command.js';
 import { VERSION } from './version.js';
@@ -45,8 +46,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--target <address>', 'limit to this address (kind.key) and what it depends on; repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--max-deletes <n>', 'block when more objects would be deleted', '10')
     .option('--max-delete-percent <p>', 'block when a larger share of one kind would be deleted', '20')
-    .option('--force', 'proceed past the delete limits')
-    .option('--drift', 'word updates as drift (for scheduled checks)');
+    .option('--max-update-percent <p>', 'block when a larger share of one kind would be updated (from 10 live objects)', parsePercent, 30)
+    .option('--force', 'proceed past the delete and update limits')
+    .option('--drift', 'word updates as drift (for scheduled checks)')
+    .option('--since <ref>', 'compare fields the API does not read back with the config at this git commit')
+    .option('--push-unverified', 'write every declared field the API does not read back');
 
   planOptions(program.command('plan').description('read-only: compare the live account with the config and show the changes'))
     .option('--out <file>', 'save the plan (JSON) for apply --plan')

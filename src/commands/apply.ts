@@ -2,11 +2,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { applyPlan } from '../core/apply-plan.js';
-import { hasChanges } from '../core/compute-plan.js';
+import { hasChanges, summarize } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
 import { fingerprint } from '../core/fingerprint.js';
 import type { ApiPort } from '../core/ports.js';
-import { checkDeletes } from '../core/safety.js';
+import { checkSafety } from '../core/safety.js';
 import type { Change, Plan } from '../core/types.js';
 import { kindOf, KINDS } from '../kinds/index.js';
 import { renderDiagnostics } from '../render/diagnostics.js';
@@ -49,13 +49,14 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
 }
 
 async function execute(plan: Plan, session: Session, options: ApplyOptions, io: Io, o: Output): Promise<number> {
-  const safety = checkDeletes(plan, deleteLimits(options));
+  const safety = checkSafety(plan, deleteLimits(options));
   if (safety.blocked) {
-    o.err(`${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Nothing was written. Review the deletes, or pass --force to proceed.\n`);
+    o.err(`${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Nothing was written. Review the deletes and updates, or pass --force to proceed.\n`);
     return 3;
   }
   if (!hasChanges(plan)) {
-    o.out('No changes. The live account matches the config.\n');
+    const unverified = summarize(plan).unverified;
+    o.out(unverified ? `Nothing to write; ${unverified} object(s) have declared fields downline cannot verify (listed above).\n` : 'No changes. The live account matches the config.\n');
     return 0;
   }
   if (!options.autoApprove) {

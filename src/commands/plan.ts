@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { hasChanges } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
-import { checkDeletes, type DeleteLimits } from '../core/safety.js';
+import { checkSafety, type DeleteLimits } from '../core/safety.js';
 import type { Plan } from '../core/types.js';
 import { annotation } from '../render/diagnostics.js';
 import { planDocument, renderPlanJson, type PlanDocument } from '../render/plan-json.js';
@@ -18,13 +18,17 @@ export interface PlanOptions extends CommonOptions {
   detailedExitcode?: boolean;
   target?: string[];
   drift?: boolean;
+  since?: string;
+  pushUnverified?: boolean;
   maxDeletes: string;
   maxDeletePercent: string;
+  /** Parsed by commander (parsePercent). */
+  maxUpdatePercent: number;
   force?: boolean;
 }
 
 export function deleteLimits(options: PlanOptions): DeleteLimits {
-  return { maxDeletes: Number(options.maxDeletes), maxDeletePercent: Number(options.maxDeletePercent), force: Boolean(options.force) };
+  return { maxDeletes: Number(options.maxDeletes), maxDeletePercent: Number(options.maxDeletePercent), maxUpdatePercent: options.maxUpdatePercent, force: Boolean(options.force) };
 }
 
 /** Render a plan in the chosen format (text, github: text + annotations, json, markdown). */
@@ -52,9 +56,9 @@ export async function planCommand(paths: string[], options: PlanOptions, io: Io)
     if (options.out) await writeFile(resolve(io.cwd, options.out), renderPlanJson(doc));
     o.out(renderPlan(plan, doc, o, options));
     if (hasErrors(plan.diagnostics)) return 1;
-    const safety = checkDeletes(plan, deleteLimits(options));
+    const safety = checkSafety(plan, deleteLimits(options));
     if (safety.blocked) {
-      o.err(`${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Apply would refuse this plan; review the deletes, or pass --force.\n`);
+      o.err(`${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Apply would refuse this plan; review the deletes and updates, or pass --force.\n`);
       if (options.detailedExitcode) return 3;
     }
     if (options.detailedExitcode) return hasChanges(plan) ? 2 : 0;

@@ -1,13 +1,11 @@
 import { error } from '../core/diagnostics.js';
-import { ALL_DIVISIONS, emptyDesiredState, keys, USER_DEFINED, type DesiredState, type Person } from '../core/desired.js';
+import { ALL_DIVISIONS, DECLARED_FIELDS, emptyDesiredState, keys, USER_DEFINED, type DesiredState, type Person } from '../core/desired.js';
 import type { Diagnostic, SourceLocation, View } from '../core/types.js';
 import type { ParsedFile, Path } from './parse.js';
 
 type Raw = Record<string, unknown>;
 
-const CARRIER_FIELDS = ['naic', 'tin', 'uplineFirmName', 'linesOfBusiness', 'contractSubmissionMethods', 'administrativeDivisions', ...USER_DEFINED];
-const PRODUCT_FIELDS = ['lineOfBusiness', 'contractSubmissionMethod', 'annualization', 'displayCommissionLevelPercentages', 'administrativeDivisions', ...USER_DEFINED];
-const LEVEL_FIELDS = ['type', 'firstYearValue', 'level', 'administrativeDivisions', ...USER_DEFINED];
+const { carrier: CARRIER_FIELDS, product: PRODUCT_FIELDS, commissionLevel: LEVEL_FIELDS, assignment: ASSIGNMENT_FIELDS } = DECLARED_FIELDS;
 const SET_FIELDS = new Set(['linesOfBusiness', 'contractSubmissionMethods', 'administrativeDivisions']);
 
 /** The wire spelling of commission types is an API assumption; in name-space we show the capitalised word. */
@@ -106,7 +104,7 @@ function addAssignments(state: DesiredState, file: ParsedFile, root: Raw): Diagn
       return;
     }
     const npns = many ? many.map((npn, i) => ({ npn, source: file.locate([...path, 'npns', i]) })) : [{ npn: entry.npn as string, source: file.locate(path) }];
-    const { fields, fieldSources } = fieldsOf(entry, ['commissionLevel', 'status'], file, path);
+    const { fields, fieldSources } = fieldsOf(entry, ASSIGNMENT_FIELDS, file, path);
     for (const { npn, source } of npns) {
       state.assignments.push({
         npn,

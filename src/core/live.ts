@@ -33,6 +33,18 @@ export interface LiveSnapshot {
   /** Contract assignments of the declared npns (or every assignment, when listed unfiltered). */
   assignments: RawObject[];
   turris?: TurrisSnapshot;
+  /**
+   * Producer names in the Hierarchies changelog of the products that planned invitations target,
+   * by product id: read only when the plan would send an invitation, as evidence of an earlier one.
+   */
+  contractHistory?: Record<string, ContractTrace[]>;
+}
+
+/** One changelog entry, as evidence that someone held a contract on a product before. */
+export interface ContractTrace {
+  producerName: string;
+  displayNumber?: string;
+  modifiedDate?: string;
 }
 
 export const EMPTY_LOOKUPS: LookupTables = { linesOfBusiness: [], contractSubmissionMethods: [], annualizations: [], assignmentStatuses: [] };

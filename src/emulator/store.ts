@@ -40,6 +40,8 @@ export interface StateData {
   products: Product[];
   levels: Level[];
   assignments: Assignment[];
+  /** Deleted assignments, kept for the Hierarchies changelog (an audit log keeps a deleted contract's history). */
+  deletedAssignments?: Assignment[];
   invitations: Json[];
   persons: Record<string, { firstName: string; lastName: string }>;
   turris: { associations: TurrisAssociation[]; templates: TurrisTemplate[] };
@@ -98,6 +100,8 @@ export class Store {
   removeProduct(id: string) { this.data.products = this.data.products.filter((p) => p.id !== id); this.productsById.delete(id); }
   removeLevel(id: string) { this.data.levels = this.data.levels.filter((l) => l.id !== id); this.levelsById.delete(id); }
   removeAssignment(id: string) {
+    const removed = this.assignmentsById.get(id);
+    if (removed) this.data.deletedAssignments = [...(this.data.deletedAssignments ?? []), removed];
     this.data.assignments = this.data.assignments.filter((a) => a.id !== id);
     this.reindex();
   }
