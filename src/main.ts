@@ -5,6 +5,7 @@ import { emulatorCommand } from './commands/emulator.js';
 import { exportCommand } from './commands/export.js';
 import { hierarchyCommand } from './commands/hierarchy.js';
 import { initCommand } from './commands/init.js';
+import { concurrency, count, percentage, probability, wholeNumber } from './commands/options.js';
 import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { VERSION } from './version.js';
@@ -14,7 +15,7 @@ function common(command: Command): Command {
     .addOption(new Option('--env <env>', 'target environment').choices(['local', 'sandbox', 'production']))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown', 'github']))
     .option('--no-color', 'disable colour (NO_COLOR and FORCE_COLOR are honoured too)')
-    .option('--concurrency <n>', 'parallel requests', '4')
+    .option('--concurrency <n>', 'parallel requests', concurrency, 4)
     .option('--verbose', 'show unchanged objects too')
     .option('--debug', 'print an HTTP trace (secrets redacted)');
 }
@@ -42,8 +43,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const planOptions = (command: Command) => common(command)
     .argument('[paths...]', 'config files or directories (default: downline.yaml)')
     .option('--target <address>', 'limit to this address (kind.key) and what it depends on; repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--max-deletes <n>', 'block when more objects would be deleted', '10')
-    .option('--max-delete-percent <p>', 'block when a larger share of one kind would be deleted', '20')
+    .option('--max-deletes <n>', 'block when more objects would be deleted', count, 10)
+    .option('--max-delete-percent <p>', 'block when a larger share of one kind would be deleted (20 or 20%)', percentage, 20)
     .option('--force', 'proceed past the delete limits')
     .option('--drift', 'word updates as drift (for scheduled checks)');
 
@@ -73,7 +74,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .addOption(new Option('--format <format>', 'output format').choices(['tree', 'json']).default('tree'))
     .addOption(new Option('--env <env>', 'target environment').choices(['local', 'sandbox', 'production']))
     .option('--no-color', 'disable colour')
-    .option('--concurrency <n>', 'parallel requests', '4')
+    .option('--concurrency <n>', 'parallel requests', concurrency, 4)
     .option('--debug', 'print an HTTP trace (secrets redacted)')
     .action((options) => run(() => hierarchyCommand(options, io))());
 
@@ -83,20 +84,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action((dir: string | undefined, options) => run(() => initCommand(dir, options, io))());
 
   program.command('emulator').description('run the local AgentSync + Turris API emulator in the foreground')
-    .option('--port <n>', 'port (0 = any free port)', '4010')
+    .option('--port <n>', 'port (0 = any free port)', wholeNumber(0, 65535), 4010)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--state <file>', 'persist state in this JSON file')
     .option('--client-id <id>', 'accepted OAuth client id')
     .option('--client-secret <secret>', 'accepted OAuth client secret')
-    .option('--token-ttl <s>', 'token lifetime in seconds', '3600')
-    .option('--latency <ms>', 'added delay per request', '0')
-    .option('--rate-limit <n>', 'requests per minute (0 = unlimited)', '0')
-    .option('--bulk-rate-limit <n>', 'bulk requests per minute (default: rate limit / 6)')
-    .option('--page-size <n>', 'default page size', '250')
-    .option('--max-page-size <n>', 'largest page size honoured', '1000')
-    .option('--rate-window <ms>', 'length of a rate-limit window (scale a run down in time)', '60000')
-    .option('--fail-rate <p>', 'probability of a random 503', '0')
-    .option('--fail-after-commit-rate <p>', 'probability that a write commits but answers 502', '0')
+    .option('--token-ttl <s>', 'token lifetime in seconds', wholeNumber(1), 3600)
+    .option('--latency <ms>', 'added delay per request', count, 0)
+    .option('--rate-limit <n>', 'requests per minute (0 = unlimited)', count, 0)
+    .option('--bulk-rate-limit <n>', 'bulk requests per minute (default: rate limit / 6)', count)
+    .option('--page-size <n>', 'default page size', wholeNumber(1), 250)
+    .option('--max-page-size <n>', 'largest page size honoured', wholeNumber(1), 1000)
+    .option('--rate-window <ms>', 'length of a rate-limit window (scale a run down in time)', wholeNumber(1), 60000)
+    .option('--fail-rate <p>', 'probability of a random 503', probability, 0)
+    .option('--fail-after-commit-rate <p>', 'probability that a write commits but answers 502', probability, 0)
     .action((options) => run(() => emulatorCommand(options, io))());
 
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });

@@ -71,7 +71,7 @@ async function execute(plan: Plan, session: Session, options: ApplyOptions, io: 
   const writes = plan.changes.filter((c) => c.operation !== null);
   const results = await applyPlan(plan.changes, session.api, {
     kinds: KINDS,
-    concurrency: Math.max(1, Number.parseInt(options.concurrency, 10) || 4),
+    concurrency: options.concurrency,
     onEvent: progressReporter(o, writes.length, io.isTTY && o.format !== 'github'),
   });
   const report = applyReport(results, { toolVersion: VERSION, env: session.env });

@@ -46,7 +46,7 @@ function remoteEndpoints(env: 'sandbox' | 'production', vars: Io['env']): Endpoi
 /** Open a session against the chosen environment; for `local`, start the embedded emulator first. */
 export async function connect(options: CommonOptions, io: Io, scopes: string[]): Promise<Session> {
   const env = chooseEnv(options, io);
-  const concurrency = Math.max(1, Number.parseInt(options.concurrency, 10) || 4);
+  const concurrency = options.concurrency;
   const trace = options.debug ? (line: string) => void io.stderr.write(`debug: ${line}\n`) : undefined;
   const retryBaseMs = io.env.DOWNLINE_RETRY_BASE_MS ? Number(io.env.DOWNLINE_RETRY_BASE_MS) : undefined;
   if (env !== 'local') {

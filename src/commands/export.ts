@@ -22,7 +22,7 @@ export async function exportCommand(options: ExportOptions, io: Io): Promise<num
   const session = await connect(options, io, [SCOPE.read]);
   try {
     const api = session.api;
-    const concurrency = Math.max(1, Number.parseInt(options.concurrency, 10) || 4);
+    const concurrency = options.concurrency;
     const [lookups, { carriers, products, levels }] = await Promise.all([fetchLookups(api), fetchCatalog(api, concurrency)]);
     let assignments: RawObject[];
     if (npns.length > 0) {

@@ -26,7 +26,7 @@ export async function hierarchyCommand(options: HierarchyOptions, io: Io): Promi
   const session = await connect({ ...options, format: undefined }, io, [SCOPE.read]);
   try {
     const api = session.api;
-    const concurrency = Math.max(1, Number.parseInt(options.concurrency, 10) || 4);
+    const concurrency = options.concurrency;
     const org = encodeURIComponent(options.org);
     const hierarchies = (options.product
       ? await api.list(`/v1/organizations/${org}/productHierarchies/search`, 'decoratedProductHierarchyList', { productName: options.product })

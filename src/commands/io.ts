@@ -19,7 +19,7 @@ export interface CommonOptions {
   env?: string;
   format?: OutputFormat;
   color: boolean;
-  concurrency: string;
+  concurrency: number;
   verbose?: boolean;
   debug?: boolean;
 }

@@ -18,13 +18,13 @@ export interface PlanOptions extends CommonOptions {
   detailedExitcode?: boolean;
   target?: string[];
   drift?: boolean;
-  maxDeletes: string;
-  maxDeletePercent: string;
+  maxDeletes: number;
+  maxDeletePercent: number;
   force?: boolean;
 }
 
 export function deleteLimits(options: PlanOptions): DeleteLimits {
-  return { maxDeletes: Number(options.maxDeletes), maxDeletePercent: Number(options.maxDeletePercent), force: Boolean(options.force) };
+  return { maxDeletes: options.maxDeletes, maxDeletePercent: options.maxDeletePercent, force: Boolean(options.force) };
 }
 
 /** Render a plan in the chosen format (text, github: text + annotations, json, markdown). */

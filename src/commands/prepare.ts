@@ -26,7 +26,7 @@ export async function preparePlan(paths: string[], options: CommonOptions & { ta
   }
   const session = await connect(options, io, scopes(config));
   try {
-    const concurrency = Math.max(1, Number.parseInt(options.concurrency, 10) || 4);
+    const concurrency = options.concurrency;
     const live = await discover(session.api, config.state, concurrency);
     const plan = computePlan(config.state, live, KINDS, { targets: options.target });
     plan.diagnostics.unshift(...config.diagnostics);
