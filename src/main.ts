@@ -21,6 +21,19 @@ function common(command: Command): Command {
 }
 
 /**
+ * Terraform spells long options with one dash (`-auto-approve`); commander reads that as unknown.
+ * When the name is one of the command's long options, say so instead of a bare "unknown option".
+ */
+function withLongOptionHint(command: Command, message: string): string {
+  const m = /^error: unknown option '-([A-Za-z][\w-]+)(?:=[^']*)?'/.exec(message);
+  if (!m) return message;
+  const known = new Set<string>(['--help']);
+  for (let c: Command | null = command; c; c = c.parent) for (const o of c.options) if (o.long) known.add(o.long);
+  const long = `--${m[1]}`;
+  return known.has(long) ? `${m[0]} (did you mean ${long}? long options take two dashes)\n` : message;
+}
+
+/**
  * Parses argv and runs one command. Returns the exit code; never exits the process itself, so tests
  * call it in-process. The one top-level catch turns expected failures into one-line messages.
  */
@@ -100,7 +113,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--fail-after-commit-rate <p>', 'probability that a write commits but answers 502', probability, 0)
     .action((options) => run(() => emulatorCommand(options, io))());
 
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  program.command('version').description('print the version (same as --version)')
+    .action(() => void io.stdout.write(`${VERSION}\n`));
+
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride().configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(withLongOptionHint(command, s)),
+    });
+  }
 
   try {
     await program.parseAsync(argv, { from: 'user' });

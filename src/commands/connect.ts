@@ -19,6 +19,12 @@ const DEFAULTS = {
   production: { base: 'https://api.agentsync.io/contracting', token: 'https://auth.agentsync.io/oauth2/token', turris: 'https://public.api.live.turrisfi.com' },
 };
 
+/** `CI` as CI services set it; `CI=false`, `CI=0` and an empty value mean "not CI" (as in most tools). */
+export function isCi(env: Io['env']): boolean {
+  const value = env.CI?.trim().toLowerCase();
+  return value !== undefined && value !== '' && value !== '0' && value !== 'false';
+}
+
 /** --env, else DOWNLINE_ENV, else local with a notice — except under CI, where guessing is refused. */
 export function chooseEnv(options: CommonOptions, io: Io): EnvName {
   const chosen = options.env ?? io.env.DOWNLINE_ENV;
@@ -26,7 +32,7 @@ export function chooseEnv(options: CommonOptions, io: Io): EnvName {
     if (!['local', 'sandbox', 'production'].includes(chosen)) throw new UserError(`unknown environment "${chosen}": use local, sandbox or production`);
     return chosen as EnvName;
   }
-  if (io.env.CI) throw new UserError('no environment chosen: pass --env (or set DOWNLINE_ENV). Under CI downline never falls back to the local emulator, so a missing secret cannot turn a deploy into a no-op');
+  if (isCi(io.env)) throw new UserError('no environment chosen: pass --env (or set DOWNLINE_ENV). Under CI downline never falls back to the local emulator, so a missing secret cannot turn a deploy into a no-op');
   io.stderr.write('downline: no --env given; using the local emulator (state in .downline/local-state.json)\n');
   return 'local';
 }
