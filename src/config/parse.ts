@@ -11,6 +11,8 @@ export interface ParsedFile {
   data: unknown;
   /** Location of the value at `path`; with `atKey`, of the key that names it (for unknown keys). */
   locate(path: Path, atKey?: boolean): SourceLocation;
+  /** The value at `path` as written in the file (before interpolation and typing): for hints. */
+  sourceText(path: Path): string | undefined;
 }
 
 // A config is a few MB even for 10,000 producers; anything far larger is a mistake or an attack,
@@ -53,7 +55,7 @@ export function parseConfigFile(
     return { diagnostics: [...diagnostics, error(`cannot load YAML: ${(cause as Error).message}`, { file, line: 1, column: 1 }, 'remove excessive aliases')] };
   }
 
-  const locate = (path: Path, atKey = false): SourceLocation => {
+  const nodeAt = (path: Path, atKey = false): Node | undefined => {
     let node: unknown = doc.contents;
     let keyNode: unknown;
     for (const segment of path) {
@@ -67,10 +69,14 @@ export function parseConfigFile(
         node = node.items[segment];
       } else break;
     }
-    const target = (atKey && keyNode ? keyNode : node) as Node | undefined;
-    return where(target?.range?.[0] ?? 0);
+    return (atKey && keyNode ? keyNode : node) as Node | undefined;
   };
-  return { parsed: { file, data, locate }, diagnostics };
+  const locate = (path: Path, atKey = false): SourceLocation => where(nodeAt(path, atKey)?.range?.[0] ?? 0);
+  const sourceText = (path: Path): string | undefined => {
+    const range = nodeAt(path)?.range;
+    return range ? text.slice(range[0], range[1]) : undefined;
+  };
+  return { parsed: { file, data, locate, sourceText }, diagnostics };
 }
 
 function yamlMessage(message: string): string {

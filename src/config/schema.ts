@@ -86,7 +86,10 @@ function toDiagnostic(e: ErrorObject, file: ParsedFile): Diagnostic {
     }
     case 'type': {
       const want = String((e.params as { type: string | string[] }).type);
-      const quote = want === 'string' && typeof e.data !== 'object' ? `quote it: "${String(e.data)}"` : `write a ${want}`;
+      // Quote what was written, not the value read: `0017100002` must keep its zeros, `${env:NPN}` its variable.
+      const written = file.sourceText(path)?.trim() ?? String(e.data);
+      const quote = want === 'string' && typeof e.data !== 'object'
+        ? `quote it${written.includes('${') ? ', so the variable stays text' : ''}: "${written}"` : `write a ${want}`;
       return error(`${label} must be a ${want}`, at, quote);
     }
     case 'const':
