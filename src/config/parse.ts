@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type Document, type Node } from 'yaml';
 import { error } from '../core/diagnostics.js';
 import type { Diagnostic, SourceLocation } from '../core/types.js';
 import { interpolate } from './interpolate.js';
@@ -35,9 +35,10 @@ export function parseConfigFile(
   if (text.includes('\u0000')) {
     return { diagnostics: [error('file is binary, not YAML', { file, line: 1, column: 1 }, 'point downline at .yaml files only')] };
   }
+  const variables = maskVariables(text);
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+    doc = parseDocument(variables.masked, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   } catch (cause) {
     // The parser recurses per nesting level; absurd nesting exhausts the stack.
     return { diagnostics: [error(`cannot parse YAML: ${(cause as Error).message}`, { file, line: 1, column: 1 })] };
@@ -45,6 +46,7 @@ export function parseConfigFile(
   const diagnostics: Diagnostic[] = doc.errors.map((e) => error(yamlMessage(e.message), where(e.pos[0]), 'fix the YAML syntax'));
   if (diagnostics.length > 0) return { diagnostics };
 
+  visit(doc, { Scalar: (_key, node) => void (typeof node.value === 'string' && (node.value = variables.restore(node.value))) });
   diagnostics.push(...interpolateDocument(doc, env, where));
 
   let data: unknown;
@@ -77,6 +79,32 @@ export function parseConfigFile(
     return range ? text.slice(range[0], range[1]) : undefined;
   };
   return { parsed: { file, data, locate, sourceText }, diagnostics };
+}
+
+/**
+ * `${env:X}` is not YAML: in a flow mapping (`{ firstYearValue: ${env:FYV} }`) its braces are flow
+ * indicators and the document does not parse. Each reference is swapped, before parsing, for a
+ * placeholder of exactly its length (so every line:col stays true) made of private-use characters,
+ * which YAML reads as plain text in any context; after parsing the placeholders are swapped back
+ * and interpolated like any other reference. References spanning lines are left alone.
+ */
+function maskVariables(text: string): { masked: string; restore: (value: string) => string } {
+  const originals = new Map<string, string>();
+  const masked = text.replace(/\$\{[^}\r\n]*\}/g, (reference) => {
+    const p = placeholder(originals.size, reference.length);
+    if (!p) return reference;
+    originals.set(p, reference);
+    return p;
+  });
+  if (originals.size === 0) return { masked, restore: (value) => value };
+  return { masked, restore: (value) => value.replace(/\uE101\uE100*[\uE000-\uE0FF]+/g, (p) => originals.get(p) ?? p) };
+}
+
+/** U+E101, then `index` in base 256 on U+E000–U+E0FF, padded with U+E100 to `length`; undefined if too long. */
+function placeholder(index: number, length: number): string | undefined {
+  let digits = '';
+  for (let n = index; digits === '' || n > 0; n = Math.floor(n / 256)) digits = String.fromCharCode(0xe000 + (n % 256)) + digits;
+  return digits.length < length ? `\uE101${digits.padStart(length - 1, '\uE100')}` : undefined;
 }
 
 function yamlMessage(message: string): string {
