@@ -5,6 +5,7 @@ import { emulatorCommand } from './commands/emulator.js';
 import { exportCommand } from './commands/export.js';
 import { hierarchyCommand } from './commands/hierarchy.js';
 import { initCommand } from './commands/init.js';
+import { Interrupted, interruptExitCode } from './commands/interrupt.js';
 import { concurrency, count, percentage, probability, wholeNumber } from './commands/options.js';
 import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
@@ -41,6 +42,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   let exitCode = 0;
   const run = (fn: () => Promise<number>) => async () => {
     exitCode = await fn();
+    // An interrupted command exits 130 / 143 (like Terraform), whatever it managed to finish.
+    exitCode = interruptExitCode(io.signal) ?? exitCode;
   };
   const program = new Command('downline')
     .description('Contracting configuration as code: plan and apply AgentSync contracting setup from YAML.')
@@ -111,7 +114,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--rate-window <ms>', 'length of a rate-limit window (scale a run down in time)', wholeNumber(1), 60000)
     .option('--fail-rate <p>', 'probability of a random 503', probability, 0)
     .option('--fail-after-commit-rate <p>', 'probability that a write commits but answers 502', probability, 0)
-    .action((options) => run(() => emulatorCommand(options, io))());
+    .action(async (options) => void (exitCode = await emulatorCommand(options, io)));
 
   program.command('version').description('print the version (same as --version)')
     .action(() => void io.stdout.write(`${VERSION}\n`));
@@ -130,6 +133,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } catch (cause) {
     if (cause instanceof CommanderError) {
       return cause.code === 'commander.helpDisplayed' || cause.code === 'commander.version' || cause.code === 'commander.help' ? 0 : 1;
+    }
+    const interrupted = interruptExitCode(io.signal);
+    if (interrupted) {
+      io.stderr.write(cause instanceof Interrupted ? `${cause.message}\n` : `interrupted (${String(io.signal?.reason)}): ${(cause as Error).message ?? String(cause)}\n`);
+      return interrupted;
     }
     if (cause instanceof UserError) {
       io.stderr.write(`error: ${cause.message}\n`);

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { applyPlan } from '../core/apply-plan.js';
+import { applyPlan, NOT_STARTED } from '../core/apply-plan.js';
 import { hasChanges } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
 import { fingerprint } from '../core/fingerprint.js';
@@ -62,7 +62,8 @@ async function execute(plan: Plan, session: Session, options: ApplyOptions, io: 
       o.err('error: refusing to apply without --auto-approve: this is not an interactive terminal. Nothing was written.\n');
       return 1;
     }
-    const answer = await io.prompt(`Apply these changes to ${session.env}? Only 'yes' is accepted: `);
+    // An interrupted prompt (Ctrl-C) is a "no".
+    const answer = await io.prompt(`Apply these changes to ${session.env}? Only 'yes' is accepted: `).catch(() => '');
     if (answer.trim() !== 'yes') {
       o.err('Apply cancelled. Nothing was written.\n');
       return 1;
@@ -73,10 +74,15 @@ async function execute(plan: Plan, session: Session, options: ApplyOptions, io: 
     kinds: KINDS,
     concurrency: options.concurrency,
     onEvent: progressReporter(o, writes.length, io.isTTY && o.format !== 'github'),
+    signal: io.signal,
   });
   const report = applyReport(results, { toolVersion: VERSION, env: session.env });
   if (options.report) await writeFile(resolve(io.cwd, options.report), `${JSON.stringify(report, null, 2)}\n`);
   o.out(renderApplySummary(report, o.style));
+  if (io.signal?.aborted) {
+    const notStarted = results.filter((r) => r.error === NOT_STARTED).length;
+    o.err(`Apply interrupted (${String(io.signal.reason)}): ${report.summary.succeeded} change(s) done, ${notStarted} not started (listed above as skipped)${options.report ? `; report written to ${options.report}` : ''}. Run plan, then apply again to finish.\n`);
+  }
   return report.summary.failed > 0 || report.summary.skipped > 0 ? 1 : 0;
 }
 

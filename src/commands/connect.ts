@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createApi, type Api, type Endpoints } from '../api/client.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
+import { interruptible } from './interrupt.js';
 import { UserError, type CommonOptions, type Io } from './io.js';
 
 export type EnvName = 'local' | 'sandbox' | 'production';
@@ -56,14 +57,14 @@ export async function connect(options: CommonOptions, io: Io, scopes: string[]):
   const trace = options.debug ? (line: string) => void io.stderr.write(`debug: ${line}\n`) : undefined;
   const retryBaseMs = io.env.DOWNLINE_RETRY_BASE_MS ? Number(io.env.DOWNLINE_RETRY_BASE_MS) : undefined;
   if (env !== 'local') {
-    const api = createApi(remoteEndpoints(env, io.env), { concurrency, scopes, trace, retryBaseMs });
+    const api = interruptible(createApi(remoteEndpoints(env, io.env), { concurrency, scopes, trace, retryBaseMs }), io.signal, concurrency);
     return { env, api, close: async () => {} };
   }
   const emulator = await startEmulator({ stateFile: join(io.cwd, '.downline', 'local-state.json') });
   const c = emulator.credentials;
-  const api = createApi({
+  const api = interruptible(createApi({
     agentsync: { baseUrl: emulator.baseUrl, tokenUrl: emulator.tokenUrl, clientId: c.clientId, clientSecret: c.clientSecret },
     turris: { baseUrl: emulator.turrisUrl, clientId: c.turrisClientId, clientSecret: c.turrisClientSecret },
-  }, { concurrency, scopes, trace, retryBaseMs });
+  }, { concurrency, scopes, trace, retryBaseMs }), io.signal, concurrency);
   return { env, api, emulator, close: () => emulator.close() };
 }

@@ -13,6 +13,8 @@ export interface Io {
   prompt?: (question: string) => Promise<string>;
   /** Resolves when the user interrupts (Ctrl-C); used by the foreground emulator. */
   interrupted?: Promise<void>;
+  /** Aborted on the first Ctrl-C / SIGTERM (reason: the signal's name): stop starting new work. */
+  signal?: AbortSignal;
 }
 
 export interface CommonOptions {
