@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { UserError, type CommonOptions, type Io } from './commands/io.js';
+import { errorDocument, UserError, type CommonOptions, type Io } from './commands/io.js';
 import { applyCommand } from './commands/apply.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { exportCommand } from './commands/export.js';
@@ -11,10 +11,11 @@ import { planCommand } from './commands/plan.js';
 import { validateCommand } from './commands/validate.js';
 import { VERSION } from './version.js';
 
-function common(command: Command): Command {
+/** Each command lists only the formats it honours; any other --format value is refused by commander. */
+function common(command: Command, formats: string[]): Command {
   return command
     .addOption(new Option('--env <env>', 'target environment').choices(['local', 'sandbox', 'production']))
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown', 'github']))
+    .addOption(new Option('--format <format>', 'output format').choices(formats))
     .option('--no-color', 'disable colour (NO_COLOR and FORCE_COLOR are honoured too)')
     .option('--concurrency <n>', 'parallel requests', concurrency, 4)
     .option('--verbose', 'show unchanged objects too')
@@ -52,11 +53,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run with --help for usage)');
 
-  common(program.command('validate').description('check config files offline: syntax, schema, references, variables'))
+  common(program.command('validate').description('check config files offline: syntax, schema, references, variables'), ['text', 'json', 'github'])
     .argument('[paths...]', 'config files or directories (default: downline.yaml)')
     .action((paths: string[], options: CommonOptions) => run(() => validateCommand(paths, options, io))());
 
-  const planOptions = (command: Command) => common(command)
+  const planOptions = (command: Command, formats: string[]) => common(command, formats)
     .argument('[paths...]', 'config files or directories (default: downline.yaml)')
     .option('--target <address>', 'limit to this address (kind.key) and what it depends on; repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--max-deletes <n>', 'block when more objects would be deleted', count, 10)
@@ -64,22 +65,25 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--force', 'proceed past the delete limits')
     .option('--drift', 'word updates as drift (for scheduled checks)');
 
-  planOptions(program.command('plan').description('read-only: compare the live account with the config and show the changes'))
+  planOptions(program.command('plan').description('read-only: compare the live account with the config and show the changes'), ['text', 'json', 'markdown', 'github'])
     .option('--out <file>', 'save the plan (JSON) for apply --plan')
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are')
     .action((paths: string[], options) => run(() => planCommand(paths, options, io))());
 
-  planOptions(program.command('apply').description('plan, confirm and execute the changes'))
+  planOptions(program.command('apply').description('plan, confirm and execute the changes (--format json: the apply report on stdout)'), ['text', 'json', 'github'])
     .option('--auto-approve', 'do not ask for confirmation')
     .option('--plan <file>', 'execute a saved plan (refused when stale)')
     .option('--report <file>', 'write a JSON apply report')
     .action((paths: string[], options) => run(() => applyCommand(paths, options, io))());
 
-  common(program.command('export').description('write the live account as config YAML that plans clean'))
+  common(program.command('export').description('write the live account as config YAML that plans clean'), ['yaml', 'text', 'json'])
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--npn <npn>', 'export the assignments of this producer; repeatable (default: all assignments)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--npn-file <file>', 'a file of NPNs (whitespace or comma separated)')
     .action((options) => run(() => exportCommand(options, io))());
+  // Machine output is always a document: an error under --format json is one too (on stdout).
+  let format: string | undefined;
+  program.hook('preAction', (_program, action) => void (format = action.opts().format as string | undefined));
 
   program.command('hierarchy').description('read-only Hierarchies API views: the upline tree, or lifecycle events')
     .requiredOption('--org <id>', 'organization id (a carrier id)')
@@ -134,6 +138,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (cause instanceof CommanderError) {
       return cause.code === 'commander.helpDisplayed' || cause.code === 'commander.version' || cause.code === 'commander.help' ? 0 : 1;
     }
+    if (format === 'json') io.stdout.write(errorDocument((cause as Error).message ?? String(cause)));
     const interrupted = interruptExitCode(io.signal);
     if (interrupted) {
       io.stderr.write(cause instanceof Interrupted ? `${cause.message}\n` : `interrupted (${String(io.signal?.reason)}): ${(cause as Error).message ?? String(cause)}\n`);

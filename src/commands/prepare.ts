@@ -21,7 +21,8 @@ export interface Prepared {
 export async function preparePlan(paths: string[], options: CommonOptions & { target?: string[] }, io: Io, o: Output, scopes: (config: LoadedConfig) => string[]): Promise<Prepared | undefined> {
   const config = await loadConfig(paths, io.cwd, io.env);
   if (hasErrors(config.diagnostics)) {
-    o.err(renderDiagnostics(config.diagnostics, o.format, o.style));
+    // Under --format json the diagnostics are the command's document: stdout, parseable.
+    (o.format === 'json' ? o.data : o.err)(renderDiagnostics(config.diagnostics, o.format, o.style));
     return undefined;
   }
   const session = await connect(options, io, scopes(config));
