@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { createApi, type Api, type Endpoints } from '../api/client.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { interruptible } from './interrupt.js';
@@ -27,14 +29,14 @@ export function isCi(env: Io['env']): boolean {
 }
 
 /** --env, else DOWNLINE_ENV, else local with a notice — except under CI, where guessing is refused. */
-export function chooseEnv(options: CommonOptions, io: Io): EnvName {
+export function chooseEnv(options: CommonOptions, io: Io, localState = '.downline/local-state.json'): EnvName {
   const chosen = options.env ?? io.env.DOWNLINE_ENV;
   if (chosen) {
     if (!['local', 'sandbox', 'production'].includes(chosen)) throw new UserError(`unknown environment "${chosen}": use local, sandbox or production`);
     return chosen as EnvName;
   }
   if (isCi(io.env)) throw new UserError('no environment chosen: pass --env (or set DOWNLINE_ENV). Under CI downline never falls back to the local emulator, so a missing secret cannot turn a deploy into a no-op');
-  io.stderr.write('downline: no --env given; using the local emulator (state in .downline/local-state.json)\n');
+  io.stderr.write(`downline: no --env given; using the local emulator (state in ${localState})\n`);
   return 'local';
 }
 
@@ -50,9 +52,25 @@ function remoteEndpoints(env: 'sandbox' | 'production', vars: Io['env']): Endpoi
   };
 }
 
+/**
+ * Where `--env local` keeps its account: `.downline/local-state.json` at the root of the git
+ * repository holding the config (the first PATH; the working directory without one), else beside
+ * the config. So `cd config && downline plan .`, `downline plan config/` and an `export` anywhere in
+ * the repository all see one local account.
+ */
+export async function localStateFile(cwd: string, paths: readonly string[] = []): Promise<string> {
+  const first = resolve(cwd, paths[0] ?? '.');
+  const start = (await stat(first).catch(() => undefined))?.isDirectory() ? first : dirname(first);
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return join(dir, '.downline', 'local-state.json');
+    if (dirname(dir) === dir) return join(start, '.downline', 'local-state.json');
+  }
+}
+
 /** Open a session against the chosen environment; for `local`, start the embedded emulator first. */
-export async function connect(options: CommonOptions, io: Io, scopes: string[]): Promise<Session> {
-  const env = chooseEnv(options, io);
+export async function connect(options: CommonOptions, io: Io, scopes: string[], paths: readonly string[] = []): Promise<Session> {
+  const stateFile = await localStateFile(io.cwd, paths);
+  const env = chooseEnv(options, io, relative(io.cwd, stateFile) || stateFile);
   const concurrency = options.concurrency;
   const trace = options.debug ? (line: string) => void io.stderr.write(`debug: ${line}\n`) : undefined;
   const retryBaseMs = io.env.DOWNLINE_RETRY_BASE_MS ? Number(io.env.DOWNLINE_RETRY_BASE_MS) : undefined;
@@ -60,7 +78,7 @@ export async function connect(options: CommonOptions, io: Io, scopes: string[]):
     const api = interruptible(createApi(remoteEndpoints(env, io.env), { concurrency, scopes, trace, retryBaseMs }), io.signal, concurrency);
     return { env, api, close: async () => {} };
   }
-  const emulator = await startEmulator({ stateFile: join(io.cwd, '.downline', 'local-state.json') });
+  const emulator = await startEmulator({ stateFile });
   const c = emulator.credentials;
   const api = interruptible(createApi({
     agentsync: { baseUrl: emulator.baseUrl, tokenUrl: emulator.tokenUrl, clientId: c.clientId, clientSecret: c.clientSecret },

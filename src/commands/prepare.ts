@@ -25,7 +25,7 @@ export async function preparePlan(paths: string[], options: CommonOptions & { ta
     (o.format === 'json' ? o.data : o.err)(renderDiagnostics(config.diagnostics, o.format, o.style));
     return undefined;
   }
-  const session = await connect(options, io, scopes(config));
+  const session = await connect(options, io, scopes(config), paths);
   try {
     const concurrency = options.concurrency;
     const live = await discover(session.api, config.state, concurrency);
