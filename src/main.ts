@@ -86,9 +86,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   program.hook('preAction', (_program, action) => void (format = action.opts().format as string | undefined));
 
   program.command('hierarchy').description('read-only Hierarchies API views: the upline tree, or lifecycle events')
-    .requiredOption('--org <id>', 'organization id (a carrier id)')
-    .option('--product <name>', 'only product hierarchies whose name contains this')
-    .option('--person <id>', 'only this producer\'s positions')
+    .requiredOption('--org <id|name>', 'the organization: a carrier id or a carrier name')
+    .option('--product <name>', 'only this product\'s hierarchy')
+    .option('--person <npn|id>', 'only this producer\'s positions: an NPN or a person id')
     .option('--date <yyyy-mm-dd>', 'the hierarchy as it was on this date')
     .option('--changes-since <yyyy-mm-dd>', 'report lifecycle events from the changelog since this date')
     .addOption(new Option('--format <format>', 'output format').choices(['tree', 'json']).default('tree'))
