@@ -52,6 +52,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run with --help for usage)');
+  // Machine output is always a document: an error under --format json is one too (on stdout).
+  let format: string | undefined;
+  program.hook('preAction', (_program, action) => void (format = action.opts().format as string | undefined));
 
   common(program.command('validate').description('check config files offline: syntax, schema, references, variables'), ['text', 'json', 'github'])
     .argument('[paths...]', 'config files or directories (default: downline.yaml)')
@@ -81,9 +84,6 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--npn <npn>', 'export the assignments of this producer; repeatable (default: all assignments)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--npn-file <file>', 'a file of NPNs (whitespace or comma separated)')
     .action((options) => run(() => exportCommand(options, io))());
-  // Machine output is always a document: an error under --format json is one too (on stdout).
-  let format: string | undefined;
-  program.hook('preAction', (_program, action) => void (format = action.opts().format as string | undefined));
 
   program.command('hierarchy').description('read-only Hierarchies API views: the upline tree, or lifecycle events')
     .requiredOption('--org <id|name>', 'the organization: a carrier id or a carrier name')
