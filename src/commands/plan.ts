@@ -20,15 +20,15 @@ export interface PlanOptions extends CommonOptions {
   drift?: boolean;
   since?: string;
   pushUnverified?: boolean;
-  maxDeletes: string;
-  maxDeletePercent: string;
-  /** Parsed by commander (parsePercent). */
+  maxDeletes: number;
+  maxDeletePercent: number;
+  /** Parsed by commander (percentage). */
   maxUpdatePercent: number;
   force?: boolean;
 }
 
 export function deleteLimits(options: PlanOptions): DeleteLimits {
-  return { maxDeletes: Number(options.maxDeletes), maxDeletePercent: Number(options.maxDeletePercent), maxUpdatePercent: options.maxUpdatePercent, force: Boolean(options.force) };
+  return { maxDeletes: options.maxDeletes, maxDeletePercent: options.maxDeletePercent, maxUpdatePercent: options.maxUpdatePercent, force: Boolean(options.force) };
 }
 
 /** Render a plan in the chosen format (text, github: text + annotations, json, markdown). */

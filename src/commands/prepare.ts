@@ -23,7 +23,8 @@ export interface Prepared {
 export async function preparePlan(paths: string[], options: CommonOptions & { target?: string[]; since?: string; pushUnverified?: boolean }, io: Io, o: Output, scopes: (config: LoadedConfig) => string[]): Promise<Prepared | undefined> {
   const config = await loadConfig(paths, io.cwd, io.env);
   if (hasErrors(config.diagnostics)) {
-    o.err(renderDiagnostics(config.diagnostics, o.format, o.style));
+    // Under --format json the diagnostics are the command's document: stdout, parseable.
+    (o.format === 'json' ? o.data : o.err)(renderDiagnostics(config.diagnostics, o.format, o.style));
     return undefined;
   }
   const since = options.since === undefined ? undefined : await configAt(options.since, paths, io.cwd, io.env);
@@ -31,9 +32,9 @@ export async function preparePlan(paths: string[], options: CommonOptions & { ta
   const pushUnverified = Boolean(options.pushUnverified) || (options.since !== undefined && !since);
   if (since) config.diagnostics.push(...since.diagnostics);
   if (options.since !== undefined && !since) config.diagnostics.push(warning(`--since ${options.since} names no commit (a new branch): every declared field the API does not read back is written`));
-  const session = await connect(options, io, scopes(config));
+  const session = await connect(options, io, scopes(config), paths);
   try {
-    const concurrency = Math.max(1, Number.parseInt(options.concurrency, 10) || 4);
+    const concurrency = options.concurrency;
     const live = await discover(session.api, config.state, concurrency);
     const planOptions = { targets: options.target, pushUnverified, ...(since ? { since: { ref: since.ref, state: since.state } } : {}) };
     let plan = computePlan(config.state, live, KINDS, planOptions);

@@ -1,11 +1,12 @@
 import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { error, hasErrors } from '../core/diagnostics.js';
+import { error } from '../core/diagnostics.js';
 import type { DesiredState } from '../core/desired.js';
-import type { Diagnostic } from '../core/types.js';
+import type { Diagnostic, SourceLocation } from '../core/types.js';
+import { fileHealth, type Health } from './health.js';
 import { MAX_FILE_BYTES, parseConfigFile, type ParsedFile } from './parse.js';
 import { checkRules } from './rules.js';
-import { validateSchema } from './schema.js';
+import { checkSchema } from './schema.js';
 import { toDesiredState } from './to-desired.js';
 import { createHash } from 'node:crypto';
 
@@ -99,9 +100,8 @@ async function symlinkProblem(file: string): Promise<string | undefined> {
 export async function loadConfig(paths: string[], cwd: string, env: Record<string, string | undefined>, source: ConfigSource = fileSystem): Promise<LoadedConfig> {
   const expanded = await expandPaths(paths, cwd, source);
   const diagnostics = [...expanded.diagnostics];
-  const parsed: ParsedFile[] = [];
+  const parsed: Array<{ file: ParsedFile; health: Health }> = [];
   const hash = createHash('sha256');
-  let schemaFailed = false;
   for (const absolute of expanded.files) {
     const display = relative(cwd, absolute) || absolute;
     const size = (await source.stat(absolute))?.size ?? 0;
@@ -112,22 +112,19 @@ export async function loadConfig(paths: string[], cwd: string, env: Record<strin
     const text = await source.read(absolute);
     const result = parseConfigFile(display, text, env);
     diagnostics.push(...result.diagnostics);
-    if (!result.parsed) {
-      schemaFailed = true;
-      continue;
-    }
-    if (hasErrors(result.diagnostics)) schemaFailed = true;
+    if (!result.parsed) continue;
+    const file = result.parsed;
     // A scalar whose variable could not be resolved has already been reported; its schema errors are echoes.
-    const unresolved = new Set(result.diagnostics.map((d) => `${d.source?.line}:${d.source?.column}`));
-    const schemaErrors = validateSchema(result.parsed).filter((d) => !unresolved.has(`${d.source?.line}:${d.source?.column}`));
-    diagnostics.push(...schemaErrors);
-    if (schemaErrors.length > 0) schemaFailed = true;
-    else parsed.push(result.parsed);
-    hash.update(display).update('\0').update(JSON.stringify(result.parsed.data)).update('\0');
+    const at = (l?: SourceLocation) => `${l?.line}:${l?.column}`;
+    const unresolved = new Set(result.diagnostics.map((d) => at(d.source)));
+    const problems = checkSchema(file).filter((p) => !unresolved.has(at(p.diagnostic.source)));
+    diagnostics.push(...problems.map((p) => p.diagnostic));
+    // Every file goes on to the cross-object checks, broken or not: all problems in one pass.
+    parsed.push({ file, health: fileHealth(problems, (path) => unresolved.has(at(file.locate(path)))) });
+    hash.update(display).update('\0').update(JSON.stringify(file.data)).update('\0');
   }
-  const { state, diagnostics: buildDiagnostics } = toDesiredState(parsed);
+  const { state, unknowns, diagnostics: buildDiagnostics } = toDesiredState(parsed);
   diagnostics.push(...buildDiagnostics);
-  // With a file already broken, dangling references are mostly echoes of that error: skip them.
-  diagnostics.push(...checkRules(state, { references: !schemaFailed }));
+  diagnostics.push(...checkRules(state, { references: true, unknowns }));
   return { state, diagnostics, files: expanded.files.map((f) => relative(cwd, f) || f), digest: hash.digest('hex') };
 }

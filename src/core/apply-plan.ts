@@ -30,7 +30,11 @@ export interface ApplyOptions {
   kinds: readonly KindModule[];
   concurrency: number;
   onEvent?: (event: ApplyEvent) => void;
+  /** Once aborted (Ctrl-C), nothing new starts: what is in flight finishes, the rest is skipped. */
+  signal?: AbortSignal;
 }
+
+export const NOT_STARTED = 'not started: apply was interrupted';
 
 /** Duck-typed so core stays free of the HTTP client: any error with a status is an API failure. */
 interface FailureLike {
@@ -106,6 +110,7 @@ export async function applyPlan(changes: Change[], api: ApiPort, options: ApplyO
     change.dependsOn.find((dep) => pending.has(dep) && results.get(dep)?.outcome !== 'succeeded');
 
   const sendOne = async (change: Change, op: ResolvedOperation): Promise<void> => {
+    if (options.signal?.aborted) return finish(change, { outcome: 'skipped', error: NOT_STARTED });
     const kind = kindOf(change);
     const succeed = (response: unknown, recovered?: string, id?: string) =>
       finish(change, { outcome: 'succeeded', id: id ?? kind.createdId?.(response) ?? change.liveId ?? undefined, ...(recovered ? { recovered } : {}), ...inviteLinkOf(response) });
@@ -126,7 +131,7 @@ export async function applyPlan(changes: Change[], api: ApiPort, options: ApplyO
         } catch (again) {
           return finish(change, { outcome: 'failed', error: `${failure.message}; then the lookup by key failed: ${asFailure(again).message}` });
         }
-        if (attempt === WRITE_ATTEMPTS - 1) return finish(change, { outcome: 'failed', error: failure.message });
+        if (attempt === WRITE_ATTEMPTS - 1 || options.signal?.aborted) return finish(change, { outcome: 'failed', error: failure.message });
       }
     }
   };
@@ -166,6 +171,10 @@ export async function applyPlan(changes: Change[], api: ApiPort, options: ApplyO
   const runGroup = async (group: Change[]): Promise<void> => {
     const ready: Ready = [];
     for (const change of group) {
+      if (options.signal?.aborted) {
+        finish(change, { outcome: 'skipped', error: NOT_STARTED });
+        continue;
+      }
       const blocker = blockedBy(change);
       if (blocker) {
         finish(change, { outcome: 'skipped', error: `depends on ${blocker}, which did not succeed` });

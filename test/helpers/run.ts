@@ -14,6 +14,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   isTTY?: boolean;
   prompt?: (question: string) => Promise<string>;
+  /** Stands for Ctrl-C: abort it with 'SIGINT' or 'SIGTERM'. */
+  signal?: AbortSignal;
 }
 
 /** Call main() in-process, as the CLI would, capturing everything it prints. */
@@ -27,6 +29,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<Run
     cwd: options.cwd ?? process.cwd(),
     isTTY: options.isTTY ?? false,
     prompt: options.prompt,
+    signal: options.signal,
   });
   return { code, stdout, stderr };
 }

@@ -62,6 +62,6 @@ describe('--max-update-percent', () => {
     const result = await downline('60', 'plan', '--max-update-percent', 'thirty');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('--max-update-percent');
-    expect(result.stderr).toContain('expected a percentage from 0 to 100');
+    expect(result.stderr).toContain('is not a percentage (write 20 or 20%)');
   });
 });
