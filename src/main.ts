@@ -95,6 +95,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--page-size <n>', 'default page size', '250')
     .option('--max-page-size <n>', 'largest page size honoured', '1000')
     .option('--rate-window <ms>', 'length of a rate-limit window (scale a run down in time)', '60000')
+    .option('--list-lag <ms>', 'listings leave out objects created less than this long ago (eventual consistency)', '0')
     .option('--fail-rate <p>', 'probability of a random 503', '0')
     .option('--fail-after-commit-rate <p>', 'probability that a write commits but answers 502', '0')
     .action((options) => run(() => emulatorCommand(options, io))());

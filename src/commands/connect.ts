@@ -11,6 +11,8 @@ export interface Session {
   env: EnvName;
   api: Api;
   emulator?: Emulator;
+  /** Cancels every request in flight and every pending retry or wait (close() does it too). */
+  cancel(): void;
   close(): Promise<void>;
 }
 
@@ -49,15 +51,35 @@ export async function connect(options: CommonOptions, io: Io, scopes: string[]):
   const concurrency = Math.max(1, Number.parseInt(options.concurrency, 10) || 4);
   const trace = options.debug ? (line: string) => void io.stderr.write(`debug: ${line}\n`) : undefined;
   const retryBaseMs = io.env.DOWNLINE_RETRY_BASE_MS ? Number(io.env.DOWNLINE_RETRY_BASE_MS) : undefined;
+  // When the command ends — finished or failed — nothing it started may keep running: one
+  // controller per session, aborted on close, reaches every request, retry and wait.
+  const controller = new AbortController();
+  const cancel = () => controller.abort(new Error('the command stopped'));
+  const client = { concurrency, scopes, trace, retryBaseMs, signal: controller.signal, maxWaitMs: secondsVar(io.env, 'DOWNLINE_MAX_WAIT_S'),
+    consistencyWindowMs: secondsVar(io.env, 'DOWNLINE_CONSISTENCY_WINDOW_S'),
+    notice: (line: string) => void io.stderr.write(`downline: ${line}\n`) };
   if (env !== 'local') {
-    const api = createApi(remoteEndpoints(env, io.env), { concurrency, scopes, trace, retryBaseMs });
-    return { env, api, close: async () => {} };
+    const api = createApi(remoteEndpoints(env, io.env), client);
+    return { env, api, cancel, close: async () => cancel() };
   }
   const emulator = await startEmulator({ stateFile: join(io.cwd, '.downline', 'local-state.json') });
   const c = emulator.credentials;
   const api = createApi({
     agentsync: { baseUrl: emulator.baseUrl, tokenUrl: emulator.tokenUrl, clientId: c.clientId, clientSecret: c.clientSecret },
     turris: { baseUrl: emulator.turrisUrl, clientId: c.turrisClientId, clientSecret: c.turrisClientSecret },
-  }, { concurrency, scopes, trace, retryBaseMs });
-  return { env, api, emulator, close: () => emulator.close() };
+  }, client);
+  return { env, api, emulator, cancel, close: () => (cancel(), emulator.close()) };
+}
+
+/**
+ * A duration variable in seconds, as ms: DOWNLINE_MAX_WAIT_S (the longest wait for a rate limit and
+ * the longest time spent retrying one request), DOWNLINE_CONSISTENCY_WINDOW_S (how long listings
+ * may lag writes). Unset: the client's default.
+ */
+function secondsVar(vars: Io['env'], name: string): number | undefined {
+  const raw = vars[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new UserError(`${name} must be a number of seconds, got "${raw}"`);
+  return value * 1000;
 }

@@ -18,6 +18,7 @@ export interface EmulatorCommandOptions {
   failRate: string;
   failAfterCommitRate: string;
   rateWindow: string;
+  listLag: string;
 }
 
 /** Serve the local API in the foreground until interrupted. */
@@ -39,6 +40,7 @@ export async function emulatorCommand(options: EmulatorCommandOptions, io: Io): 
       failRate: Number(options.failRate),
       failAfterCommitRate: Number(options.failAfterCommitRate),
       rateWindowMs: Number(options.rateWindow),
+      listLagMs: Number(options.listLag),
     });
   } catch (cause) {
     if (cause instanceof StateFileError) throw new UserError(cause.message);

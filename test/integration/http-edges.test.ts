@@ -37,7 +37,12 @@ describe('HTTP edge cases (nock)', () => {
       .get('/contracting/v1/customers/carriers').query(true).reply(502, 'bad gateway')
       .get('/contracting/v1/customers/carriers').query(true).reply(200, empty);
     const result = await run(['plan', '--detailed-exitcode'], { cwd: dir.path, env });
-    expect(result.stderr).toBe('');
+    // Each retry is one line on stderr as it happens, nothing else.
+    expect(result.stderr.split('\n').filter(Boolean)).toEqual([
+      expect.stringMatching(/^downline: GET \/contracting\/v1\/customers\/carriers → 429; the API asks to wait [\d.]+ s \(until \d\d:\d\d:\d\d UTC\) — attempt 2 of 6$/),
+      expect.stringMatching(/→ 503; retrying in [\d.]+ s — attempt 3 of 6$/),
+      expect.stringMatching(/→ 502; retrying in [\d.]+ s — attempt 4 of 6$/),
+    ]);
     expect(result.code).toBe(2);
     expect(result.stdout).toContain('+ carrier "Acme"');
     expect(api.isDone()).toBe(true);
