@@ -228,7 +228,10 @@ describe('hostile API answers (nock)', () => {
     const result = await plan();
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('error: POST /oauth2/token → 503: temporarily_unavailable');
+    // One fetch and its 3 retries — also after the command returned: nothing queued starts another.
+    await new Promise((r) => setTimeout(r, 1500));
     expect(fetches).toBe(4);
+    expect(result.stderr.match(/^downline: POST \/oauth2\/token → 503; retrying in/gm)).toHaveLength(3);
   });
 
   it('when the command fails, requests still retrying are cancelled: nothing is sent after it returns', async () => {
