@@ -29,6 +29,9 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
   if (options.drift && updates.length > 0) head.push(`> [!CAUTION]\n> **Drift:** ${updates.length} object(s) differ from the config — someone changed the account outside git.`, '');
   const errors = plan.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) head.push(`> [!CAUTION]\n> ${errors.length} error(s): ${errors.slice(0, 5).map((d) => d.message).join('; ')}`, '');
+  // Warnings say what the plan could not see (e.g. unmanaged assignments not listed): a reviewer must read them too.
+  const warnings = plan.diagnostics.filter((d) => d.severity === 'warning');
+  if (warnings.length) head.push(`> [!NOTE]\n> ${warnings.slice(0, 5).map((d) => d.message).join('\n> ')}`, '');
   const groups = byKind(plan, options.verbose);
   if (groups.length > 0) {
     head.push('| kind | create | update | delete |', '| --- | ---: | ---: | ---: |');
