@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { createApi, type Api, type Endpoints } from '../api/client.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
@@ -54,6 +55,8 @@ export async function connect(options: CommonOptions, io: Io, scopes: string[]):
   // When the command ends — finished or failed — nothing it started may keep running: one
   // controller per session, aborted on close, reaches every request, retry and wait.
   const controller = new AbortController();
+  // Every request, retry and wait listens to it: more than Node's default of 10 at once is expected.
+  setMaxListeners(0, controller.signal);
   const cancel = () => controller.abort(new Error('the command stopped'));
   const client = { concurrency, scopes, trace, retryBaseMs, signal: controller.signal, maxWaitMs: secondsVar(io.env, 'DOWNLINE_MAX_WAIT_S'),
     consistencyWindowMs: secondsVar(io.env, 'DOWNLINE_CONSISTENCY_WINDOW_S'),
