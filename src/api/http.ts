@@ -224,7 +224,7 @@ export function retryDelay(policy: { base: number; maxWaitMs: number; notice: (l
       return 0;
     }
     const until = Date.now() + delay;
-    policy.notice(`${method} ${redactUrl(String(error.options.url))} → ${status ?? error.code}; ${asked ? 'the API asks to wait' : 'retrying in'} ${seconds(delay)}${asked || delay >= 5000 ? ` (until ${clock(until)})` : ''} — attempt ${attemptCount + 1} of ${retryOptions.limit + 1}`);
+    policy.notice(`${method} ${callPath(error.options)} → ${status ?? error.code}; ${asked ? 'the API asks to wait' : 'retrying in'} ${seconds(delay)}${asked || delay >= 5000 ? ` (until ${clock(until)})` : ''} — attempt ${attemptCount + 1} of ${retryOptions.limit + 1}`);
     return delay;
   };
 }
@@ -236,6 +236,7 @@ export function apiErrorOf(cause: unknown, method: string, path: string): ApiErr
   if (cause instanceof ApiError) return cause;
   if (inner instanceof ApiError) return inner;
   if (cause instanceof HTTPError) return new ApiError(method, path, cause.response.statusCode, messagesOf(cause.response.body));
+  if ((cause as Error)?.name === 'AbortError') return new ApiError(method, path, 0, ['cancelled: the command stopped'], 'ERR_ABORTED');
   if (cause instanceof RequestError) {
     if (cause.code === 'ERR_BODY_PARSE_FAILURE') {
       const type = cause.response?.headers['content-type'];
@@ -243,7 +244,6 @@ export function apiErrorOf(cause: unknown, method: string, path: string): ApiErr
     }
     return new ApiError(method, path, 0, [networkMessage(cause)], cause.code);
   }
-  if ((cause as Error)?.name === 'AbortError') return new ApiError(method, path, 0, ['cancelled: the command stopped'], 'ERR_ABORTED');
   return new ApiError(method, path, 0, [(cause as Error).message]);
 }
 
@@ -297,6 +297,13 @@ function relative(path: string): string {
 
 export const seconds = (ms: number) => `${Math.max(0, Math.round(ms / 100) / 10)} s`;
 export const clock = (epochMs: number) => `${new Date(epochMs).toISOString().slice(11, 19)} UTC`;
+
+/** The path as the error messages name it: relative to the API base, without the query string. */
+function callPath(options: { url?: unknown; prefixUrl?: unknown }): string {
+  const path = redactUrl(String(options.url));
+  const prefix = options.prefixUrl ? redactUrl(String(options.prefixUrl)).replace(/\/$/, '') : '';
+  return prefix && path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : path;
+}
 
 /** Query strings may carry emails; traces show the path only. */
 export function redactUrl(url: string): string {

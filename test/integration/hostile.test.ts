@@ -9,6 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApi } from '../../src/api/client.js';
 import { count, envFor, startEmulator, useSandbox, writes } from '../helpers/emulator.js';
 import { example, run, tempDir } from '../helpers/run.js';
 
@@ -68,7 +69,7 @@ describe('hostile API answers (emulator)', () => {
     const result = await downline(['plan', '--detailed-exitcode', quickstart]);
     expect(result.code).toBe(2);
     expect(count(sandbox.em, 'GET', /\/customers\/carriers$/)).toBe(2);
-    expect(result.stderr).toMatch(/GET \/contracting\/v1\/customers\/carriers → \w+; retrying in/);
+    expect(result.stderr).toMatch(/GET \/v1\/customers\/carriers → \w+; retrying in/);
   });
 
   it('after an ambiguous create, the lookup waits out the consistency window: a lagging listing causes no duplicate', async () => {
@@ -202,7 +203,7 @@ describe('hostile API answers (nock)', () => {
       .get('/contracting/v1/customers/carriers').query(true).reply(200, page('carriers', [], 0, 0, 0));
     const waited = await plan({ DOWNLINE_MAX_WAIT_S: '30' });
     expect(waited.code).toBe(0);
-    expect(waited.stderr).toMatch(/^downline: GET \/contracting\/v1\/customers\/carriers → 429; the API asks to wait 1(\.\d)? s \(until \d\d:\d\d:\d\d UTC\) — attempt 2 of 6$/m);
+    expect(waited.stderr).toMatch(/^downline: GET \/v1\/customers\/carriers → 429; the API asks to wait 1(\.\d)? s \(until \d\d:\d\d:\d\d UTC\) — attempt 2 of 6$/m);
   }, 15_000);
 
   it('a rate-limit reset an hour away is not slept on: the API answers, and the answer beyond the cap is the error', async () => {
@@ -218,6 +219,16 @@ describe('hostile API answers (nock)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('→ 429: Rate limit exceeded.; the API asks to wait 3600 s');
   }, 15_000);
+
+  it('a wait for the rate-limit reset is announced once on stderr, with its end', async () => {
+    token();
+    const lines: string[] = [];
+    const client = createApi({ agentsync: { baseUrl: `${BASE}/contracting`, tokenUrl: `${AUTH}/oauth2/token`, clientId: 'id', clientSecret: 's' } }, { concurrency: 2, scopes: [], retryBaseMs: 1, notice: (line) => lines.push(line) });
+    nock(BASE).get('/contracting/v1/x').reply(200, {}, { 'ratelimit-remaining': '0', 'ratelimit-reset': '2' }).get('/contracting/v1/x').times(2).reply(200, {});
+    await client.agentsync.get('/v1/x');
+    await Promise.all([client.agentsync.get('/v1/x'), client.agentsync.get('/v1/x')]);
+    expect(lines).toEqual([expect.stringMatching(/^rate limit reached: waiting [12](\.\d)? s \(until \d\d:\d\d:\d\d UTC\) before sending more$/)]);
+  });
 
   it('an unreachable token endpoint is fetched by one request with one retry budget, not once per request', async () => {
     let fetches = 0;

@@ -39,7 +39,7 @@ describe('HTTP edge cases (nock)', () => {
     const result = await run(['plan', '--detailed-exitcode'], { cwd: dir.path, env });
     // Each retry is one line on stderr as it happens, nothing else.
     expect(result.stderr.split('\n').filter(Boolean)).toEqual([
-      expect.stringMatching(/^downline: GET \/contracting\/v1\/customers\/carriers → 429; the API asks to wait [\d.]+ s \(until \d\d:\d\d:\d\d UTC\) — attempt 2 of 6$/),
+      expect.stringMatching(/^downline: GET \/v1\/customers\/carriers → 429; the API asks to wait [\d.]+ s \(until \d\d:\d\d:\d\d UTC\) — attempt 2 of 6$/),
       expect.stringMatching(/→ 503; retrying in [\d.]+ s — attempt 3 of 6$/),
       expect.stringMatching(/→ 502; retrying in [\d.]+ s — attempt 4 of 6$/),
     ]);
