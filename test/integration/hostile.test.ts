@@ -151,7 +151,8 @@ describe('hostile API answers (nock)', () => {
     ['a server that ignores ?page=', [page('carriers', [carrier(0)], 0, 2, 2), page('carriers', [carrier(0)], 0, 2, 2)], 'asked for page 1, got page 0 (the server ignores ?page=)'],
     ['a later page without page metadata', [page('carriers', [carrier(0)], 0, 2, 2), { _embedded: { carriers: [carrier(1)] } }], 'no page metadata'],
     ['totalPages dropping mid-listing', [page('carriers', [carrier(0)], 0, 3, 3), page('carriers', [carrier(1)], 1, 2, 2), page('carriers', [carrier(2)], 2, 3, 3)], 'page 1 reports 2 items in 2 pages, page 0 reported 3 in 3 (the listing changed while it was read)'],
-    ['fewer items than totalElements', [page('carriers', [carrier(0)], 0, 2, 3), page('carriers', [carrier(1)], 1, 2, 3)], '2 items read in 2 pages, the API reported 3'],
+    ['fewer items than totalElements', [page('carriers', [carrier(0), carrier(1)], 0, 2, 4, 2), page('carriers', [carrier(2)], 1, 2, 4, 2)], '3 items read in 2 pages, the API reported 4'],
+    ['totals that disagree with each other', [page('carriers', [carrier(0)], 0, 1_000_000_000, 1)], 'page metadata disagree: 1 items in pages of 1 is not 1000000000 pages'],
     ['a next link that does not advance', [{ ...page('carriers', [carrier(0)], 0, 2, 2), _links: { next: { href: '/v1/customers/carriers?page=0&size=1' } } }, page('carriers', [carrier(1)], 1, 2, 2)], 'page 0 of 2 links page 0 as next'],
   ])('pagination fails, never guesses: %s', async (_name, pages, message) => {
     token();
