@@ -34,6 +34,10 @@ export function readHalPage<T>(body: unknown, key: string, call: { method: strin
     items = embedded[key] as T[];
   }
   if (items.length > page.size) throw bad(`${items.length} items on a page of size ${page.size}`);
+  // The totals must agree with each other before anything is sized by them.
+  if (page.size > 0 && page.totalPages !== Math.ceil(page.totalElements / page.size)) {
+    throw bad(`page metadata disagree: ${page.totalElements} items in pages of ${page.size} is not ${page.totalPages} pages`);
+  }
   return { items, number: page.number, size: page.size, totalElements: page.totalElements, totalPages: page.totalPages, nextPage: nextPageOf(b._links) };
 }
 

@@ -1,7 +1,7 @@
 import got, { HTTPError, RequestError, type Got, type OptionsInit, type RetryOptions } from 'got';
 import { ApiError, messagesOf } from './errors.js';
 import { Semaphore } from '../core/concurrency.js';
-import { checkPage, readHalPage, type HalPage } from './hal.js';
+import { checkPage, readHalPage } from './hal.js';
 import { Pacer, resetToEpochMs } from './pacer.js';
 import type { TokenCache } from './token.js';
 
@@ -162,7 +162,7 @@ export function createHttp(options: HttpOptions): HttpClient {
     const at = { method: 'GET', path };
     const page = (n: number, size: number) => get<unknown>(path, { ...searchParams, page: n, size }).then((body) => readHalPage<T>(body, key, at));
     const first = await page(0, options.pageSize ?? LIST_PAGE_SIZE);
-    checkPage(first as HalPage<unknown>, first as HalPage<unknown>, 0, at);
+    checkPage(first, first, 0, at);
     return {
       totalElements: first.totalElements,
       totalPages: first.totalPages,
@@ -172,7 +172,7 @@ export function createHttp(options: HttpOptions): HttpClient {
         // bounded by the concurrency limit and the pacer like any request.
         const rest = await Promise.all(Array.from({ length: Math.max(0, first.totalPages - 1) }, async (_, i) => {
           const p = await page(i + 1, first.size);
-          checkPage(p as HalPage<unknown>, first as HalPage<unknown>, i + 1, at);
+          checkPage(p, first, i + 1, at);
           return p.items;
         }));
         const items = first.items.concat(...rest);
@@ -254,7 +254,7 @@ export function refuseRedirect(response: { statusCode: number; headers: Record<s
 }
 
 /** Follow a redirect only within the origin asked: a token or a secret never travels to another host. */
-export function sameOriginOnly(response: { headers: Record<string, unknown>; url: string; requestUrl?: URL }): boolean {
+export function sameOriginOnly(response: { headers: Record<string, unknown>; url: string }): boolean {
   const location = response.headers.location;
   if (typeof location !== 'string') return false;
   try {
