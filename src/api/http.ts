@@ -199,6 +199,8 @@ export function retryDelay(policy: { base: number; maxWaitMs: number; notice: (l
     if (attemptCount > retryOptions.limit) return 0;
     // The one re-send after a token refresh (afterResponse hook) comes through here too.
     if (error.code === 'ERR_RETRYING') return 1;
+    // A failed token fetch (already retried on its own) fails the requests that needed it, at once.
+    if ((error as { cause?: unknown }).cause instanceof ApiError) return 0;
     // A body cut off mid-way has a status (the headers arrived) but is a network failure.
     const status = error.name === 'ReadError' ? undefined : error.response?.statusCode;
     const method = error.options.method;
