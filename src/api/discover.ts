@@ -63,7 +63,7 @@ async function fetchAssignments(api: Api, desired: DesiredState, concurrency: nu
   const pruning = desired.prune.assignments || desired.prune.products;
   const declaredCarriers = desired.carriers.length > 0;
   if (npns.length === 0 && !pruning) {
-    return { assignments: [], ...(declaredCarriers ? { assignmentsUnlisted: 'the config names no producer, and reading the assignment listing would cost requests a plan without producers does not otherwise make' } : {}) };
+    return { assignments: [], ...(declaredCarriers ? { assignmentsUnlisted: 'the config declares no producer, so none was looked up (reading the whole listing would add requests)' } : {}) };
   }
   const listing = await openAssignments(api);
   // The first page is paid for: the rest of the listing against one lookup per producer.

@@ -74,7 +74,7 @@ describe('discovery of contract assignments', () => {
     expect((await downline('plan')).stdout).not.toContain('warning');
     expect((await downline('apply', '--auto-approve')).code).toBe(0);
     const result = await downline('plan');
-    expect(result.stdout).toContain('warning: unmanaged contract assignments were not listed: the config names no producer');
+    expect(result.stdout).toContain('warning: unmanaged contract assignments were not listed: the config declares no producer, so none was looked up');
     expect(assignmentReads()).toBe(0);
   });
 
