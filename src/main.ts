@@ -134,6 +134,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--page-size <n>', 'default page size', wholeNumber(1), 250)
     .option('--max-page-size <n>', 'largest page size honoured', wholeNumber(1), 1000)
     .option('--rate-window <ms>', 'length of a rate-limit window (scale a run down in time)', wholeNumber(1), 60000)
+    .option('--list-lag <ms>', 'listings leave out objects created less than this long ago (eventual consistency)', count, 0)
     .option('--fail-rate <p>', 'probability of a random 503', probability, 0)
     .option('--fail-after-commit-rate <p>', 'probability that a write commits but answers 502', probability, 0)
     .action(async (options) => void (exitCode = await emulatorCommand(options, io)));

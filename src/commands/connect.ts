@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createApi, type Api, type ClientOptions, type Endpoints } from '../api/client.js';
@@ -16,6 +17,8 @@ export interface Session {
   /** Where the session talks to (no credentials): for reports. */
   urls: { api: string; token: string };
   emulator?: Emulator;
+  /** Cancels every request in flight and every pending retry or wait (close() does it too). */
+  cancel(): void;
   close(): Promise<void>;
 }
 
@@ -77,10 +80,19 @@ export async function connect(options: CommonOptions, io: Io, scopes: string[], 
   const concurrency = options.concurrency;
   const trace = options.debug ? (line: string) => void io.stderr.write(`debug: ${line}\n`) : undefined;
   const retryBaseMs = io.env.DOWNLINE_RETRY_BASE_MS ? Number(io.env.DOWNLINE_RETRY_BASE_MS) : undefined;
+  // When the command ends — finished or failed — nothing it started may keep running: one
+  // controller per session, aborted on close, reaches every request, retry and wait.
+  const controller = new AbortController();
+  // Every request, retry and wait listens to it: more than Node's default of 10 at once is expected.
+  setMaxListeners(0, controller.signal);
+  const cancel = () => controller.abort(new Error('the command stopped'));
+  const client = { concurrency, scopes, trace, retryBaseMs, signal: controller.signal, maxWaitMs: secondsVar(io.env, 'DOWNLINE_MAX_WAIT_S'),
+    consistencyWindowMs: secondsVar(io.env, 'DOWNLINE_CONSISTENCY_WINDOW_S'),
+    notice: (line: string) => void io.stderr.write(`downline: ${line}\n`) };
   if (env !== 'local') {
     const endpoints = remoteEndpoints(env, io.env);
-    const api = interruptible(createApi(endpoints, { concurrency, scopes, trace, retryBaseMs, ...extra }), io.signal, concurrency);
-    return { env, api, urls: { api: endpoints.agentsync.baseUrl, token: endpoints.agentsync.tokenUrl }, close: async () => {} };
+    const api = interruptible(createApi(endpoints, { ...client, ...extra }), io.signal, concurrency);
+    return { env, api, urls: { api: endpoints.agentsync.baseUrl, token: endpoints.agentsync.tokenUrl }, cancel, close: async () => cancel() };
   }
   const emulator = await startEmulator({ stateFile });
   const c = emulator.credentials;
@@ -88,6 +100,19 @@ export async function connect(options: CommonOptions, io: Io, scopes: string[], 
     agentsync: { baseUrl: emulator.baseUrl, tokenUrl: emulator.tokenUrl, clientId: c.clientId, clientSecret: c.clientSecret },
     turris: { baseUrl: emulator.turrisUrl, clientId: c.turrisClientId, clientSecret: c.turrisClientSecret },
     producersync: { baseUrl: emulator.producersyncUrl },
-  }, { concurrency, scopes, trace, retryBaseMs, ...extra }), io.signal, concurrency);
-  return { env, api, urls: { api: emulator.baseUrl, token: emulator.tokenUrl }, emulator, close: () => emulator.close() };
+  }, { ...client, ...extra }), io.signal, concurrency);
+  return { env, api, urls: { api: emulator.baseUrl, token: emulator.tokenUrl }, emulator, cancel, close: () => (cancel(), emulator.close()) };
+}
+
+/**
+ * A duration variable in seconds, as ms: DOWNLINE_MAX_WAIT_S (the longest wait for a rate limit and
+ * the longest time spent retrying one request), DOWNLINE_CONSISTENCY_WINDOW_S (how long listings
+ * may lag writes). Unset: the client's default.
+ */
+function secondsVar(vars: Io['env'], name: string): number | undefined {
+  const raw = vars[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new UserError(`${name} must be a number of seconds, got "${raw}"`);
+  return value * 1000;
 }

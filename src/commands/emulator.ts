@@ -18,6 +18,7 @@ export interface EmulatorCommandOptions {
   failRate: number;
   failAfterCommitRate: number;
   rateWindow: number;
+  listLag: number;
 }
 
 /** Serve the local API in the foreground until interrupted. */
@@ -39,6 +40,7 @@ export async function emulatorCommand(options: EmulatorCommandOptions, io: Io): 
       failRate: options.failRate,
       failAfterCommitRate: options.failAfterCommitRate,
       rateWindowMs: options.rateWindow,
+      listLagMs: options.listLag,
     });
   } catch (cause) {
     if (cause instanceof StateFileError) throw new UserError(cause.message);

@@ -32,6 +32,8 @@ export interface LiveSnapshot {
   levels: Array<RawObject & { productId: string }>;
   /** Contract assignments of the declared npns (or every assignment, when listed unfiltered). */
   assignments: RawObject[];
+  /** Set when only the declared producers' assignments were read: why the others could not be listed. */
+  assignmentsUnlisted?: string;
   turris?: TurrisSnapshot;
   /**
    * Producer names in the Hierarchies changelog of the products that planned invitations target,

@@ -90,6 +90,12 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
 }
 
 function planUndeclared(ctx: KindContext): void {
+  // Unmanaged must be complete, or say that it is not: a producer removed from the config would vanish silently.
+  // (Only where unmanaged ones can exist: a live product of a declared carrier.)
+  if (ctx.live.assignmentsUnlisted && [...ctx.index.productById.values()].some((p) => carrierDeclared(ctx, p.carrier))) {
+    ctx.diagnostics.push(warning(`unmanaged contract assignments were not listed: ${ctx.live.assignmentsUnlisted}; assignments of producers not in the config are not shown`,
+      undefined, 'enable prune.assignments to read the whole listing, or run `downline export` to see every assignment'));
+  }
   const declared = new Set(ctx.desired.assignments.map((a) => keys.assignment(a.npn, a.carrier, a.product)));
   for (const invite of ctx.desired.invites) for (const c of invite.contracts) declared.add(keys.assignment(invite.producer.npn, c.carrier, c.product));
   for (const [key, list] of ctx.index.assignmentsByKey) {

@@ -49,6 +49,8 @@ export interface KindModule {
   read?(change: Change, api: ApiPort): Promise<unknown>;
   /** The id of a created object, from the create response (or its element of a bulk response). */
   createdId?(response: unknown): string | undefined;
+  /** Whether an element of a bulk create answer is the object this change asked for (by its key). */
+  matchesCreated?(change: Change, created: unknown): boolean;
 }
 
 export function ref(key: AddressKey): IdRef {

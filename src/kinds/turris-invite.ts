@@ -3,6 +3,7 @@ import type { DesiredTurrisInvite } from '../core/desired.js';
 import { deterministicUuid } from '../core/fingerprint.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Value } from '../core/types.js';
+import { isTurrisMatch, listTurris } from './find.js';
 import type { KindContext, KindModule } from './kind.js';
 
 const INVITE_PATH = '/v1/downstream-entity-associations/invite';
@@ -59,8 +60,8 @@ export const turrisInviteKind: KindModule = {
   },
   async locate(change, api) {
     const { producerCode, email } = change.identity;
-    const found = (await api.get('turris', '/v1/downstream-entity-associations', producerCode ? {} : { email })) as { data?: Array<Record<string, unknown>> };
-    const match = (found.data ?? []).find((a) => (producerCode ? a.producerCode === producerCode : true));
+    const found = await listTurris(api, '/v1/downstream-entity-associations', producerCode ? {} : { email });
+    const match = found.find((a) => isTurrisMatch(a, { producerCode, email }));
     return match ? String(match._id) : null;
   },
 };

@@ -25,7 +25,8 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<Run
   const code = await main(argv, {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
-    env: { DOWNLINE_RETRY_BASE_MS: '5', ...options.env },
+    // Fast backoff, and no consistency window (the emulator's listings do not lag unless a test asks).
+    env: { DOWNLINE_RETRY_BASE_MS: '5', DOWNLINE_CONSISTENCY_WINDOW_S: '0', ...options.env },
     cwd: options.cwd ?? process.cwd(),
     isTTY: options.isTTY ?? false,
     prompt: options.prompt,
