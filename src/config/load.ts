@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { error, hasErrors } from '../core/diagnostics.js';
 import type { DesiredState } from '../core/desired.js';
 import type { Diagnostic } from '../core/types.js';
@@ -13,9 +13,26 @@ export interface LoadedConfig {
   state: DesiredState;
   diagnostics: Diagnostic[];
   files: string[];
-  /** sha256 of the interpolated config content: a saved plan is bound to it. */
+  /** sha256 of the interpolated config content, files named relative to `root`: a saved plan is bound to it. */
   digest: string;
+  /** The repository root (nearest directory upwards holding `.git`, else the working directory). */
+  root: string;
+  /** The PATH arguments (default `downline.yaml`) relative to `root`, `/`-separated: what a saved plan records. */
+  paths: string[];
 }
+
+/**
+ * Where saved plans anchor config paths: the git checkout's root, so a plan made in one directory
+ * applies from any other directory of the same checkout (CI downloads it anywhere).
+ */
+export async function repoRoot(cwd: string): Promise<string> {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (await stat(join(dir, '.git')).then(() => true, () => false)) return dir;
+    if (dirname(dir) === dir) return resolve(cwd);
+  }
+}
+
+const fromRoot = (root: string, absolute: string) => (relative(root, absolute) || '.').split(sep).join('/');
 
 const YAML_FILE = /\.ya?ml$/i;
 
@@ -45,6 +62,7 @@ async function expandPaths(paths: string[], cwd: string): Promise<{ files: strin
 /** load → parse + interpolate → schema → desired state → rules, collecting every diagnostic. */
 export async function loadConfig(paths: string[], cwd: string, env: Record<string, string | undefined>): Promise<LoadedConfig> {
   const expanded = await expandPaths(paths, cwd);
+  const root = await repoRoot(cwd);
   const diagnostics = [...expanded.diagnostics];
   const parsed: ParsedFile[] = [];
   const hash = createHash('sha256');
@@ -70,11 +88,12 @@ export async function loadConfig(paths: string[], cwd: string, env: Record<strin
     diagnostics.push(...schemaErrors);
     if (schemaErrors.length > 0) schemaFailed = true;
     else parsed.push(result.parsed);
-    hash.update(display).update('\0').update(JSON.stringify(result.parsed.data)).update('\0');
+    hash.update(fromRoot(root, absolute)).update('\0').update(JSON.stringify(result.parsed.data)).update('\0');
   }
   const { state, diagnostics: buildDiagnostics } = toDesiredState(parsed);
   diagnostics.push(...buildDiagnostics);
   // With a file already broken, dangling references are mostly echoes of that error: skip them.
   diagnostics.push(...checkRules(state, { references: !schemaFailed }));
-  return { state, diagnostics, files: expanded.files.map((f) => relative(cwd, f) || f), digest: hash.digest('hex') };
+  const args = (paths.length > 0 ? paths : ['downline.yaml']).map((p) => fromRoot(root, resolve(cwd, p)));
+  return { state, diagnostics, files: expanded.files.map((f) => relative(cwd, f) || f), digest: hash.digest('hex'), root, paths: args };
 }

@@ -20,10 +20,11 @@ function changeBlock(change: Change, parentsOf: (c: Change) => string[]): string
  * A pull-request comment: summary first, one collapsible section per kind, and never more than
  * 60,000 characters — past that, sections are cut with a note pointing at the JSON plan.
  */
-export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drift?: boolean; env?: string }): string {
+export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drift?: boolean; env?: string; blocked?: string[] }): string {
   const s = summarize(plan);
   const head: string[] = [COMMENT_MARKER, `### downline plan${options.env ? ` (${options.env})` : ''}`, ''];
   head.push(`**${s.create} to create, ${s.update} to update, ${s.delete} to delete**, ${s.unmanaged} unmanaged, ${s.noop} unchanged.`, '');
+  if (options.blocked?.length) head.push(`> [!CAUTION]\n> **Blocked:** ${options.blocked.join('; ')}. Apply would refuse this plan (nothing would be written) unless run with \`--force\`.`, '');
   if (s.delete > 0) head.push(`> [!WARNING]\n> This plan **deletes ${s.delete} object(s)**: review the sections below.`, '');
   const updates = plan.changes.filter((c) => c.action === 'update');
   if (options.drift && updates.length > 0) head.push(`> [!CAUTION]\n> **Drift:** ${updates.length} object(s) differ from the config — someone changed the account outside git.`, '');
