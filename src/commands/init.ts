@@ -198,8 +198,8 @@ export async function dependencySpec(from: string | undefined, root: string, cwd
     if (/^https:\/\//.test(source)) return source;
     const tarball = resolve(cwd, source);
     if (!(await exists(tarball))) throw new UserError(`--from ${source}: no such file (make one with npm pack)`);
-    const rel = relative(root, tarball).split(sep).join('/');
-    return `file:${rel.startsWith('.') ? rel : `./${rel}`}`;
+    // The form npm itself writes, so a later `npm install` leaves the line as it is.
+    return `file:${relative(root, tarball).split(sep).join('/')}`;
   }
   throw new UserError(`--from ${source}: expected a version (${VERSION}), a git URL with #tag, or a tarball (.tgz)`);
 }

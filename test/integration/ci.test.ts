@@ -61,7 +61,7 @@ describe('downline init', () => {
     ['1.2.3', '1.2.3'],
     ['git+https://github.com/acme/downline.git#v0.1.0', 'git+https://github.com/acme/downline.git#v0.1.0'],
     ['github:acme/downline#v0.1.0', 'github:acme/downline#v0.1.0'],
-    ['vendor/downline-0.1.0.tgz', 'file:./vendor/downline-0.1.0.tgz'],
+    ['vendor/downline-0.1.0.tgz', 'file:vendor/downline-0.1.0.tgz'],
     ['https://example.com/downline-0.1.0.tgz', 'https://example.com/downline-0.1.0.tgz'],
   ])('--from %s pins %s', async (from, spec) => {
     mkdirSync(join(dir.path, 'vendor'));
@@ -126,6 +126,12 @@ describe('the GitHub Actions workflow', () => {
       const secrets = Object.values(step.env ?? {}).some((v) => v.includes('secrets.'));
       expect(secrets, step.run).toBe(Boolean(step.run?.includes('npx --no-install downline') && !step.run.includes('validate')));
     }
+  });
+
+  it('installs downline only with npm ci from the lockfile, and runs it only with npx --no-install', () => {
+    const lines = Object.values(workflow.jobs).flatMap((j) => j.steps).flatMap((s) => (s.run ?? '').split('\n')).map((l) => l.trim());
+    expect(lines.filter((l) => /\bnpm (ci|install|i)\b/.test(l))).toEqual(['npm ci', 'npm ci', 'npm ci']);
+    expect(lines.filter((l) => /\bnpx\b/.test(l) && !l.includes('npx --no-install downline '))).toEqual([]);
   });
 
   it('uses only well-known actions and the gh CLI', () => {
