@@ -157,7 +157,7 @@ async function applySaved(file: string, paths: string[], options: ApplyOptions, 
   if (env !== doc.env) return refuse([`the plan is for --env ${doc.env}, not ${env}`], `Apply it with --env ${doc.env}, or plan again for ${env}.`);
   // Without PATH arguments the plan's own config paths are read from the repository root, wherever the command runs.
   const where = paths.length > 0 ? { paths, cwd: io.cwd } : { paths: doc.configPaths, cwd: await repoRoot(io.cwd) };
-  const prepared = await preparePlan(where.paths, { ...options, env, target: doc.targets }, { ...io, cwd: where.cwd }, o, (c) => scopesFor(Object.values(c.state.prune).some(Boolean)));
+  const prepared = await preparePlan(where.paths, { ...options, env, target: doc.targets }, io, o, (c) => scopesFor(Object.values(c.state.prune).some(Boolean)), where.cwd);
   if (!prepared) return refuse(['the config has errors'], 'Fix the config, then plan again.');
   const { plan, session, config } = prepared;
   try {

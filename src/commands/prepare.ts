@@ -17,9 +17,10 @@ export interface Prepared {
 /**
  * The pipeline `plan` and `apply` share: load → validate → connect → discover → computePlan.
  * Returns undefined (after printing diagnostics) when the config is invalid; the caller closes the session.
+ * `configDir` is where PATHs are relative to (a saved plan's are relative to the repository root).
  */
-export async function preparePlan(paths: string[], options: CommonOptions & { target?: string[] }, io: Io, o: Output, scopes: (config: LoadedConfig) => string[]): Promise<Prepared | undefined> {
-  const config = await loadConfig(paths, io.cwd, io.env);
+export async function preparePlan(paths: string[], options: CommonOptions & { target?: string[] }, io: Io, o: Output, scopes: (config: LoadedConfig) => string[], configDir = io.cwd): Promise<Prepared | undefined> {
+  const config = await loadConfig(paths, configDir, io.env);
   if (hasErrors(config.diagnostics)) {
     o.err(renderDiagnostics(config.diagnostics, o.format, o.style));
     return undefined;

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { envFor, useSandbox, writes } from '../helpers/emulator.js';
+import { main } from '../../src/main.js';
 import { example, run, tempDir } from '../helpers/run.js';
 
 const sandbox = useSandbox();
@@ -184,6 +185,36 @@ describe('apply --report', () => {
     expect(isDir.code).toBe(1);
     expect(isDir.stderr).toContain('cannot write the report to adir: it is a directory');
     expect(sandbox.em.log).toEqual([]);
+  });
+});
+
+describe('apply --report that fails at the end', () => {
+  it('never hides the summary: the apply is reported on screen, then the lost report as an error', async () => {
+    write('downline.yaml', 'version: 1\ncarriers:\n  - name: Acme\n  - name: Beta\n');
+    mkdirSync(file('out'));
+    let stdout = '';
+    let stderr = '';
+    const code = await main(['apply', '--auto-approve', '--report', 'out/report.json'], {
+      stdout: { write: (s: string) => (stdout += s) },
+      // The folder disappears while the apply runs (after the check, before the report).
+      stderr: { write: (s: string) => ((stderr += s), s.includes('[1/2]') && rmSync(file('out'), { recursive: true })) },
+      env: { ...env(), DOWNLINE_RETRY_BASE_MS: '5' }, cwd: sandbox.dir.path, isTTY: false,
+    });
+    expect(code).toBe(1);
+    expect(stdout).toContain('Apply complete: 2 created');
+    expect(stderr).toMatch(/error: the apply finished but its report could not be written to out\/report.json: ENOENT/);
+    expect(sandbox.em.store.data.carriers).toHaveLength(2);
+  });
+});
+
+describe('apply --plan with --target', () => {
+  it('re-derives the plan limited to the recorded targets', async () => {
+    write('downline.yaml', 'version: 1\ncarriers:\n  - name: Acme\n  - name: Beta\n');
+    expect((await downline('plan', '--target', 'carrier.Beta', '--out', 'plan.json')).code).toBe(0);
+    expect(readJson('plan.json').targets).toEqual(['carrier.Beta']);
+    const result = await downline('apply', '--plan', 'plan.json');
+    expect(result.code).toBe(0);
+    expect(sandbox.em.store.data.carriers.map((c: { name: string }) => c.name)).toEqual(['Beta']);
   });
 });
 
