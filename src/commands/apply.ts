@@ -65,6 +65,9 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   let code = 1;
   try {
     code = saved ? await applySaved(saved, paths, options, io, o, run) : await applyFresh(paths, options, io, o, run);
+  } catch (cause) {
+    run.reasons.push((cause as Error).message);
+    throw cause;
   } finally {
     if (reportPath) {
       const report = applyReport(run.results, { toolVersion: VERSION, env: run.env ?? options.env ?? 'unknown', status: run.status, reasons: run.reasons, showInviteLinks: options.showInviteLinks });

@@ -1,5 +1,5 @@
 import { discover } from '../api/discover.js';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { loadConfig, productionIdentityDiagnostics, type LoadedConfig } from '../config/load.js';
 import { computePlan } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
 import type { Plan } from '../core/types.js';
@@ -26,6 +26,12 @@ export async function preparePlan(paths: string[], options: CommonOptions & { ta
     return undefined;
   }
   const session = await connect(options, io, scopes(config));
+  const identity = session.env === 'local' ? [] : productionIdentityDiagnostics(config);
+  if (identity.length > 0) {
+    await session.close();
+    o.err(renderDiagnostics(identity, o.format, o.style));
+    return undefined;
+  }
   try {
     const concurrency = Math.max(1, Number.parseInt(options.concurrency, 10) || 4);
     const live = await discover(session.api, config.state, concurrency);

@@ -4,11 +4,12 @@ const REFERENCE = /\$\{([^}]*)\}/g;
 const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
 
 export type InterpolationResult =
-  | { ok: true; value: string; wholeValue: boolean }
+  | { ok: true; value: string; wholeValue: boolean; defaulted: string[] }
   | { ok: false; message: string; hint: string };
 
 export function interpolate(text: string, env: Record<string, string | undefined>): InterpolationResult {
   let failure: InterpolationResult | undefined;
+  const defaulted: string[] = [];
   const value = text.replace(REFERENCE, (_whole, inner: string) => {
     const match = ENV_REFERENCE.exec(inner);
     if (!match) {
@@ -22,7 +23,10 @@ export function interpolate(text: string, env: Record<string, string | undefined
     const [, name, fallback] = match;
     const found = env[name];
     if (found !== undefined && found !== '') return found;
-    if (fallback !== undefined) return fallback;
+    if (fallback !== undefined) {
+      defaulted.push(name);
+      return fallback;
+    }
     failure ??= {
       ok: false,
       message: `environment variable ${name} is not set`,
@@ -31,5 +35,5 @@ export function interpolate(text: string, env: Record<string, string | undefined
     return '';
   });
   if (failure) return failure;
-  return { ok: true, value, wholeValue: /^\$\{[^}]*\}$/.test(text) };
+  return { ok: true, value, wholeValue: /^\$\{[^}]*\}$/.test(text), defaulted };
 }

@@ -19,6 +19,18 @@ export interface LoadedConfig {
   root: string;
   /** The PATH arguments (default `downline.yaml`) relative to `root`, `/`-separated: what a saved plan records. */
   paths: string[];
+  /** Values that came from a `${env:NAME:-default}` default (see `productionIdentityDiagnostics`). */
+  defaulted: ParsedFile['defaulted'];
+}
+
+/**
+ * A default never stands in for a production identity: against sandbox or production, an `agency`
+ * value taken from a `${env:NAME:-…}` default (the variable unset or empty) is an error.
+ */
+export function productionIdentityDiagnostics(config: LoadedConfig): Diagnostic[] {
+  return config.defaulted.filter((d) => d.path[0] === 'agency').map((d) => error(
+    `${d.path.join('.')} would use the default of \${env:${d.variables[0]}:-…}: ${d.variables.join(', ')} is unset or empty`,
+    d.source, `set ${d.variables.join(' and ')}; outside --env local a default never stands in for the agency's identity`));
 }
 
 /**
@@ -95,5 +107,5 @@ export async function loadConfig(paths: string[], cwd: string, env: Record<strin
   // With a file already broken, dangling references are mostly echoes of that error: skip them.
   diagnostics.push(...checkRules(state, { references: !schemaFailed }));
   const args = (paths.length > 0 ? paths : ['downline.yaml']).map((p) => fromRoot(root, resolve(cwd, p)));
-  return { state, diagnostics, files: expanded.files.map((f) => relative(cwd, f) || f), digest: hash.digest('hex'), root, paths: args };
+  return { state, diagnostics, files: expanded.files.map((f) => relative(cwd, f) || f), digest: hash.digest('hex'), root, paths: args, defaulted: parsed.flatMap((p) => p.defaulted) };
 }

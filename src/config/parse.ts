@@ -11,6 +11,8 @@ export interface ParsedFile {
   data: unknown;
   /** Location of the value at `path`; with `atKey`, of the key that names it (for unknown keys). */
   locate(path: Path, atKey?: boolean): SourceLocation;
+  /** Scalars whose value came from a `${env:NAME:-default}` default: the variable was unset or empty. */
+  defaulted: Array<{ path: Path; variables: string[]; source: SourceLocation }>;
 }
 
 // A config is a few MB even for 10,000 producers; anything far larger is a mistake or an attack,
@@ -43,7 +45,8 @@ export function parseConfigFile(
   const diagnostics: Diagnostic[] = doc.errors.map((e) => error(yamlMessage(e.message), where(e.pos[0]), 'fix the YAML syntax'));
   if (diagnostics.length > 0) return { diagnostics };
 
-  diagnostics.push(...interpolateDocument(doc, env, where));
+  const defaulted: ParsedFile['defaulted'] = [];
+  diagnostics.push(...interpolateDocument(doc, env, where, defaulted));
 
   let data: unknown;
   try {
@@ -70,7 +73,7 @@ export function parseConfigFile(
     const target = (atKey && keyNode ? keyNode : node) as Node | undefined;
     return where(target?.range?.[0] ?? 0);
   };
-  return { parsed: { file, data, locate }, diagnostics };
+  return { parsed: { file, data, locate, defaulted }, diagnostics };
 }
 
 function yamlMessage(message: string): string {
@@ -82,17 +85,25 @@ function interpolateDocument(
   doc: Document.Parsed,
   env: Record<string, string | undefined>,
   where: (offset: number) => SourceLocation,
+  defaulted: ParsedFile['defaulted'],
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
+  // One mutable path, copied only for a defaulted scalar: big configs have millions of nodes.
+  const path: Array<string | number> = [];
   const visit = (node: unknown): void => {
     if (isMap(node) || isSeq(node)) {
-      for (const item of node.items) visit(isPair(item) ? item.value : item);
+      node.items.forEach((item, i) => {
+        path.push(isPair(item) ? String(isScalar(item.key) ? item.key.value : item.key) : i);
+        visit(isPair(item) ? item.value : item);
+        path.pop();
+      });
     } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${')) {
       const result = interpolate(node.value, env);
       if (!result.ok) {
         diagnostics.push(error(result.message, where(node.range?.[0] ?? 0), result.hint));
         return;
       }
+      if (result.defaulted.length > 0) defaulted.push({ path: [...path], variables: result.defaulted, source: where(node.range?.[0] ?? 0) });
       node.value = result.wholeValue && node.type === Scalar.PLAIN ? retype(result.value) : result.value;
     }
   };

@@ -172,7 +172,7 @@ describe('apply --report', () => {
     expect(readJson('report.json')).toMatchObject({ status: 'no-changes', results: [], summary: { succeeded: 0 } });
     write('plan.json', '{}');
     expect((await downline('apply', '--plan', 'plan.json', '--report', 'refused.json')).code).toBe(1);
-    expect(readJson('refused.json')).toMatchObject({ status: 'refused' });
+    expect(readJson('refused.json')).toMatchObject({ status: 'refused', reasons: [expect.stringContaining('plan.json is not a downline saved plan')] });
   });
 
   it('to a path that cannot be written is refused before the first write', async () => {
@@ -262,5 +262,17 @@ describe('apply --plan makes no more requests than plan plus the writes', () => 
     expect((await downline('apply', '--plan', 'plan.json')).code).toBe(0);
     expect(writes(sandbox.em)).toHaveLength(expectedWrites);
     expect(sandbox.em.log.length).toBe(planRequests + expectedWrites);
+  });
+});
+
+describe('the agency identity outside --env local', () => {
+  it('is never a default: an unset or empty variable behind agency is an error against sandbox/production, zero requests', async () => {
+    for (const value of [undefined, '']) {
+      const result = await run(['plan', example('quickstart')], { cwd: sandbox.dir.path, env: { ...env(), AGENTSYNC_ORG_ID: value } });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/downline\.yaml:7:\d+: error: agency\.organizationId would use the default of \$\{env:AGENTSYNC_ORG_ID:-…\}: AGENTSYNC_ORG_ID is unset or empty/);
+    }
+    expect(sandbox.em.log).toEqual([]);
+    expect((await run(['plan', example('quickstart'), '--env', 'local'], { cwd: sandbox.dir.path, env: { CI: 'true' } })).code).toBe(0);
   });
 });
