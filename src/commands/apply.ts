@@ -164,7 +164,7 @@ async function applySaved(file: string, paths: string[], options: ApplyOptions, 
   if (!prepared) return refuse(['the config has errors'], 'Fix the config, then plan again.');
   const { plan, session, config } = prepared;
   try {
-    if (config.digest !== doc.configDigest) return refuse([`the config (${config.paths.join(', ')}) differs from the one the plan was made from`], 'Run plan again and review the new plan.');
+    if (config.digest !== doc.configDigest) return refuse([`the config (${config.paths.join(', ')}, with its \${env:…} values) differs from the one the plan was made from`], 'Run plan again and review the new plan.');
     const errors = plan.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) return refuse(errors.map((d) => `${d.address ? `${d.address}: ` : ''}${d.message}`), 'A plan with errors is never executable: fix the config, then plan again.');
     const differences = comparePlans(doc.changes, plan.changes);
