@@ -88,6 +88,19 @@ afterAll(async () => {
   await scratch?.cleanup();
 });
 
+describe('installing downline from a git URL pinned to a commit', () => {
+  it('builds it with the prepare script, and the binary runs on plain node', async () => {
+    const team = join(scratch.path, 'from-git');
+    mkdirSync(team);
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    expect((await run(['init', '--from', `git+file://${ROOT.replace(/\/$/, '')}#${head}`], { cwd: team })).code).toBe(0);
+    execFileSync('npm', ['install'], { cwd: team, env: { ...process.env, ...npmEnv() }, stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(execFileSync('node', [join(team, 'node_modules/downline/dist/cli.js'), 'validate'], { cwd: team, encoding: 'utf8' })).toMatch(/^Valid: 1 file\(s\)/);
+    const lock = JSON.parse(readFileSync(join(team, 'package-lock.json'), 'utf8'));
+    expect(lock.packages['node_modules/downline'].resolved).toBe(`git+file://${ROOT.replace(/\/$/, '')}#${head}`);
+  }, 300_000);
+});
+
 describe('the generated workflow, run step by step', () => {
   it('pins every package in the lockfile with its integrity, downline from the vendored tarball', () => {
     const lock = JSON.parse(readFileSync(join(repo, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string; integrity?: string; link?: boolean }> };
