@@ -5,9 +5,9 @@ import { UserError, type Io } from './io.js';
 
 export const SCAFFOLD_CONFIG = `# yaml-language-server: $schema=./node_modules/downline/schemas/downline.schema.json
 # downline: your AgentSync contracting setup as code.
-#   downline validate                      check this file offline
-#   downline plan --env sandbox            see what would change
-#   downline apply --env sandbox           make it so (asks first)
+#   npx downline validate                  check this file offline
+#   npx downline plan --env local          see what would change (local emulator; sandbox/production with credentials)
+#   npx downline apply --env local         make it so (asks first); CI applies production on merge
 version: 1
 
 carriers:
