@@ -8,10 +8,10 @@ import { annotation } from '../render/diagnostics.js';
 import { planDocument, renderPlanJson, type PlanDocument } from '../render/plan-json.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
-import { VERSION } from '../version.js';
 import { SCOPE } from './connect.js';
 import { output, type CommonOptions, type Io, type Output } from './io.js';
 import { preparePlan } from './prepare.js';
+import { planMeta } from './saved-plan.js';
 
 export interface PlanOptions extends CommonOptions {
   out?: string;
@@ -32,12 +32,12 @@ export function deleteLimits(options: PlanOptions): DeleteLimits {
 }
 
 /** Render a plan in the chosen format (text, github: text + annotations, json, markdown). */
-export function renderPlan(plan: Plan, doc: PlanDocument, o: Output, options: { verbose?: boolean; drift?: boolean }): string {
+export function renderPlan(plan: Plan, doc: PlanDocument, o: Output, options: { verbose?: boolean; drift?: boolean; blocked?: string[] }): string {
   switch (o.format) {
     case 'json':
       return renderPlanJson(doc);
     case 'markdown':
-      return renderPlanMarkdown(plan, { verbose: Boolean(options.verbose), drift: options.drift, env: doc.env });
+      return renderPlanMarkdown(plan, { verbose: Boolean(options.verbose), drift: options.drift, env: doc.env, blocked: options.blocked });
     case 'github':
       return renderPlanText(plan, o.style, { verbose: Boolean(options.verbose), drift: options.drift }) + plan.diagnostics.map((d) => `${annotation(d)}\n`).join('');
     case 'text':
@@ -52,11 +52,11 @@ export async function planCommand(paths: string[], options: PlanOptions, io: Io)
   if (!prepared) return 1;
   const { plan, config, session } = prepared;
   try {
-    const doc = planDocument(plan, { toolVersion: VERSION, env: session.env, configDigest: config.digest });
+    const doc = planDocument(plan, planMeta(config, session.env, options.target));
     if (options.out) await writeFile(resolve(io.cwd, options.out), renderPlanJson(doc));
-    o.out(renderPlan(plan, doc, o, options));
-    if (hasErrors(plan.diagnostics)) return 1;
     const safety = checkSafety(plan, deleteLimits(options));
+    o.out(renderPlan(plan, doc, o, { ...options, blocked: safety.blocked ? safety.reasons : undefined }));
+    if (hasErrors(plan.diagnostics)) return 1;
     if (safety.blocked) {
       o.err(`${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Apply would refuse this plan; review the deletes and updates, or pass --force.\n`);
       if (options.detailedExitcode) return 3;

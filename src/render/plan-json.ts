@@ -15,6 +15,10 @@ export interface PlanDocument {
   env: string;
   /** sha256 of the interpolated config: apply --plan refuses a plan made from another config. */
   configDigest: string;
+  /** The config PATH arguments, relative to the repository root: what `apply --plan FILE` loads. */
+  configPaths: string[];
+  /** `--target` addresses the plan was limited to (re-derived the same way at apply time). */
+  targets: string[];
   summary: PlanSummary;
   changes: Change[];
   unmanaged: UnmanagedObject[];
@@ -22,7 +26,15 @@ export interface PlanDocument {
   diagnostics: Diagnostic[];
 }
 
-export function planDocument(plan: Plan, meta: { toolVersion: string; env: string; configDigest: string }): PlanDocument {
+export interface PlanMeta {
+  toolVersion: string;
+  env: string;
+  configDigest: string;
+  configPaths: string[];
+  targets: string[];
+}
+
+export function planDocument(plan: Plan, meta: PlanMeta): PlanDocument {
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     tool: 'downline',
@@ -37,13 +49,4 @@ export function planDocument(plan: Plan, meta: { toolVersion: string; env: strin
 
 export function renderPlanJson(doc: PlanDocument): string {
   return `${jsonText(JSON.stringify(doc, null, 2))}\n`;
-}
-
-/** Read back a saved plan, checking only what apply relies on. */
-export function parsePlanDocument(text: string): PlanDocument {
-  const doc = JSON.parse(text) as PlanDocument;
-  if (!doc || doc.tool !== 'downline' || doc.formatVersion !== PLAN_FORMAT_VERSION || !Array.isArray(doc.changes)) {
-    throw new Error(`not a downline plan of formatVersion ${PLAN_FORMAT_VERSION}`);
-  }
-  return doc;
 }
