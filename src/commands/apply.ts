@@ -145,7 +145,8 @@ async function execute(plan: Plan, session: Session, options: ApplyOptions, io: 
     signal: io.signal,
   });
   // Another apply at the same moment may have created the same keys: read them again before claiming success.
-  const { results, unverified } = await verifyCreates(plan.changes, applied, session.api, concurrency);
+  // After Ctrl-C no new request may start: the next plan shows any duplicate instead.
+  const { results, unverified } = io.signal?.aborted ? { results: applied, unverified: undefined } : await verifyCreates(plan.changes, applied, session.api, concurrency);
   run.results = results;
   if (unverified) run.reasons.push(`reading the created objects again failed: ${unverified}`);
   const report = applyReport(run.results, { toolVersion: VERSION, env: session.env, status: run.status, showInviteLinks: options.showInviteLinks });
@@ -154,7 +155,7 @@ async function execute(plan: Plan, session: Session, options: ApplyOptions, io: 
   if (o.format === 'json') o.data(`${JSON.stringify(report, null, 2)}\n`);
   if (io.signal?.aborted) {
     const notStarted = results.filter((r) => r.error === NOT_STARTED).length;
-    o.err(`Apply interrupted (${String(io.signal.reason)}): ${report.summary.succeeded} change(s) done, ${notStarted} not started (listed above as skipped)${options.report ? `; the report is written to ${options.report}` : ''}. Run plan, then apply again to finish.\n`);
+    o.err(`Apply interrupted (${String(io.signal.reason)}): ${report.summary.succeeded} change(s) done, ${notStarted} not started (listed above as skipped)${options.report ? `; report written to ${options.report}` : ''}. Run plan, then apply again to finish.\n`);
   }
   return report.summary.failed > 0 || report.summary.skipped > 0 || unverified ? 1 : 0;
 }
