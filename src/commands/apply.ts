@@ -97,7 +97,7 @@ async function applyFresh(paths: string[], options: ApplyOptions, io: Io, o: Out
   const { plan, session, config } = prepared;
   run.env = session.env;
   try {
-    o.out(renderPlan(plan, planDocument(plan, planMeta(config, session.env, options.target)), asPlanOutput(o), options));
+    o.out(renderPlan(plan, planDocument(plan, planMeta(config, session.env, options)), asPlanOutput(o), options));
     if (hasErrors(plan.diagnostics)) {
       run.reasons.push(...plan.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message));
       if (o.format === 'json') o.data(renderDiagnostics(plan.diagnostics, 'json', o.style));
@@ -178,7 +178,7 @@ async function applySaved(file: string, paths: string[], options: ApplyOptions, 
   if (env !== doc.env) return decline([`the plan is for --env ${doc.env}, not ${env}`], `Apply it with --env ${doc.env}, or plan again for ${env}.`);
   // Without PATH arguments the plan's own config paths are read from the repository root, wherever the command runs.
   const where = paths.length > 0 ? { paths, cwd: io.cwd } : { paths: doc.configPaths, cwd: await repoRoot(io.cwd) };
-  const prepared = await preparePlan(where.paths, { ...options, env, target: doc.targets }, io, o, (c) => scopesFor(Object.values(c.state.prune).some(Boolean)), where.cwd);
+  const prepared = await preparePlan(where.paths, { ...options, env, target: doc.targets, since: doc.since, pushUnverified: doc.pushUnverified }, io, o, (c) => scopesFor(Object.values(c.state.prune).some(Boolean)), where.cwd);
   if (!prepared) return decline(['the config has errors'], 'Fix the config, then plan again.');
   const { plan, session, config } = prepared;
   try {
@@ -189,7 +189,7 @@ async function applySaved(file: string, paths: string[], options: ApplyOptions, 
     if (differences.length > 0) {
       return decline(differences.map((d) => `${label(d)} ${d.reason}`), 'The account or the file changed since the plan was made. Run plan again and review the new plan.');
     }
-    o.out(renderPlan(plan, planDocument(plan, planMeta(config, session.env, doc.targets)), asPlanOutput(o), options));
+    o.out(renderPlan(plan, planDocument(plan, planMeta(config, session.env, { target: doc.targets, since: doc.since, pushUnverified: doc.pushUnverified })), asPlanOutput(o), options));
     return await execute(plan, session, { ...options, autoApprove: true }, io, o, run);
   } finally {
     await session.close();

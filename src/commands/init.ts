@@ -71,6 +71,8 @@ const SECRETS = `        env:
 
 /** The steps every job starts with: the checkout, Node, and downline exactly as package-lock.json pins it. */
 const SETUP = `      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0 # --since reads the config at the base commit
       - uses: actions/setup-node@v4
         with:
           node-version: 20
@@ -119,9 +121,11 @@ ${SETUP}      - name: Validate
       - name: Plan
         if: \${{ !cancelled() }}
 ${SECRETS}          HEAD_SHA: \${{ github.event.pull_request.head.sha }}
+          BASE_SHA: \${{ github.event.pull_request.base.sha }}
         run: |
           set +e
-          ${CLI} plan --env production --format markdown --out plan.json --detailed-exitcode > plan.md 2> plan.err
+          # --since: fields the API does not read back are compared with the config at the base.
+          ${CLI} plan --env production --since "$BASE_SHA" --format markdown --out plan.json --detailed-exitcode > plan.md 2> plan.err
           code=$?
           cat plan.err >&2
           # Every outcome gets a comment: a plan (changes, none, blocked) from downline, else the error.
@@ -158,9 +162,11 @@ ${SECRETS}          HEAD_SHA: \${{ github.event.pull_request.head.sha }}
     environment: production
 ${ACCOUNT_LOCK}    steps:
 ${SETUP}      - name: Plan this commit
-${SECRETS}        run: |
+${SECRETS}          BEFORE_SHA: \${{ github.event.before }}
+        run: |
           set +e
-          ${CLI} plan --env production --out plan.json --detailed-exitcode
+          # The saved plan records --since; apply --plan re-derives it the same way.
+          ${CLI} plan --env production --since "$BEFORE_SHA" --out plan.json --detailed-exitcode
           code=$?
           if [ "$code" -ne 0 ] && [ "$code" -ne 2 ]; then exit "$code"; fi
       - name: Apply exactly that plan (re-derived, refused if anything differs)

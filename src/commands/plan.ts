@@ -52,7 +52,7 @@ export async function planCommand(paths: string[], options: PlanOptions, io: Io)
   if (!prepared) return 1;
   const { plan, config, session } = prepared;
   try {
-    const doc = planDocument(plan, planMeta(config, session.env, options.target));
+    const doc = planDocument(plan, planMeta(config, session.env, options));
     if (options.out) await writeFile(resolve(io.cwd, options.out), renderPlanJson(doc));
     const safety = checkSafety(plan, deleteLimits(options));
     o.out(renderPlan(plan, doc, o, { ...options, blocked: safety.blocked ? safety.reasons : undefined }));

@@ -7,8 +7,11 @@ import { VERSION } from '../version.js';
 import { UserError } from './io.js';
 
 /** What a saved plan records about how it was made, so `apply --plan FILE` can make it again. */
-export function planMeta(config: LoadedConfig, env: string, targets: string[] | undefined): PlanMeta {
-  return { toolVersion: VERSION, env, configDigest: config.digest, configPaths: config.paths, targets: targets ?? [] };
+export function planMeta(config: LoadedConfig, env: string, how: { target?: string[]; since?: string; pushUnverified?: boolean }): PlanMeta {
+  return {
+    toolVersion: VERSION, env, configDigest: config.digest, configPaths: config.paths, targets: how.target ?? [],
+    ...(how.since !== undefined ? { since: how.since } : {}), ...(how.pushUnverified ? { pushUnverified: true } : {}),
+  };
 }
 
 /**
@@ -25,6 +28,8 @@ const SAVED_PLAN_SCHEMA = {
     configDigest: { type: 'string', pattern: '^[0-9a-f]{64}$' },
     configPaths: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
     targets: { type: 'array', items: { type: 'string' } },
+    since: { type: 'string' },
+    pushUnverified: { type: 'boolean' },
     changes: {
       type: 'array',
       items: {

@@ -19,6 +19,9 @@ export interface PlanDocument {
   configPaths: string[];
   /** `--target` addresses the plan was limited to (re-derived the same way at apply time). */
   targets: string[];
+  /** `--since REF` and `--push-unverified` as given to plan (re-derived the same way at apply time). */
+  since?: string;
+  pushUnverified?: boolean;
   summary: PlanSummary;
   changes: Change[];
   unmanaged: UnmanagedObject[];
@@ -32,6 +35,8 @@ export interface PlanMeta {
   configDigest: string;
   configPaths: string[];
   targets: string[];
+  since?: string;
+  pushUnverified?: boolean;
 }
 
 export function planDocument(plan: Plan, meta: PlanMeta): PlanDocument {

@@ -26,6 +26,15 @@ const commit = (message: string) => {
 };
 const npmEnv = () => ({ PATH: `${join(scratch.path, 'bin')}:${process.env.PATH}`, HOME: process.env.HOME ?? '/root', npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' });
 
+/** A branch's first push has no `before`: GitHub sends forty zeros. */
+const parentOf = (sha: string) => {
+  try {
+    return git('rev-parse', '--verify', '-q', `${sha}~1`);
+  } catch {
+    return '0'.repeat(40);
+  }
+};
+
 function job(name: string, sha: string): Promise<JobRun> {
   const context = {
     'secrets.AGENTSYNC_CLIENT_ID': em.credentials.clientId,
@@ -37,6 +46,9 @@ function job(name: string, sha: string): Promise<JobRun> {
     'github.repository': 'acme/contracting',
     'github.event.pull_request.number': '7',
     'github.event.pull_request.head.sha': sha,
+    // The base of the pull request and the `before` of the push: the commit before this one.
+    'github.event.pull_request.base.sha': parentOf(sha),
+    'github.event.before': parentOf(sha),
   };
   const env = { ...npmEnv(), AGENTSYNC_BASE_URL: em.baseUrl, AGENTSYNC_TOKEN_URL: em.tokenUrl };
   return runJob(workflow, name, { repo, commit: sha, dir: join(scratch.path, 'runs', `${++jobCount}-${name}`), env, context });
