@@ -71,7 +71,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--force', 'proceed past the delete and update limits')
     .option('--drift', 'word updates as drift (for scheduled checks)')
     .option('--since <ref>', 'compare fields the API does not read back with the config at this git commit')
-    .option('--push-unverified', 'write every declared field the API does not read back');
+    .option('--push-unverified', 'write every declared field the API does not read back')
+    .option('--as-of <yyyy-mm-dd>', 'the reference date for effective: and until: (default: DOWNLINE_AS_OF, else today, UTC)')
+    .option('--only-due', 'only the changes whose effective: or until: date has come (what the daily job applies)');
 
   planOptions(program.command('plan').description('read-only: compare the live account with the config and show the changes'), ['text', 'json', 'markdown', 'github'])
     .option('--out <file>', 'save the plan (JSON) for apply --plan')

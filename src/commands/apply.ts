@@ -1,6 +1,7 @@
 import { access, constants, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { repoRoot } from '../config/load.js';
+import { repoRoot, type LoadedConfig } from '../config/load.js';
+import { prunesByDelete } from '../core/desired.js';
 import { applyPlan, NOT_STARTED, type ChangeResult } from '../core/apply-plan.js';
 import { hasChanges, summarize } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
@@ -35,6 +36,9 @@ const asPlanOutput = (o: Output): Output => (o.format === 'json' ? { ...o, forma
 const peopleOnStderr = (o: Output): Output => (o.format === 'json' ? { ...o, out: o.err } : o);
 
 const scopesFor = (prune: boolean) => [SCOPE.read, SCOPE.write, ...(prune ? [SCOPE.delete] : [])];
+
+/** Terminating (prune: { assignments: terminate }) is a PUT: only deletes need the delete scope. */
+const pruneScopes = (c: LoadedConfig) => scopesFor(prunesByDelete(c.state.prune));
 
 /** What this run did, for the report: written on every outcome, so CI always has its artifact. */
 interface Run {
@@ -89,15 +93,15 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
 }
 
 async function applyFresh(paths: string[], options: ApplyOptions, io: Io, o: Output, run: Run): Promise<number> {
-  const prepared = await preparePlan(paths, options, io, o, (c) => scopesFor(Object.values(c.state.prune).some(Boolean)));
+  const prepared = await preparePlan(paths, options, io, o, pruneScopes);
   if (!prepared) {
     run.reasons.push('the config has errors');
     return 1;
   }
-  const { plan, session, config } = prepared;
+  const { plan, session, config, asOf } = prepared;
   run.env = session.env;
   try {
-    o.out(renderPlan(plan, planDocument(plan, planMeta(config, session.env, options)), asPlanOutput(o), options));
+    o.out(renderPlan(plan, planDocument(plan, planMeta(config, session.env, { ...options, asOf })), asPlanOutput(o), options));
     if (hasErrors(plan.diagnostics)) {
       run.reasons.push(...plan.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message));
       if (o.format === 'json') o.data(renderDiagnostics(plan.diagnostics, 'json', o.style));
@@ -178,7 +182,9 @@ async function applySaved(file: string, paths: string[], options: ApplyOptions, 
   if (env !== doc.env) return decline([`the plan is for --env ${doc.env}, not ${env}`], `Apply it with --env ${doc.env}, or plan again for ${env}.`);
   // Without PATH arguments the plan's own config paths are read from the repository root, wherever the command runs.
   const where = paths.length > 0 ? { paths, cwd: io.cwd } : { paths: doc.configPaths, cwd: await repoRoot(io.cwd) };
-  const prepared = await preparePlan(where.paths, { ...options, env, target: doc.targets, since: doc.since, pushUnverified: doc.pushUnverified }, io, o, (c) => scopesFor(Object.values(c.state.prune).some(Boolean)), where.cwd);
+  // The plan's own reference date and due-only limit: a plan reviewed for 2027-01-01 is re-derived for 2027-01-01.
+  if (options.asOf !== undefined && doc.asOf !== undefined && options.asOf !== doc.asOf) return decline([`the plan was made --as-of ${doc.asOf}, not ${options.asOf}`], `Apply it without --as-of, or plan again --as-of ${options.asOf}.`);
+  const prepared = await preparePlan(where.paths, { ...options, env, target: doc.targets, since: doc.since, pushUnverified: doc.pushUnverified, asOf: doc.asOf ?? options.asOf, onlyDue: doc.onlyDue }, io, o, pruneScopes, where.cwd);
   if (!prepared) return decline(['the config has errors'], 'Fix the config, then plan again.');
   const { plan, session, config } = prepared;
   try {
@@ -189,7 +195,7 @@ async function applySaved(file: string, paths: string[], options: ApplyOptions, 
     if (differences.length > 0) {
       return decline(differences.map((d) => `${label(d)} ${d.reason}`), 'The account or the file changed since the plan was made. Run plan again and review the new plan.');
     }
-    o.out(renderPlan(plan, planDocument(plan, planMeta(config, session.env, { target: doc.targets, since: doc.since, pushUnverified: doc.pushUnverified })), asPlanOutput(o), options));
+    o.out(renderPlan(plan, planDocument(plan, planMeta(config, session.env, { target: doc.targets, since: doc.since, pushUnverified: doc.pushUnverified, asOf: prepared.asOf, onlyDue: doc.onlyDue })), asPlanOutput(o), options));
     return await execute(plan, session, { ...options, autoApprove: true }, io, o, run);
   } finally {
     await session.close();

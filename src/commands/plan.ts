@@ -20,6 +20,10 @@ export interface PlanOptions extends CommonOptions {
   drift?: boolean;
   since?: string;
   pushUnverified?: boolean;
+  /** `--as-of YYYY-MM-DD` (else DOWNLINE_AS_OF, else today): the reference date for effective / until. */
+  asOf?: string;
+  /** `--only-due`: only the changes whose effective / until date has come. */
+  onlyDue?: boolean;
   maxDeletes: number;
   maxDeletePercent: number;
   /** Parsed by commander (percentage). */
@@ -50,9 +54,9 @@ export async function planCommand(paths: string[], options: PlanOptions, io: Io)
   const o = output(io, options);
   const prepared = await preparePlan(paths, options, io, o, () => [SCOPE.read]);
   if (!prepared) return 1;
-  const { plan, config, session } = prepared;
+  const { plan, config, session, asOf } = prepared;
   try {
-    const doc = planDocument(plan, planMeta(config, session.env, options));
+    const doc = planDocument(plan, planMeta(config, session.env, { ...options, asOf }));
     if (options.out) await writeFile(resolve(io.cwd, options.out), renderPlanJson(doc));
     const safety = checkSafety(plan, deleteLimits(options));
     o.out(renderPlan(plan, doc, o, { ...options, blocked: safety.blocked ? safety.reasons : undefined }));

@@ -9,12 +9,15 @@ import { KINDS } from '../kinds/index.js';
 import { renderDiagnostics } from '../render/diagnostics.js';
 import { connect, type Session } from './connect.js';
 import type { CommonOptions, Io, Output } from './io.js';
+import { referenceDate } from './as-of.js';
 import { configAt } from './since.js';
 
 export interface Prepared {
   config: LoadedConfig;
   session: Session;
   plan: Plan;
+  /** The reference date the plan was computed for (YAML `effective:` / `until:`), YYYY-MM-DD. */
+  asOf: string;
 }
 
 /**
@@ -22,7 +25,8 @@ export interface Prepared {
  * Returns undefined (after printing diagnostics) when the config is invalid; the caller closes the session.
  * `configDir` is where PATHs are relative to (a saved plan's are relative to the repository root).
  */
-export async function preparePlan(paths: string[], options: CommonOptions & { target?: string[]; since?: string; pushUnverified?: boolean }, io: Io, o: Output, scopes: (config: LoadedConfig) => string[], configDir = io.cwd): Promise<Prepared | undefined> {
+export async function preparePlan(paths: string[], options: CommonOptions & { target?: string[]; since?: string; pushUnverified?: boolean; asOf?: string; onlyDue?: boolean }, io: Io, o: Output, scopes: (config: LoadedConfig) => string[], configDir = io.cwd): Promise<Prepared | undefined> {
+  const asOf = referenceDate(options.asOf, io);
   const config = await loadConfig(paths, configDir, io.env);
   if (hasErrors(config.diagnostics)) {
     // Under --format json the diagnostics are the command's document: stdout, parseable.
@@ -44,7 +48,7 @@ export async function preparePlan(paths: string[], options: CommonOptions & { ta
   try {
     const concurrency = options.concurrency;
     const live = await discover(session.api, config.state, concurrency);
-    const planOptions = { targets: options.target, pushUnverified, ...(since ? { since: { ref: since.ref, state: since.state } } : {}) };
+    const planOptions = { targets: options.target, pushUnverified, asOf, onlyDue: Boolean(options.onlyDue), ...(since ? { since: { ref: since.ref, state: since.state } } : {}) };
     let plan = computePlan(config.state, live, KINDS, planOptions);
     // Invitations to send: read who held those contracts before, so a second e-mail is said in words.
     const invited = invitedProducts(plan);
@@ -57,7 +61,7 @@ export async function preparePlan(paths: string[], options: CommonOptions & { ta
       }
     }
     plan.diagnostics.unshift(...config.diagnostics);
-    return { config, session, plan };
+    return { config, session, plan, asOf };
   } catch (cause) {
     await session.close();
     throw cause;

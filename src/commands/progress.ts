@@ -3,7 +3,9 @@ import { visible } from '../render/escape.js';
 import { label } from '../render/labels.js';
 import type { Output } from './io.js';
 
-const VERB = { create: 'created', update: 'updated', delete: 'deleted', noop: 'unchanged' } as const;
+import type { Action } from '../core/types.js';
+
+const VERB: Record<Action, string> = { create: 'created', update: 'updated', delete: 'deleted', terminate: 'terminated', noop: 'unchanged' };
 
 /** On a terminal one live status line; elsewhere (CI) one line per finished change. */
 export function progressReporter(o: Output, total: number, live: boolean): (event: ApplyEvent) => void {

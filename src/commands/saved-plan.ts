@@ -7,10 +7,11 @@ import { VERSION } from '../version.js';
 import { UserError } from './io.js';
 
 /** What a saved plan records about how it was made, so `apply --plan FILE` can make it again. */
-export function planMeta(config: LoadedConfig, env: string, how: { target?: string[]; since?: string; pushUnverified?: boolean }): PlanMeta {
+export function planMeta(config: LoadedConfig, env: string, how: { target?: string[]; since?: string; pushUnverified?: boolean; asOf?: string; onlyDue?: boolean }): PlanMeta {
   return {
     toolVersion: VERSION, env, configDigest: config.digest, configPaths: config.paths, targets: how.target ?? [],
     ...(how.since !== undefined ? { since: how.since } : {}), ...(how.pushUnverified ? { pushUnverified: true } : {}),
+    ...(how.asOf !== undefined ? { asOf: how.asOf } : {}), ...(how.onlyDue ? { onlyDue: true } : {}),
   };
 }
 
@@ -30,6 +31,9 @@ const SAVED_PLAN_SCHEMA = {
     targets: { type: 'array', items: { type: 'string' } },
     since: { type: 'string' },
     pushUnverified: { type: 'boolean' },
+    asOf: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+    onlyDue: { type: 'boolean' },
+    scheduled: { type: 'array', items: { type: 'object', required: ['date', 'address', 'action'], properties: { date: { type: 'string' }, action: { enum: ['create', 'update', 'terminate'] } } } },
     changes: {
       type: 'array',
       items: {
@@ -38,7 +42,7 @@ const SAVED_PLAN_SCHEMA = {
         properties: {
           address: { type: 'object', required: ['kind', 'key'], properties: { kind: { enum: KIND_ORDER }, key: { type: 'string' } } },
           identity: { type: 'object', additionalProperties: { type: 'string' } },
-          action: { enum: ['create', 'update', 'delete', 'noop'] },
+          action: { enum: ['create', 'update', 'delete', 'terminate', 'noop'] },
           fields: { type: 'array', items: { type: 'object', required: ['field'], properties: { field: { type: 'string' } } } },
           notes: { type: 'array', items: { type: 'string' } },
         },

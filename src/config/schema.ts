@@ -127,8 +127,10 @@ function toDiagnostic(e: ErrorObject, file: ParsedFile): Diagnostic {
       return error(`${label} lists the same value twice (items ${j + 1} and ${i + 1})`, file.locate([...path, i]), 'remove the duplicate');
     }
     case 'format':
+      if ((e.params as { format: string }).format === 'date') return error(`${label} "${String(e.data)}" is not a real date`, at, 'write YYYY-MM-DD, e.g. 2027-01-01');
       return error(`${label} "${String(e.data)}" is not a valid ${(e.params as { format: string }).format} address`, at);
     case 'anyOf':
+      if (field === 'assignments') return error(`prune.assignments must be true, false, delete or terminate`, at, 'terminate ends removed contracts (PUT) instead of deleting them');
       return error(`${label} must be "all" or a list of two-letter state codes`, at, 'e.g. [CA, TX]');
     default:
       return error(`${label} ${e.message ?? 'is invalid'}`, at);

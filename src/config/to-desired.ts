@@ -1,5 +1,6 @@
 import { error } from '../core/diagnostics.js';
 import { ALL_DIVISIONS, DECLARED_FIELDS, emptyDesiredState, keys, USER_DEFINED, type DesiredState, type Person } from '../core/desired.js';
+import { DEFAULT_TERMINATION_STATUS, isTerminal, TERMINAL_STATUSES } from '../core/statuses.js';
 import type { Diagnostic, SourceLocation, View } from '../core/types.js';
 import { HEALTHY, noUnknowns, type Health, type Unknowns } from './health.js';
 import type { ParsedFile, Path } from './parse.js';
@@ -28,6 +29,51 @@ function fieldsOf(raw: Raw, names: string[], file: ParsedFile, path: Path) {
     fieldSources[name] = file.locate([...path, name]);
   }
   return { fields, fieldSources };
+}
+
+/** An assignment's ending, sent with a terminal status (SPEC §11); compared like any declared field. */
+const LIFECYCLE_FIELDS = ['terminationReason', 'endDate'];
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `effective:` of an entry, when it is a well-formed date (the schema reports any other value). */
+function dated(raw: Raw): { effective?: string } {
+  return typeof raw.effective === 'string' && DATE.test(raw.effective) ? { effective: raw.effective } : {};
+}
+
+/** What a schema cannot say about an assignment's ending: it goes with a terminal status. */
+function lifecycleDiagnostics(entry: Raw, file: ParsedFile, path: Path): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const terminal = typeof entry.status === 'string' && isTerminal(entry.status);
+  for (const field of LIFECYCLE_FIELDS) {
+    // A reason also goes with `until:` (the termination it schedules).
+    if (entry[field] !== undefined && !terminal && !(field === 'terminationReason' && entry.until !== undefined)) {
+      out.push(error(`${field} is sent only with a terminal status, but ${typeof entry.status === 'string' ? `status is ${entry.status}` : 'the entry declares no status'}`, file.locate([...path, field]),
+        `set status to one of ${[...TERMINAL_STATUSES].slice(0, 3).join(', ')}, … or use until: YYYY-MM-DD to terminate on a date`));
+    }
+  }
+  if (typeof entry.until === 'string' && typeof entry.endDate === 'string') {
+    out.push(error('an assignment takes until or endDate, not both', file.locate([...path, 'until']), 'until terminates on its date (endDate = that date); endDate goes with status: TERMINATED'));
+  }
+  if (typeof entry.until === 'string' && typeof entry.effective === 'string' && entry.until <= entry.effective) {
+    out.push(error(`until ${entry.until} is not after effective ${entry.effective}`, file.locate([...path, 'until']), 'the contract must start before it ends'));
+  }
+  return out;
+}
+
+/** `prune.terminationStatus` must be terminal, and the termination settings go with `assignments: terminate`. */
+function pruneDiagnostics(prune: Raw, file: ParsedFile): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (typeof prune.terminationStatus === 'string' && !isTerminal(prune.terminationStatus)) {
+    out.push(error(`prune.terminationStatus "${prune.terminationStatus}" is not a terminal status`, file.locate(['prune', 'terminationStatus']),
+      `use one of ${[...TERMINAL_STATUSES].join(', ')}`));
+  }
+  for (const key of ['terminationStatus', 'terminationReason']) {
+    if (prune[key] !== undefined && prune.assignments !== 'terminate') {
+      out.push(error(`prune.${key} applies only with assignments: terminate`, file.locate(['prune', key]), 'set prune.assignments: terminate, or remove it'));
+    }
+  }
+  return out;
 }
 
 const isRaw = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -82,7 +128,16 @@ export function toDesiredState(files: Array<{ file: ParsedFile; health?: Health 
     }
     if (root.prune && single('prune', file)) {
       const prune = isRaw(root.prune) ? root.prune : {};
-      state.prune = { products: prune.products === true, commissionLevels: prune.commissionLevels === true, assignments: prune.assignments === true };
+      const terminate = prune.assignments === 'terminate';
+      state.prune = {
+        products: prune.products === true, commissionLevels: prune.commissionLevels === true, assignments: prune.assignments === true || prune.assignments === 'delete' || terminate,
+        ...(terminate ? { terminate: {
+          status: typeof prune.terminationStatus === 'string' ? prune.terminationStatus : DEFAULT_TERMINATION_STATUS,
+          ...(typeof prune.terminationReason === 'string' ? { reason: prune.terminationReason } : {}),
+          source: file.locate(['prune', typeof prune.terminationStatus === 'string' ? 'terminationStatus' : 'assignments']),
+        } } : {}),
+      };
+      diagnostics.push(...pruneDiagnostics(prune, file));
     }
     addCarriers(state, ctx, root);
     diagnostics.push(...addAssignments(state, ctx, root));
@@ -100,7 +155,7 @@ function addCarriers(state: DesiredState, { file, health, unknowns }: Context, r
       return;
     }
     const name = String(carrier.name);
-    state.carriers.push({ name, source: file.locate(cPath), ...fieldsOf(carrier, CARRIER_FIELDS, file, cPath) });
+    state.carriers.push({ name, source: file.locate(cPath), ...dated(carrier), ...fieldsOf(carrier, CARRIER_FIELDS, file, cPath) });
     if (health.incomplete(cPath, 'products')) unknowns.products.add(name);
     list(carrier, 'products').forEach((product, pi) => {
       const pPath = [...cPath, 'products', pi];
@@ -109,7 +164,7 @@ function addCarriers(state: DesiredState, { file, health, unknowns }: Context, r
         return;
       }
       const pName = String(product.name);
-      state.products.push({ carrier: name, name: pName, source: file.locate(pPath), ...fieldsOf(product, PRODUCT_FIELDS, file, pPath) });
+      state.products.push({ carrier: name, name: pName, source: file.locate(pPath), ...dated(product), ...fieldsOf(product, PRODUCT_FIELDS, file, pPath) });
       if (health.incomplete(pPath, 'commissionLevels')) unknowns.levels.add(keys.product(name, pName));
       list(product, 'commissionLevels').forEach((level, li) => {
         const lPath = [...pPath, 'commissionLevels', li];
@@ -117,7 +172,7 @@ function addCarriers(state: DesiredState, { file, health, unknowns }: Context, r
           unknowns.levels.add(keys.product(name, pName));
           return;
         }
-        state.levels.push({ carrier: name, product: pName, name: String(level.name), source: file.locate(lPath), ...fieldsOf(level, LEVEL_FIELDS, file, lPath) });
+        state.levels.push({ carrier: name, product: pName, name: String(level.name), source: file.locate(lPath), ...dated(level), ...fieldsOf(level, LEVEL_FIELDS, file, lPath) });
       });
     });
   });
@@ -137,9 +192,12 @@ function addAssignments(state: DesiredState, { file, health }: Context, root: Ra
     const npns = many
       ? many.flatMap((npn, i) => (health.unnamed([...path, 'npns', i], []) ? [] : [{ npn, source: file.locate([...path, 'npns', i]) }]))
       : [{ npn: entry.npn as string, source: file.locate(path) }];
-    const { fields, fieldSources } = fieldsOf(entry, ASSIGNMENT_FIELDS, file, path);
+    const { fields, fieldSources } = fieldsOf(entry, [...ASSIGNMENT_FIELDS, ...LIFECYCLE_FIELDS], file, path);
+    diagnostics.push(...lifecycleDiagnostics(entry, file, path));
     for (const { npn, source } of npns) {
       state.assignments.push({
+        ...dated(entry),
+        ...(typeof entry.until === 'string' ? { until: entry.until } : {}),
         npn,
         carrier: String(entry.carrier),
         product: String(entry.product),
@@ -172,6 +230,7 @@ function addInvites(state: DesiredState, { file, health }: Context, root: Raw): 
       fieldSources: Object.fromEntries(['carrier', 'product', 'commissionLevel'].map((k) => [k, file.locate([...path, 'contracts', ci, k])])),
     }));
     state.invites.push({
+      ...dated(invite),
       producer,
       ...(invite.inviter ? { inviter: invite.inviter as Person } : {}),
       contracts,
@@ -191,6 +250,7 @@ function addTurris(state: DesiredState, { file, health }: Context, root: Raw): v
     const producerCode = t.producerCode as string | undefined;
     const { fields, fieldSources } = fieldsOf(t, ['downstreamEntityName', 'category', 'contractTemplate', 'preContractReview'], file, path);
     state.turrisInvites.push({
+      ...dated(t),
       key: producerCode ?? contact.email,
       downstreamEntityName: String(t.downstreamEntityName),
       category: String(t.category),

@@ -18,6 +18,8 @@ export interface ChangeResult {
   inviteLink?: string;
   /** Last known state of a deleted object, so nothing is removed without a record. */
   deleted?: View | null;
+  /** Last known state of a terminated contract assignment (before the PUT that ended it). */
+  terminated?: View | null;
 }
 
 export interface ApplyEvent {
@@ -101,6 +103,7 @@ export async function applyPlan(changes: Change[], api: ApiPort, options: ApplyO
   const finish = (change: Change, result: Omit<ChangeResult, 'address' | 'action'>) => {
     const full: ChangeResult = { address: addressKey(change.address), action: change.action, ...result };
     if (change.action === 'delete') full.deleted = change.before;
+    if (change.action === 'terminate') full.terminated = change.before;
     results.set(full.address, full);
     if (full.outcome === 'succeeded' && full.id && change.action === 'create') ids.set(full.address, full.id);
     options.onEvent?.({ type: 'finish', change, result: full });

@@ -5,6 +5,7 @@ import type { LiveSnapshot } from './live.js';
 import { error } from './diagnostics.js';
 import { Lookups } from './lookups.js';
 import { nearest } from './suggest.js';
+import { dueAddresses, splitScheduled } from './schedule.js';
 import { addressKey, type Change, type Plan, type View } from './types.js';
 
 export interface PlanOptions {
@@ -14,6 +15,13 @@ export interface PlanOptions {
   since?: { ref: string; state: DesiredState };
   /** Write every declared field the API does not read back. */
   pushUnverified?: boolean;
+  /**
+   * The reference date YYYY-MM-DD (UTC) for `effective:` and `until:` (SPEC §12). The commands pass
+   * today or `--as-of`; left out, it is today.
+   */
+  asOf?: string;
+  /** Only the changes that came due (dated entries on or before asOf) and what they depend on. */
+  onlyDue?: boolean;
 }
 
 /**
@@ -21,6 +29,7 @@ export interface PlanOptions {
  * `apply` executes. No I/O; the same inputs always give the same plan.
  */
 export function computePlan(desired: DesiredState, live: LiveSnapshot, kinds: readonly KindModule[], options: PlanOptions = {}): Plan {
+  const asOf = options.asOf ?? new Date().toISOString().slice(0, 10);
   const ctx: KindContext = {
     desired,
     live,
@@ -30,15 +39,21 @@ export function computePlan(desired: DesiredState, live: LiveSnapshot, kinds: re
     changes: [],
     unmanaged: [],
     uncomparable: [],
-    unverified: { push: Boolean(options.pushUnverified), ...(options.since ? { base: { ref: options.since.ref, views: baseViews(options.since.state, live, kinds) } } : {}) },
+    unverified: { push: Boolean(options.pushUnverified), ...(options.since ? { base: { ref: options.since.ref, views: baseViews(options.since.state, live, kinds, asOf) } } : {}) },
+    asOf,
+    scheduled: [],
   };
   for (const kind of kinds) kind.plan(ctx);
   ctx.diagnostics.push(...ambiguousDeclarations(desired, ctx.index));
-  if (options.targets?.length) ctx.diagnostics.push(...unknownTargets(ctx.changes, options.targets));
-  const changes = options.targets?.length ? withDependencies(ctx.changes, options.targets) : ctx.changes;
+  const split = splitScheduled(ctx.changes, desired, asOf);
+  if (options.targets?.length) ctx.diagnostics.push(...unknownTargets(split.changes, options.targets));
+  const targets = [...(options.targets ?? []), ...(options.onlyDue ? dueAddresses(split.changes, desired, asOf) : [])];
+  const limited = Boolean(options.targets?.length) || Boolean(options.onlyDue);
+  const changes = limited ? withDependencies(split.changes, targets) : split.changes;
   return {
     changes,
-    unmanaged: options.targets?.length ? [] : ctx.unmanaged,
+    scheduled: [...split.scheduled, ...ctx.scheduled].filter((s) => !limited || targets.includes(addressKey(s.address))),
+    unmanaged: limited ? [] : ctx.unmanaged,
     uncomparable: ctx.uncomparable,
     diagnostics: ctx.diagnostics,
   };
@@ -48,9 +63,10 @@ export function computePlan(desired: DesiredState, live: LiveSnapshot, kinds: re
  * The desired view of every object at the base, resolved exactly as now (same kinds, same lookups),
  * so a base value and a current value compare like for like.
  */
-function baseViews(state: DesiredState, live: LiveSnapshot, kinds: readonly KindModule[]): Map<string, View> {
-  const plan = computePlan(state, live, kinds);
-  return new Map(plan.changes.filter((c) => c.after !== null).map((c) => [addressKey(c.address), c.after!]));
+function baseViews(state: DesiredState, live: LiveSnapshot, kinds: readonly KindModule[], asOf: string): Map<string, View> {
+  const plan = computePlan(state, live, kinds, { asOf });
+  const scheduled = (plan.scheduled ?? []).filter((s) => s.reason === 'effective');
+  return new Map([...plan.changes, ...scheduled].filter((c) => c.after !== null).map((c) => [addressKey(c.address), c.after!]));
 }
 
 /** A target that matches nothing is a typo, not "no changes": name the closest addresses. */
@@ -80,6 +96,10 @@ export interface PlanSummary {
   create: number;
   update: number;
   delete: number;
+  /** Contract assignments ended by a PUT (SPEC §11). */
+  terminate: number;
+  /** Changes waiting for their `effective:` / `until:` date: listed, never executed (SPEC §12). */
+  scheduled: number;
   noop: number;
   unmanaged: number;
   /** Objects with declared fields the API does not read back and the plan does not write. */
@@ -88,7 +108,7 @@ export interface PlanSummary {
 
 export function summarize(plan: Plan): PlanSummary {
   const count = (action: Change['action']) => plan.changes.filter((c) => c.action === action).length;
-  return { create: count('create'), update: count('update'), delete: count('delete'), noop: count('noop'), unmanaged: plan.unmanaged.length, unverified: plan.changes.filter((c) => c.unverified?.length).length };
+  return { create: count('create'), update: count('update'), delete: count('delete'), terminate: count('terminate'), scheduled: plan.scheduled?.length ?? 0, noop: count('noop'), unmanaged: plan.unmanaged.length, unverified: plan.changes.filter((c) => c.unverified?.length).length };
 }
 
 export function hasChanges(plan: Plan): boolean {

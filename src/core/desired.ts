@@ -27,6 +27,8 @@ interface Located {
   fieldSources: Record<string, SourceLocation>;
   /** The declared, comparable fields in name-space (lookup NAMES, not ids). Undeclared fields are absent. */
   fields: View;
+  /** `effective: YYYY-MM-DD` (SPEC §12): before it, this entry's creates and updates are scheduled, not made. */
+  effective?: string;
 }
 
 export interface Person {
@@ -58,6 +60,8 @@ export interface DesiredAssignment extends Located {
   carrier: string;
   product: string;
   statusPolicy: StatusPolicy;
+  /** `until: YYYY-MM-DD` (SPEC §12): from that date the assignment is terminated, ending on it. */
+  until?: string;
 }
 
 export interface DesiredInviteContract {
@@ -96,7 +100,15 @@ export interface DesiredTurrisInvite extends Located {
 export interface PruneSettings {
   products: boolean;
   commissionLevels: boolean;
+  /** Undeclared assignments of declared carriers are pruned: deleted, or terminated when `terminate` is set. */
   assignments: boolean;
+  /** `prune: { assignments: terminate }` (SPEC §11): terminate with this status (a terminal name) and reason, never delete. */
+  terminate?: { status: string; reason?: string; source?: SourceLocation };
+}
+
+/** Whether pruning deletes anything (and so needs the delete scope): terminating is a PUT. */
+export function prunesByDelete(prune: PruneSettings): boolean {
+  return prune.products || prune.commissionLevels || (prune.assignments && !prune.terminate);
 }
 
 export interface DesiredState {

@@ -18,13 +18,14 @@ export interface SafetyVerdict {
 
 /**
  * Guard rails checked on the plan before anything is written: too many deletes in total, or too
- * large a share of one kind's live objects in scope, block the apply unless forced.
+ * large a share of one kind's live objects in scope, block the apply unless forced. Terminations
+ * count like deletes (SPEC §11): ending a contract by mistake is as costly as deleting it.
  */
 export function checkDeletes(plan: Plan, limits: DeleteLimits): SafetyVerdict {
-  const deletes = plan.changes.filter((c) => c.action === 'delete');
+  const deletes = plan.changes.filter((c) => c.action === 'delete' || c.action === 'terminate');
   if (deletes.length === 0 || limits.force) return { blocked: false, reasons: [] };
   const reasons: string[] = [];
-  if (deletes.length > limits.maxDeletes) reasons.push(`${deletes.length} deletes exceed --max-deletes ${limits.maxDeletes}`);
+  if (deletes.length > limits.maxDeletes) reasons.push(`${deletes.length} ${deletionWords(deletes)} exceed --max-deletes ${limits.maxDeletes}`);
   const kinds = [...new Set(deletes.map((d) => d.address.kind))];
   for (const kind of kinds) {
     const live = liveCount(plan, kind);
@@ -61,6 +62,12 @@ export function checkUpdates(plan: Plan, limits: DeleteLimits): SafetyVerdict {
 export function checkSafety(plan: Plan, limits: DeleteLimits): SafetyVerdict {
   const reasons = [...checkDeletes(plan, limits).reasons, ...checkUpdates(plan, limits).reasons];
   return { blocked: reasons.length > 0, reasons };
+}
+
+/** "deletes", "terminations" or "deletes and terminations": what the limit counted. */
+function deletionWords(changes: Plan['changes']): string {
+  const has = (a: string) => changes.some((c) => c.action === a);
+  return has('delete') && has('terminate') ? 'deletes and terminations' : has('terminate') ? 'terminations' : 'deletes';
 }
 
 /** Live objects of a kind in scope: every planned change against a live object, plus the unmanaged. */

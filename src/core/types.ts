@@ -27,7 +27,11 @@ export interface Address {
 /** `${kind}.${key}` — the string form used for dependencies and the id table. */
 export type AddressKey = string;
 
-export type Action = 'create' | 'update' | 'delete' | 'noop';
+/**
+ * `terminate` (SPEC §11) ends a contract assignment with a PUT (terminal status, reason, end date):
+ * unlike `delete`, the assignment and its hierarchy history stay.
+ */
+export type Action = 'create' | 'update' | 'delete' | 'terminate' | 'noop';
 
 /** One field of an update. `before` is undefined only when the live object lacks the field. */
 export interface FieldChange {
@@ -73,7 +77,7 @@ export interface Operation {
 /**
  * A single planned change, Terraform-style.
  * Invariants: `before` is null iff action is 'create'; `after` is null iff action is 'delete';
- * `fields` is non-empty iff action is 'update'; `operation` is null iff action is 'noop';
+ * `fields` is non-empty iff action is 'update' or 'terminate'; `operation` is null iff action is 'noop';
  * `liveId` and `fingerprint` are null iff there was no live object (create).
  */
 export interface Change {
@@ -124,8 +128,28 @@ export interface UncomparableField {
   field: string;
 }
 
+/**
+ * A change that waits for its date (SPEC §12): an entry's `effective:` (or an assignment's `until:`)
+ * is after the plan's reference date. Listed, counted as `scheduled`, never executed: not an operation.
+ */
+export interface ScheduledChange {
+  /** YYYY-MM-DD from which it is an ordinary change. */
+  date: string;
+  /** `effective` (the entry's date) or `until` (an assignment's end). */
+  reason: 'effective' | 'until';
+  address: Address;
+  identity: Record<string, string>;
+  action: Exclude<Action, 'noop' | 'delete'>;
+  before: View | null;
+  after: View;
+  fields: FieldChange[];
+  source?: SourceLocation;
+}
+
 export interface Plan {
   changes: Change[];
+  /** Changes waiting for their date; absent in plans made before dates existed (read as none). */
+  scheduled?: ScheduledChange[];
   unmanaged: UnmanagedObject[];
   uncomparable: UncomparableField[];
   diagnostics: Diagnostic[];

@@ -1,7 +1,10 @@
-import { warning } from '../core/diagnostics.js';
+import { valuesEqual } from '../core/compare.js';
+import { error, warning } from '../core/diagnostics.js';
 import { keys, type DesiredAssignment } from '../core/desired.js';
-import type { RawObject } from '../core/live.js';
-import { addressKey, type Change, type Value, type View } from '../core/types.js';
+import { fingerprint } from '../core/fingerprint.js';
+import type { LookupItem, RawObject } from '../core/live.js';
+import { DEFAULT_TERMINATION_STATUS, isTerminal, TERMINAL_STATUSES } from '../core/statuses.js';
+import { addressKey, type Change, type FieldChange, type SourceLocation, type Value, type View } from '../core/types.js';
 import { carrierDeclared, planObject, productPruned, same, undeclared, USER_DEFINED, viewOf } from './common.js';
 import { findAssignmentIds } from './find.js';
 import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
@@ -12,13 +15,16 @@ import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind
  */
 export const ASSIGNMENT_LIFECYCLE_FIELDS = { upline: 'uplineNpn', terminationReason: 'terminationReason', endDate: 'endDate' } as const;
 
+/** Where the hierarchy rules and rosters find the terminal status names (one constant, in core). */
+export { TERMINAL_STATUSES };
+
 function liveView(ctx: KindContext, raw: RawObject): View {
   return {
     commissionLevel: ctx.index.levelById.get(String(raw.commissionLevelId))?.name ?? `(level id ${String(raw.commissionLevelId)})`,
     ...(raw.assignmentStatusId !== undefined ? { status: ctx.lookups.nameOf(raw.assignmentStatusId) ?? `(status id ${String(raw.assignmentStatusId)})` } : {}),
     ...(Array.isArray(raw.administrativeDivisions) ? { administrativeDivisions: raw.administrativeDivisions as string[] } : {}),
     ...(raw.uplineNpn !== undefined && raw.uplineNpn !== null ? { upline: String(raw.uplineNpn) } : {}),
-    ...viewOf(raw, Object.fromEntries(USER_DEFINED.map((f) => [f, same]))),
+    ...viewOf(raw, Object.fromEntries([...USER_DEFINED, 'terminationReason', 'endDate'].map((f) => [f, same]))),
   };
 }
 
@@ -44,8 +50,46 @@ function fromInvites(ctx: KindContext): DesiredAssignment[] {
     })));
 }
 
-function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
+/** What ends a contract: a terminal status, its reason and its end date (SPEC §11). */
+interface Ending {
+  status: LookupItem;
+  reason?: string;
+  endDate: string;
+}
+
+/**
+ * The `terminate` action: a PUT of the terminal status, reason and end date — one request per
+ * contract (never batched), so each ending succeeds or fails on its own. The assignment stays.
+ */
+function terminateChange(o: { address: Change['address']; identity: Record<string, string>; live: RawObject; before: View; ending: Ending; dependsOn: string[]; notes: string[]; source?: SourceLocation }): Change {
+  const { status, reason, endDate } = o.ending;
+  const after: View = { ...o.before, status: status.name, ...(reason !== undefined ? { terminationReason: reason } : {}), endDate };
+  const fields: FieldChange[] = Object.keys(after).filter((f) => !valuesEqual(after[f], o.before[f], 'exact')).map((f) => ({ field: f, before: o.before[f], after: after[f] }));
+  const body: Record<string, Value> = { id: o.live.id, assignmentStatusId: status.id, [ASSIGNMENT_LIFECYCLE_FIELDS.endDate]: endDate };
+  if (reason !== undefined) body[ASSIGNMENT_LIFECYCLE_FIELDS.terminationReason] = reason;
+  return {
+    address: o.address, identity: o.identity, action: 'terminate', before: o.before, after, fields, dependsOn: o.dependsOn,
+    liveId: o.live.id, fingerprint: fingerprint(o.live), notes: o.notes, ...(o.source ? { source: o.source } : {}),
+    operation: { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${o.live.id}`, body },
+  };
+}
+
+/** A terminal status of the live list, by name (the prune setting or the default), or a located error. */
+function terminalStatus(ctx: KindContext, name: string, at: SourceLocation | undefined): LookupItem | undefined {
+  const item = ctx.lookups.resolve('assignmentStatuses', name, at, ctx.diagnostics);
+  if (item && !isTerminal(item.name)) ctx.diagnostics.push(error(`assignment status "${name}" is ${item.name}, which is not a terminal status`, at, `use one of ${[...TERMINAL_STATUSES].join(', ')}`));
+  return item && isTerminal(item.name) ? item : undefined;
+}
+
+function untilStatus(ctx: KindContext): LookupItem | undefined {
+  const prune = ctx.desired.prune.terminate;
+  return terminalStatus(ctx, prune?.status ?? DEFAULT_TERMINATION_STATUS, prune?.source);
+}
+
+function planDeclared(ctx: KindContext, a: DesiredAssignment): Change | undefined {
   const key = keys.assignment(a.npn, a.carrier, a.product);
+  const address = { kind: 'assignment' as const, key };
+  const identity = { npn: a.npn, carrier: a.carrier, product: a.product };
   const levelName = String(a.fields.commissionLevel);
   const levelAddress = addressKey({ kind: 'commissionLevel', key: keys.level(a.carrier, a.product, levelName) });
   const productAddress = addressKey({ kind: 'product', key: keys.product(a.carrier, a.product) });
@@ -55,8 +99,39 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
     ctx.diagnostics.push(warning(`producer ${a.npn} has ${duplicates.length + 1} contract assignments on "${a.carrier} / ${a.product}"; managing ${live.id}, the others are listed as unmanaged`, a.source));
     duplicates.forEach((d, i) => ctx.unmanaged.push({ address: { kind: 'assignment', key: `${key}#${i + 2}` }, liveId: d.id }));
   }
-  const desired: View = { ...a.fields, ...(status ? { status: status.name } : {}) };
+  const { terminationReason, endDate, ...declared } = a.fields;
+  const desired: View = { ...declared, ...(status ? { status: status.name } : {}) };
   const lv = live && liveView(ctx, live);
+  const dependsOn = [productAddress, levelAddress];
+  const liveTerminal = lv !== undefined && isTerminal(lv.status as string | undefined);
+  const reason = terminationReason === undefined ? undefined : String(terminationReason);
+
+  // A terminal status is enforced whatever statusPolicy says; `until:` is one from its date.
+  const untilDue = a.until !== undefined && a.until <= ctx.asOf;
+  const endingStatus = status && isTerminal(status.name) ? status : untilDue ? untilStatus(ctx) : undefined;
+  if (a.until !== undefined && !untilDue && !liveTerminal) {
+    const ending = untilStatus(ctx);
+    if (ending) {
+      const before = lv ?? desired;
+      const after: View = { ...before, status: ending.name, ...(reason !== undefined ? { terminationReason: reason } : {}), endDate: a.until };
+      ctx.scheduled.push({ date: a.until, reason: 'until', address, identity, action: 'terminate', before: lv ?? null, after,
+        fields: Object.keys(after).filter((f) => !valuesEqual(after[f], before[f], 'exact')).map((f) => ({ field: f, before: lv?.[f], after: after[f] })), source: a.source });
+    }
+  }
+  if (endingStatus || (a.until !== undefined && untilDue)) {
+    if (!endingStatus) return undefined; // the status did not resolve: already reported
+    if (!live) {
+      ctx.diagnostics.push(warning(`producer ${a.npn} on "${a.carrier} / ${a.product}" is declared ${untilDue ? `until ${a.until}` : endingStatus.name} but holds no contract assignment there: nothing to terminate, and none is created`, a.source));
+      return undefined;
+    }
+    if (liveTerminal) return unchanged(live, lv, desired, dependsOn, address, identity, a, `already ${String(lv.status)}: left as it is`);
+    return terminateChange({ address, identity, live, before: lv, ending: { status: endingStatus, reason, endDate: endDate === undefined ? (untilDue ? a.until! : ctx.asOf) : String(endDate) }, dependsOn, notes: [], source: a.source });
+  }
+  // A terminated contract is history: never revived (nor its level or states rewritten) unless the entry enforces a non-terminal status.
+  if (live && liveTerminal && !(a.statusPolicy === 'enforce' && status)) {
+    return unchanged(live, lv, desired, dependsOn, address, identity, a,
+      `terminated (${String(lv.status)}${lv.endDate ? `, ended ${String(lv.endDate)}` : ''}): not revived — set a non-terminal status with statusPolicy: enforce to re-activate it`);
+  }
   const notes: string[] = [];
   // After creation the status belongs to the contracting workflow: report progress, never revert it.
   const compared: View = { ...desired };
@@ -69,14 +144,14 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
   if (status) body.assignmentStatusId = status.id;
   Object.assign(body, passedThrough(a.fields));
   return planObject(ctx, {
-    address: { kind: 'assignment', key },
-    identity: { npn: a.npn, carrier: a.carrier, product: a.product },
+    address,
+    identity,
     desired: compared,
     source: a.source,
     live,
     liveView: lv,
     comparators: { administrativeDivisions: 'set' },
-    dependsOn: [productAddress, levelAddress],
+    dependsOn,
     notes,
     create: () => ({ api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/contractAssignments`, body }),
     update: (changed) => {
@@ -87,6 +162,11 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
         batch: { key: 'PUT assignments', path: '/v1/customers/contractAssignments/bulk', refs: [], wrap: 'contractAssignments' } };
     },
   });
+}
+
+/** No change, said in a note: an ended contract left as it is. */
+function unchanged(live: RawObject, lv: View, desired: View, dependsOn: string[], address: Change['address'], identity: Record<string, string>, a: DesiredAssignment, note: string): Change {
+  return { address, identity, action: 'noop', before: lv, after: desired, fields: [], dependsOn, liveId: live.id, fingerprint: fingerprint(live), operation: null, notes: [note], source: a.source };
 }
 
 function planUndeclared(ctx: KindContext): void {
@@ -101,7 +181,13 @@ function planUndeclared(ctx: KindContext): void {
   for (const [key, list] of ctx.index.assignmentsByKey) {
     const product = ctx.index.productById.get(String(list[0].productId))!;
     if (declared.has(key) || !carrierDeclared(ctx, product.carrier)) continue;
-    const pruned = ctx.desired.prune.assignments || productPruned(ctx, product.carrier, product.name);
+    const productGone = productPruned(ctx, product.carrier, product.name);
+    const pruned = ctx.desired.prune.assignments || productGone;
+    // prune: { assignments: terminate } — ended, never deleted (unless its whole product is pruned).
+    if (pruned && ctx.desired.prune.terminate && !productGone) {
+      list.forEach((live, i) => pruneByTermination(ctx, { kind: 'assignment', key: i === 0 ? key : `${key}#${i + 1}` }, { npn: String(live.npn), carrier: product.carrier, product: product.name }, live));
+      continue;
+    }
     list.forEach((live, i) => undeclared(ctx, {
       address: { kind: 'assignment', key: i === 0 ? key : `${key}#${i + 1}` }, identity: { npn: String(live.npn), carrier: product.carrier, product: product.name },
       live, before: liveView(ctx, live), pruned, path: pathOf`/v1/customers/contractAssignments/${live.id}`,
@@ -111,10 +197,24 @@ function planUndeclared(ctx: KindContext): void {
   }
 }
 
+function pruneByTermination(ctx: KindContext, address: Change['address'], identity: Record<string, string>, live: RawObject): void {
+  const before = liveView(ctx, live);
+  // Already ended: left alone (no churn), still listed as a live object the config does not declare.
+  if (isTerminal(before.status as string | undefined)) return void ctx.unmanaged.push({ address, liveId: live.id });
+  const terminate = ctx.desired.prune.terminate!;
+  const status = terminalStatus(ctx, terminate.status, terminate.source);
+  if (!status) return;
+  ctx.changes.push(terminateChange({ address, identity, live, before, ending: { status, reason: terminate.reason, endDate: ctx.asOf }, dependsOn: [],
+    notes: ['no longer in the config: terminated (prune.assignments: terminate), never deleted'] }));
+}
+
 export const assignmentKind: KindModule = {
   kind: 'assignment',
   plan(ctx) {
-    for (const a of [...ctx.desired.assignments, ...fromInvites(ctx)]) ctx.changes.push(planDeclared(ctx, a));
+    for (const a of [...ctx.desired.assignments, ...fromInvites(ctx)]) {
+      const change = planDeclared(ctx, a);
+      if (change) ctx.changes.push(change);
+    }
     planUndeclared(ctx);
   },
   async locate(change, api, ids) {

@@ -3,7 +3,7 @@ import type { LiveIndex } from '../core/live-index.js';
 import type { LiveSnapshot } from '../core/live.js';
 import type { Lookups } from '../core/lookups.js';
 import type { ApiPort } from '../core/ports.js';
-import type { AddressKey, Change, Diagnostic, IdRef, KindName, UncomparableField, UnmanagedObject, View } from '../core/types.js';
+import type { AddressKey, Change, Diagnostic, IdRef, KindName, ScheduledChange, UncomparableField, UnmanagedObject, View } from '../core/types.js';
 
 /** Everything a kind needs to plan: pure data, plus collectors for what it finds. */
 export interface KindContext {
@@ -17,6 +17,10 @@ export interface KindContext {
   uncomparable: UncomparableField[];
   /** How to treat declared fields the API does not read back (see UnverifiedPolicy). */
   unverified: UnverifiedPolicy;
+  /** The reference date, YYYY-MM-DD (UTC): `until:` dates on or before it are due (SPEC §12). */
+  asOf: string;
+  /** Changes waiting for a date that a kind plans itself (an assignment's `until:`). */
+  scheduled: ScheduledChange[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { summarize } from '../core/compute-plan.js';
 import { addressKey, type Action, type Change, type KindName, type Plan } from '../core/types.js';
 import { visible } from './escape.js';
+import { datedCounts } from './plan-dated.js';
 
 export const KIND_ORDER: KindName[] = ['carrier', 'product', 'commissionLevel', 'assignment', 'invite', 'turrisInvite'];
 
@@ -45,7 +46,7 @@ function rawAddressLabel(address: Change['address']): string {
   }
 }
 
-export const SYMBOLS: Record<Action, string> = { create: '+', update: '~', delete: '-', noop: ' ' };
+export const SYMBOLS: Record<Action, string> = { create: '+', update: '~', delete: '-', terminate: 'x', noop: ' ' };
 
 /** For a plan: a change's dependencies that are themselves being created — "under (new) carrier …". */
 export function newParentsOf(plan: Plan): (change: Change) => string[] {
@@ -59,7 +60,7 @@ export function newParentsOf(plan: Plan): (change: Change) => string[] {
 
 export function summaryLine(plan: Plan): string {
   const s = summarize(plan);
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.unmanaged} unmanaged.`;
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete${datedCounts(plan)}, ${s.unmanaged} unmanaged.`;
 }
 
 /** Objects whose declared fields the API does not read back (and this plan does not write). */

@@ -1,5 +1,5 @@
 import { summarize, type PlanSummary } from '../core/compute-plan.js';
-import type { Change, Diagnostic, Plan, UncomparableField, UnmanagedObject } from '../core/types.js';
+import type { Change, Diagnostic, Plan, ScheduledChange, UncomparableField, UnmanagedObject } from '../core/types.js';
 import { jsonText } from './escape.js';
 
 export const PLAN_FORMAT_VERSION = 1;
@@ -22,8 +22,14 @@ export interface PlanDocument {
   /** `--since REF` and `--push-unverified` as given to plan (re-derived the same way at apply time). */
   since?: string;
   pushUnverified?: boolean;
+  /** The reference date for `effective:` / `until:` (re-derived with it at apply time; additive in formatVersion 1). */
+  asOf?: string;
+  /** `--only-due`: limited to the changes that came due. */
+  onlyDue?: boolean;
   summary: PlanSummary;
   changes: Change[];
+  /** Changes waiting for their date: shown, never executed (additive in formatVersion 1). */
+  scheduled: ScheduledChange[];
   unmanaged: UnmanagedObject[];
   uncomparable: UncomparableField[];
   diagnostics: Diagnostic[];
@@ -37,6 +43,8 @@ export interface PlanMeta {
   targets: string[];
   since?: string;
   pushUnverified?: boolean;
+  asOf?: string;
+  onlyDue?: boolean;
 }
 
 export function planDocument(plan: Plan, meta: PlanMeta): PlanDocument {
@@ -46,6 +54,7 @@ export function planDocument(plan: Plan, meta: PlanMeta): PlanDocument {
     ...meta,
     summary: summarize(plan),
     changes: plan.changes,
+    scheduled: plan.scheduled ?? [],
     unmanaged: plan.unmanaged,
     uncomparable: plan.uncomparable,
     diagnostics: plan.diagnostics,

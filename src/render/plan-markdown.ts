@@ -2,6 +2,7 @@ import { summarize } from '../core/compute-plan.js';
 import type { Change, Diagnostic, Plan } from '../core/types.js';
 import { markdownText, visible } from './escape.js';
 import { addressLabel, byKind, failedLine, KIND_TITLES, label, newParentsOf, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
+import { datedCounts, scheduledMarkdown, terminateFieldLines, terminationsMarkdown, TERMINATE_WORDS } from './plan-dated.js';
 import { fieldChangeText, formatFieldLines } from './values.js';
 import { formatLocation } from '../core/diagnostics.js';
 
@@ -15,6 +16,8 @@ function changeBlock(change: Change, parentsOf: (c: Change) => string[]): string
   if (change.action === 'create') for (const [k, v] of Object.entries(change.after ?? {})) lines.push(...formatFieldLines(k, v).map((l) => `+     ${l}`));
   if (change.action === 'delete') for (const [k, v] of Object.entries(change.before ?? {})) lines.push(...formatFieldLines(k, v).map((l) => `-     ${l}`));
   if (change.action === 'update') for (const f of change.fields) lines.push(`!     ${f.field}: ${fieldChangeText(f)}`);
+  // `-` lines: GitHub's diff colouring shows a termination in red, like the contract it ends.
+  if (change.action === 'terminate') lines.push(`-     ${TERMINATE_WORDS}`, ...terminateFieldLines(change).map((l) => `-     ${l}`));
   for (const note of change.notes) lines.push(`#     ${visible(note)}`);
   return lines.join('\n');
 }
@@ -41,19 +44,22 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
     if (errors.length > 50) head.push(`- … and ${errors.length - 50} more`);
     return `${head.join('\n').trimEnd()}\n`;
   }
-  head.push(`**${s.create} to create, ${s.update} to update, ${s.delete} to delete**, ${s.unmanaged} unmanaged, ${s.noop} unchanged${s.unverified ? `, **${s.unverified} not verified**` : ''}.`, '');
+  head.push(`**${s.create} to create, ${s.update} to update, ${s.delete} to delete${datedCounts(plan)}**, ${s.unmanaged} unmanaged, ${s.noop} unchanged${s.unverified ? `, **${s.unverified} not verified**` : ''}.`, '');
   if (options.blocked?.length) head.push(`> [!CAUTION]\n> **Blocked:** ${options.blocked.join('; ')}. Apply would refuse this plan (nothing would be written) unless run with \`--force\`.`, '');
   if (s.delete > 0) head.push(`> [!WARNING]\n> This plan **deletes ${s.delete} object(s)**: review the sections below.`, '');
+  head.push(...terminationsMarkdown(plan));
   const updates = plan.changes.filter((c) => c.action === 'update');
   if (options.drift && updates.length > 0) head.push(`> [!CAUTION]\n> **Drift:** ${updates.length} object(s) differ from the config — someone changed the account outside git.`, '');
   const warnings = plan.diagnostics.filter((d) => d.severity === 'warning');
   if (warnings.length) head.push(`> [!NOTE]\n> ${warnings.length} warning(s):`, ...warnings.slice(0, 20).map((d) => `> - ${diagnosticText(d)}`), '');
   const groups = byKind(plan, options.verbose);
   if (groups.length > 0) {
-    head.push('| kind | create | update | delete |', '| --- | ---: | ---: | ---: |');
+    // The terminate column appears when the plan ends contracts, so dateless plans read as before.
+    const terminating = s.terminate > 0;
+    head.push(`| kind | create | update | delete |${terminating ? ' terminate |' : ''}`, `| --- | ---: | ---: | ---: |${terminating ? ' ---: |' : ''}`);
     for (const g of groups) {
       const n = (a: Change['action']) => g.changes.filter((c) => c.action === a).length;
-      head.push(`| ${KIND_TITLES[g.kind]} | ${n('create')} | ${n('update')} | ${n('delete')} |`);
+      head.push(`| ${KIND_TITLES[g.kind]} | ${n('create')} | ${n('update')} | ${n('delete')} |${terminating ? ` ${n('terminate')} |` : ''}`);
     }
     head.push('');
   } else if (s.unverified === 0) {
@@ -62,7 +68,7 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
   // Never "matches" while declared fields are unverified: say so where the verdict would be.
   if (s.unverified > 0) head.push(`> [!IMPORTANT]\n> ${groups.length === 0 ? 'Nothing to write in the fields downline can read back. ' : ''}${unverifiedSentence(s.unverified)}`, '');
 
-  const footer: string[] = [];
+  const footer: string[] = [...scheduledMarkdown(plan)];
   if (plan.unmanaged.length > 0) {
     footer.push(`<details><summary>Unmanaged: ${plan.unmanaged.length} live object(s) not in the config (never touched)</summary>`, '', ...plan.unmanaged.slice(0, 200).map((u) => `- ${markdownText(addressLabel(u.address))}`));
     if (plan.unmanaged.length > 200) footer.push(`- … and ${plan.unmanaged.length - 200} more`);

@@ -4,6 +4,7 @@ import { visible } from './escape.js';
 import { addressLabel, byKind, failedLine, KIND_TITLES, label, newParentsOf, summaryLine, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
 import { hasErrors } from '../core/diagnostics.js';
 import type { Style } from './style.js';
+import { scheduledText, terminateFieldLines, terminationsSentence, TERMINATE_WORDS } from './plan-dated.js';
 import { fieldChangeText, formatFieldLines } from './values.js';
 
 export interface TextOptions {
@@ -13,7 +14,13 @@ export interface TextOptions {
 }
 
 function paint(change: Change, style: Style, text: string): string {
-  return change.action === 'create' ? style.create(text) : change.action === 'update' ? style.update(text) : change.action === 'delete' ? style.remove(text) : text;
+  switch (change.action) {
+    case 'create': return style.create(text);
+    case 'update': return style.update(text);
+    case 'delete': return style.remove(text);
+    case 'terminate': return style.remove(text);
+    case 'noop': return text;
+  }
 }
 
 /** The address as `--target` takes it, quoted for a POSIX shell when it needs to be. */
@@ -24,7 +31,7 @@ export function targetArgument(change: Pick<Change, 'address'>): string {
 
 function changeLines(change: Change, parentsOf: (c: Change) => string[], style: Style, verbose = false): string[] {
   const parents = parentsOf(change);
-  const head = `  ${paint(change, style, `${SYMBOLS[change.action]} ${label(change)}`)}${parents.length ? style.note(`  (under new ${parents.join(', ')})`) : ''}${change.action === 'delete' ? style.remove('  (delete)') : ''}`;
+  const head = `  ${paint(change, style, `${SYMBOLS[change.action]} ${label(change)}`)}${parents.length ? style.note(`  (under new ${parents.join(', ')})`) : ''}${change.action === 'delete' ? style.remove('  (delete)') : change.action === 'terminate' ? style.remove(`  ${TERMINATE_WORDS}`) : ''}`;
   const lines = [head];
   if (change.action === 'create') {
     for (const [field, value] of Object.entries(change.after ?? {})) lines.push(...formatFieldLines(field, value).map((l) => `      ${l}`));
@@ -33,6 +40,8 @@ function changeLines(change: Change, parentsOf: (c: Change) => string[], style: 
     for (const [field, value] of Object.entries(change.before ?? {})) lines.push(...formatFieldLines(field, value).map((l) => style.remove(`      ${l}`)));
   } else if (change.action === 'update') {
     for (const f of change.fields) lines.push(`      ${field(f.field, style)}: ${fieldChangeText(f)}`);
+  } else if (change.action === 'terminate') {
+    for (const line of terminateFieldLines(change)) lines.push(style.remove(`      ${line}`));
   }
   for (const note of change.notes) lines.push(style.note(`      # ${visible(note)}`));
   if (verbose) lines.push(style.note(`      # ${targetArgument(change)}`));
@@ -55,6 +64,7 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
   }
   const progressed = plan.changes.filter((c) => c.action === 'noop' && c.address.kind === 'assignment' && c.notes.length > 0).length;
   if (progressed > 0 && !options.verbose) out.push(style.note(`${progressed} contract assignment(s) moved on in the contracting workflow; their status is not reverted (--verbose lists them).`), '');
+  out.push(...scheduledText(plan, style));
   if (plan.unmanaged.length > 0) {
     out.push(style.bold('Unmanaged (live, not in the config; never touched)'));
     for (const u of plan.unmanaged) out.push(`  ? ${addressLabel(u.address)}`);
@@ -71,6 +81,8 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
     const perKind = [...new Set(deletes.map((d) => d.address.kind))].map((k) => `${deletes.filter((d) => d.address.kind === k).length} ${KIND_TITLES[k].toLowerCase()}`);
     out.push(style.remove(`Deletes: ${perKind.join(', ')}.`));
   }
+  const terminations = terminationsSentence(plan);
+  if (terminations) out.push(style.remove(terminations));
   const updates = plan.changes.filter((c) => c.action === 'update').length;
   if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`));
   if (unverified.length > 0) out.push(style.warning(unverifiedSentence(unverified.length)));

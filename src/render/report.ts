@@ -14,7 +14,7 @@ export interface ApplyReport {
   /** `applied` (writes were sent), `no-changes`, `blocked` (a delete limit), or `refused` (nothing was sent; see `reasons`). */
   status: ReportStatus;
   reasons: string[];
-  summary: { succeeded: number; failed: number; skipped: number; created: number; updated: number; deleted: number };
+  summary: { succeeded: number; failed: number; skipped: number; created: number; updated: number; deleted: number; terminated: number };
   results: ChangeResult[];
   inviteLinks: Array<{ address: string; inviteLink: string }>;
   /** How many invite links were left out (`--show-invite-links` includes them). */
@@ -42,6 +42,7 @@ export function applyReport(results: ChangeResult[], meta: { toolVersion: string
       created: ok.filter((r) => r.action === 'create').length,
       updated: ok.filter((r) => r.action === 'update').length,
       deleted: ok.filter((r) => r.action === 'delete').length,
+      terminated: ok.filter((r) => r.action === 'terminate').length,
     },
     results: shown,
     inviteLinks: shown.filter((r) => r.inviteLink).map((r) => ({ address: r.address, inviteLink: r.inviteLink! })),
@@ -58,7 +59,7 @@ export function renderApplySummary(report: ApplyReport, style: Style): string {
   for (const link of report.inviteLinks) lines.push(visible(`invite link for ${link.address}: ${link.inviteLink}`));
   if (report.inviteLinksHidden > 0) lines.push(style.note(`${report.inviteLinksHidden} invite link(s) not shown: they are onboarding credentials, and AgentSync e-mails each to its producer (--show-invite-links prints them and puts them in the report).`));
   const head = s.failed > 0 || s.skipped > 0 ? style.error('Apply incomplete') : style.create('Apply complete');
-  lines.push(`${head}: ${s.created} created, ${s.updated} updated, ${s.deleted} deleted, ${s.failed} failed, ${s.skipped} skipped.`);
+  lines.push(`${head}: ${s.created} created, ${s.updated} updated, ${s.deleted} deleted, ${s.terminated ? `${s.terminated} terminated, ` : ''}${s.failed} failed, ${s.skipped} skipped.`);
   if (s.failed > 0 || s.skipped > 0) lines.push(style.note('Fix the failures and run apply again: it picks up where this run stopped.'));
   return `${lines.join('\n')}\n`;
 }

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { fail, halPage, ok } from '../http.js';
 import { newId, stableUuid } from '../ids.js';
-import { STATUS_BY_NAME, ASSIGNMENT_STATUSES } from '../lookups.js';
+import { STATUS_BY_NAME, ASSIGNMENT_STATUSES, TERMINAL_STATUSES } from '../lookups.js';
 import { route, type Route, type RouteContext } from '../router.js';
 import type { Assignment, AssignmentChange } from '../store.js';
 import { Checks, objectBody, pick, USER_DEFINED_FIELDS } from '../validation.js';
 
 const STATUS_IDS = new Set(ASSIGNMENT_STATUSES.map((s) => s.id));
+const STATUS_BY_ID = new Map(ASSIGNMENT_STATUSES.map((s) => [s.id, s.name]));
 const TRACKED = ['commissionLevelId', 'assignmentStatusId', 'uplineNpn', 'administrativeDivisions'] as const;
 
 export const personIdOf = (npn: string): string => stableUuid(`person:${npn}`);
@@ -65,8 +66,12 @@ function update(ctx: RouteContext, a: Assignment, body: Record<string, unknown>)
   Object.assign(a, pick(body, ['commissionLevelId', 'assignmentStatusId', 'administrativeDivisions', 'uplineNpn', 'terminationReason', 'endDate', ...USER_DEFINED_FIELDS]));
   if (TRACKED.map((f) => JSON.stringify(a[f] ?? null)).join('|') === before) return;
   const current = a.changes[a.changes.length - 1];
-  if (current) current.endDate = ctx.today();
-  a.changes.push(changeOf(ctx, a));
+  // A termination takes effect on its endDate (point-in-time views before it still show the position active).
+  const terminal = TERMINAL_STATUSES.has(STATUS_BY_ID.get(a.assignmentStatusId) ?? '');
+  const endDate = terminal && typeof a.endDate === 'string' ? a.endDate : undefined;
+  const start = endDate && current && endDate > current.startDate ? endDate : ctx.today();
+  if (current) current.endDate = start;
+  a.changes.push({ ...changeOf(ctx, a), startDate: start });
 }
 
 function findAssignment(ctx: RouteContext, id: string): Assignment {

@@ -1,0 +1,109 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { count, envFor, useSandbox, writes } from '../helpers/emulator.js';
+import { run } from '../helpers/run.js';
+
+/** SPEC §12: changes that take effect on a date — scheduled before it, ordinary changes from it. */
+const sandbox = useSandbox();
+
+function config(o: { value: number; effective?: string; until?: string; npnEffective?: string }): string {
+  return ['version: 1', 'carriers:', '  - name: Acme', '    products:', '      - name: Term', '        lineOfBusiness: Life', '        commissionLevels:',
+    '          - name: Street', '            type: percent', `            firstYearValue: ${o.value}`, ...(o.effective ? [`            effective: ${o.effective}`] : []),
+    'assignments:', '  - npn: "1001"', '    carrier: Acme', '    product: Term', '    commissionLevel: Street', '    status: APPROVED',
+    ...(o.until ? [`    until: ${o.until}`, '    terminationReason: contract ended'] : []), ''].join('\n');
+}
+
+const write = (text: string) => writeFileSync(join(sandbox.dir.path, 'downline.yaml'), text);
+const downline = (args: string[], env: Record<string, string> = {}) => run(args, { cwd: sandbox.dir.path, env: envFor(sandbox.em, env) });
+const level = () => sandbox.em.store.data.levels.find((l) => l.name === 'Street')!;
+
+describe('effective: and until:', () => {
+  it('a commission level change effective 2027-01-01 is scheduled the day before (exit 0, nothing written) and applied on the day', async () => {
+    write(config({ value: 80 }));
+    expect((await downline(['apply', '--auto-approve'])).code).toBe(0);
+    write(config({ value: 82.5, effective: '2027-01-01' }));
+    sandbox.em.log.length = 0;
+
+    const before = await downline(['plan', '--as-of', '2026-12-31', '--detailed-exitcode', '--no-color']);
+    expect(before.code).toBe(0);
+    expect(before.stdout).toContain('Scheduled (not applied before their date)\n  scheduled 2027-01-01: commission level "Acme / Term / Street" — firstYearValue 80 → 82.5\n');
+    expect(before.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 1 scheduled, 0 unmanaged.');
+    const json = JSON.parse((await downline(['plan', '--as-of', '2026-12-31', '--format', 'json'])).stdout);
+    expect(json.summary).toMatchObject({ update: 0, scheduled: 1 });
+    expect(json.asOf).toBe('2026-12-31');
+    expect(json.scheduled).toEqual([expect.objectContaining({ date: '2027-01-01', reason: 'effective', action: 'update', fields: [{ field: 'firstYearValue', before: 80, after: 82.5 }] })]);
+    const md = (await downline(['plan', '--as-of', '2026-12-31', '--format', 'markdown'])).stdout;
+    expect(md).toContain('**0 to create, 0 to update, 0 to delete, 1 scheduled**');
+    expect(md).toContain('<details><summary>Scheduled: 1 change(s) waiting for their date (not applied now)</summary>');
+    // DOWNLINE_AS_OF is the same reference date.
+    expect((await downline(['plan', '--detailed-exitcode'], { DOWNLINE_AS_OF: '2026-12-31' })).code).toBe(0);
+    const early = await downline(['apply', '--auto-approve', '--as-of', '2026-12-31']);
+    expect(early.code).toBe(0);
+    expect(early.stdout).toContain('No changes.');
+    expect(writes(sandbox.em)).toEqual([]);
+    expect(level().firstYearValue).toBe(80);
+
+    const due = await downline(['plan', '--as-of', '2027-01-01', '--detailed-exitcode', '--no-color']);
+    expect(due.code).toBe(2);
+    expect(due.stdout).toContain('firstYearValue: 80 → 82.5');
+    expect(due.stdout).not.toContain('Scheduled');
+    expect((await downline(['plan', '--detailed-exitcode'], { DOWNLINE_AS_OF: '2027-01-01' })).code).toBe(2);
+    const apply = await downline(['apply', '--auto-approve', '--as-of', '2027-01-01']);
+    expect(apply.code).toBe(0);
+    expect(count(sandbox.em, 'PUT', /commissionLevels/)).toBe(1);
+    expect(writes(sandbox.em)).toHaveLength(1);
+    expect(level().firstYearValue).toBe(82.5);
+    expect((await downline(['plan', '--as-of', '2027-01-01', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('until: is a scheduled termination before its date and a termination (endDate = that date) from it', async () => {
+    write(config({ value: 80 }));
+    expect((await downline(['apply', '--auto-approve'])).code).toBe(0);
+    write(config({ value: 80, until: '2027-02-01' }));
+    sandbox.em.log.length = 0;
+    const before = await downline(['plan', '--as-of', '2027-01-31', '--detailed-exitcode', '--no-color']);
+    expect(before.code).toBe(0);
+    expect(before.stdout).toContain('  scheduled 2027-02-01: assignment of 1001 on "Acme / Term" terminated — status "APPROVED" → "TERMINATED", terminationReason (none) → "contract ended", endDate (none) → "2027-02-01" (until)');
+    expect((await downline(['apply', '--auto-approve', '--as-of', '2027-01-31'])).code).toBe(0);
+    expect(writes(sandbox.em)).toEqual([]);
+
+    const due = await downline(['plan', '--as-of', '2027-02-01', '--detailed-exitcode', '--no-color']);
+    expect(due.code).toBe(2);
+    expect(due.stdout).toContain('x assignment of 1001 on "Acme / Term"');
+    const apply = await downline(['apply', '--auto-approve', '--as-of', '2027-02-01']);
+    expect(apply.code).toBe(0);
+    expect(writes(sandbox.em).map((w) => w.method)).toEqual(['PUT']);
+    expect(sandbox.em.store.data.assignments[0]).toMatchObject({ endDate: '2027-02-01', terminationReason: 'contract ended' });
+    expect((await downline(['plan', '--as-of', '2027-03-01', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('a saved plan records its --as-of, so apply --plan re-derives it for the same date', async () => {
+    write(config({ value: 80 }));
+    expect((await downline(['apply', '--auto-approve'])).code).toBe(0);
+    write(config({ value: 82.5, effective: '2027-01-01' }));
+    expect((await downline(['plan', '--as-of', '2027-01-01', '--out', 'plan.json'])).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(sandbox.dir.path, 'plan.json'), 'utf8'))).toMatchObject({ formatVersion: 1, asOf: '2027-01-01', summary: { update: 1 } });
+    sandbox.em.log.length = 0;
+    const wrongDay = await downline(['apply', '--plan', 'plan.json', '--as-of', '2026-12-31']);
+    expect(wrongDay.code).toBe(1);
+    expect(wrongDay.stderr).toContain('the plan was made --as-of 2027-01-01, not 2026-12-31');
+    const apply = await downline(['apply', '--plan', 'plan.json']);
+    expect(apply.code).toBe(0);
+    expect(writes(sandbox.em)).toHaveLength(1);
+    expect(level().firstYearValue).toBe(82.5);
+  });
+
+  it('a product effective later schedules its levels too; --as-of that is not a date is an error', async () => {
+    write(['version: 1', 'carriers:', '  - name: Acme', '    products:', '      - name: Term', '        lineOfBusiness: Life', '        effective: 2027-06-01',
+      '        commissionLevels:', '          - { name: Street, type: percent }', ''].join('\n'));
+    const plan = await downline(['plan', '--as-of', '2027-05-31', '--no-color']);
+    expect(plan.stdout).toContain('scheduled 2027-06-01: product "Acme / Term" created');
+    expect(plan.stdout).toContain('scheduled 2027-06-01: commission level "Acme / Term / Street" created');
+    expect(plan.stdout).toContain('Plan: 1 to create, 0 to update, 0 to delete, 2 scheduled, 0 unmanaged.');
+    const bad = await downline(['plan', '--as-of', '2027-02-30']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--as-of "2027-02-30" is not a date: write YYYY-MM-DD (UTC), e.g. 2027-01-01');
+    expect((await downline(['plan'], { DOWNLINE_AS_OF: 'tomorrow' })).stderr).toContain('DOWNLINE_AS_OF "tomorrow" is not a date');
+  });
+});
