@@ -88,7 +88,7 @@ const ACCOUNT_LOCK = `    concurrency:
 `;
 
 /** The workflow `init` writes (also shipped as examples/github-actions/downline.yml). */
-export const SCAFFOLD_WORKFLOW = `# downline: plan on pull requests (one comment, updated in place), apply on merge, daily drift check.
+export const SCAFFOLD_WORKFLOW = `# downline: plan on pull requests (one comment, updated in place), apply on merge, daily: apply what came due, then a drift check.
 # Repository secrets: AGENTSYNC_CLIENT_ID, AGENTSYNC_CLIENT_SECRET (and TURRIS_CLIENT_ID, TURRIS_CLIENT_SECRET
 # if you invite agencies through Turris). Repository variable: AGENTSYNC_ORG_ID (when you send invites).
 # downline itself comes from package.json / package-lock.json (npm ci), never from an unpinned download.
@@ -181,7 +181,22 @@ ${SECRETS}        run: ${CLI} apply --env production --plan plan.json --report r
     if: github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'
     runs-on: ubuntu-latest
 ${ACCOUNT_LOCK}    steps:
-${SETUP}      - name: Drift check (fails when the live account differs from main)
+${SETUP}      - name: Plan the changes that came due today (effective / until dates)
+${SECRETS}        run: |
+          set +e
+          # Only dated entries whose day has come (and what they need); everything else is drift, below.
+          ${CLI} plan --env production --only-due --out due.json --detailed-exitcode
+          code=$?
+          if [ "$code" -ne 0 ] && [ "$code" -ne 2 ]; then exit "$code"; fi
+      - name: Apply exactly those (re-derived for the same date, refused if anything differs)
+${SECRETS}        run: ${CLI} apply --env production --plan due.json --report due-report.json
+      - uses: actions/upload-artifact@v4
+        if: \${{ !cancelled() }}
+        with:
+          name: downline-due-report
+          path: due-report.json
+      - name: Drift check (fails when the live account differs from main)
+        if: \${{ !cancelled() }}
 ${SECRETS}        run: |
           set +e
           ${CLI} plan --env production --drift --format markdown --detailed-exitcode > drift.md

@@ -1,6 +1,5 @@
 import { summarize } from '../core/compute-plan.js';
 import type { Change, Plan, ScheduledChange } from '../core/types.js';
-import { markdownText } from './escape.js';
 import { label } from './labels.js';
 import type { Style } from './style.js';
 import { fieldChangeText, formatValue } from './values.js';
@@ -34,9 +33,10 @@ export function scheduledText(plan: Plan, style: Style): string[] {
 export function scheduledMarkdown(plan: Plan): string[] {
   const scheduled = byDate(plan);
   if (scheduled.length === 0) return [];
-  const lines = scheduled.slice(0, 200).map((s) => `- ${markdownText(scheduledLine(s))}`);
-  if (scheduled.length > 200) lines.push(`- … and ${scheduled.length - 200} more`);
-  return [`<details><summary>Scheduled: ${scheduled.length} change(s) waiting for their date (not applied now)</summary>`, '', ...lines, '', '</details>', ''];
+  // A code block, like the change sections: names are escaped by `visible` and cannot start a line (or end the fence).
+  const lines = scheduled.slice(0, 200).map((s) => scheduledLine(s));
+  if (scheduled.length > 200) lines.push(`… and ${scheduled.length - 200} more`);
+  return [`<details><summary>Scheduled: ${scheduled.length} change(s) waiting for their date (not applied now)</summary>`, '', '```text', ...lines, '```', '', '</details>', ''];
 }
 
 /** The summary counts a plan adds only when it has them, so dateless plans read as before. */

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startEmulator, token, type Emulator } from '../helpers/emulator.js';
+import { call, startEmulator, token, writes, type Emulator } from '../helpers/emulator.js';
 import { ROOT, run, tempDir } from '../helpers/run.js';
 import { fakeGh, parseWorkflow, runJob, type JobRun, type Workflow } from '../helpers/workflow.js';
 
@@ -35,7 +35,7 @@ const parentOf = (sha: string) => {
   }
 };
 
-function job(name: string, sha: string): Promise<JobRun> {
+function job(name: string, sha: string, extraEnv: Record<string, string> = {}): Promise<JobRun> {
   const context = {
     'secrets.AGENTSYNC_CLIENT_ID': em.credentials.clientId,
     'secrets.AGENTSYNC_CLIENT_SECRET': em.credentials.clientSecret,
@@ -50,7 +50,7 @@ function job(name: string, sha: string): Promise<JobRun> {
     'github.event.pull_request.base.sha': parentOf(sha),
     'github.event.before': parentOf(sha),
   };
-  const env = { ...npmEnv(), AGENTSYNC_BASE_URL: em.baseUrl, AGENTSYNC_TOKEN_URL: em.tokenUrl };
+  const env = { ...npmEnv(), AGENTSYNC_BASE_URL: em.baseUrl, AGENTSYNC_TOKEN_URL: em.tokenUrl, ...extraEnv };
   return runJob(workflow, name, { repo, commit: sha, dir: join(scratch.path, 'runs', `${++jobCount}-${name}`), env, context });
 }
 const codes = (r: JobRun) => Object.fromEntries(r.steps.map((s) => [s.name, s.code]));
@@ -58,7 +58,7 @@ const comment = () => readFileSync(join(scratch.path, 'gh', 'comment.md'), 'utf8
 const ghCalls = () => readFileSync(join(scratch.path, 'gh', 'calls.log'), 'utf8').trim().split('\n');
 
 const NPNS = Array.from({ length: 12 }, (_, i) => `"${10000001 + i}"`);
-const config = (o: { fyv?: number; annualization?: string; npns?: string[]; moved?: boolean; legacy?: boolean; naic?: string } = {}) => `version: 1
+const config = (o: { fyv?: number; annualization?: string; npns?: string[]; moved?: boolean; legacy?: boolean; naic?: string; agencyFrom?: string } = {}) => `version: 1
 prune: { commissionLevels: true, assignments: true }
 carriers:
   - name: Example Life Insurance Company
@@ -69,7 +69,7 @@ carriers:
         annualization: ${o.annualization ?? 'Monthly'}
         commissionLevels:
           - { name: Street, type: percent, firstYearValue: ${o.fyv ?? 80}, level: 1 }
-          - { name: Agency, type: percent, firstYearValue: 95, level: 2 }
+          - { name: Agency, type: percent, firstYearValue: ${o.agencyFrom ? `97, effective: ${o.agencyFrom}` : '95'}, level: 2 }
 ${o.legacy === false ? '' : '          - { name: Legacy, type: percent, firstYearValue: 60, level: 3 }\n'}assignments:
   - npns: [${(o.npns ?? NPNS).filter((n) => !(o.moved && n === NPNS[0])).join(', ')}]
     carrier: Example Life Insurance Company
@@ -185,5 +185,29 @@ describe('the generated workflow, run step by step', () => {
     const drift = await job('drift', changeSha);
     expect(drift.steps.at(-1)!.code).toBe(2);
     expect(drift.summary).toContain('**Drift:** 1 object(s) differ from the config');
+
+    // A raise that starts on 2027-01-01, merged ahead of time. The day before, the daily job applies
+    // nothing and still fails on the hand change; from that day it applies exactly the raise — not the drift.
+    writeFileSync(join(repo, 'downline.yaml'), config({ fyv: 82.5, annualization: 'Annual', moved: true, legacy: false, agencyFrom: '2027-01-01' }));
+    const raiseSha = commit('Agency pays 97 from 2027-01-01');
+    em.log.length = 0;
+    const early = await job('drift', raiseSha, { DOWNLINE_AS_OF: '2026-12-31' });
+    expect(codes(early), early.steps.map((s) => s.stderr).join('\n')).toMatchObject({
+      'Plan the changes that came due today (effective / until dates)': 0, 'Apply exactly those (re-derived for the same date, refused if anything differs)': 0,
+      'Drift check (fails when the live account differs from main)': 2,
+    });
+    expect(writes(em)).toEqual([]);
+    expect(JSON.parse(readFileSync(join(early.dir, 'due-report.json'), 'utf8'))).toMatchObject({ status: 'no-changes' });
+    expect(early.summary).toContain('scheduled 2027-01-01: commission level "Example Life Insurance Company / Term Life 20 / Agency" — firstYearValue 95 → 97');
+
+    const due = await job('drift', raiseSha, { DOWNLINE_AS_OF: '2027-01-01' });
+    expect(codes(due)['Plan the changes that came due today (effective / until dates)']).toBe(0);
+    expect(codes(due)['Apply exactly those (re-derived for the same date, refused if anything differs)']).toBe(0);
+    expect(writes(em).map((w) => `${w.method} ${w.path.replace(/[0-9a-f-]{36}/g, ':id')}`)).toEqual(['PUT /contracting/v1/customers/commissionLevels/:id']);
+    expect(JSON.parse(readFileSync(join(due.dir, 'due-report.json'), 'utf8'))).toMatchObject({ status: 'applied', summary: { updated: 1, failed: 0 } });
+    expect(data.levels.map((l) => [l.name, l.firstYearValue]).sort()).toEqual([['Agency', 97], ['Street', 70]]);
+    // The hand change is still drift, reported and not applied by the daily job.
+    expect(codes(due)['Drift check (fails when the live account differs from main)']).toBe(2);
+    expect(due.summary).toContain('**Drift:** 1 object(s) differ from the config');
   }, 600_000);
 });
