@@ -13,11 +13,23 @@ export const MARKDOWN_LIMIT = 60_000;
 function changeBlock(change: Change, parentsOf: (c: Change) => string[]): string {
   const parents = parentsOf(change);
   const lines = [`${SYMBOLS[change.action]} ${label(change)}${parents.length ? `  (under new ${parents.join(', ')})` : ''}`];
-  if (change.action === 'create') for (const [k, v] of Object.entries(change.after ?? {})) lines.push(...formatFieldLines(k, v).map((l) => `+     ${l}`));
-  if (change.action === 'delete') for (const [k, v] of Object.entries(change.before ?? {})) lines.push(...formatFieldLines(k, v).map((l) => `-     ${l}`));
-  if (change.action === 'update') for (const f of change.fields) lines.push(`!     ${f.field}: ${fieldChangeText(f)}`);
-  // `-` lines: GitHub's diff colouring shows a termination in red, like the contract it ends.
-  if (change.action === 'terminate') lines.push(`-     ${TERMINATE_WORDS}`, ...terminateFieldLines(change).map((l) => `-     ${l}`));
+  switch (change.action) {
+    case 'create':
+      for (const [k, v] of Object.entries(change.after ?? {})) lines.push(...formatFieldLines(k, v).map((l) => `+     ${l}`));
+      break;
+    case 'delete':
+      for (const [k, v] of Object.entries(change.before ?? {})) lines.push(...formatFieldLines(k, v).map((l) => `-     ${l}`));
+      break;
+    case 'update':
+      for (const f of change.fields) lines.push(`!     ${f.field}: ${fieldChangeText(f)}`);
+      break;
+    case 'terminate':
+      // `-` lines: GitHub's diff colouring shows a termination in red, like the contract it ends.
+      lines.push(`-     ${TERMINATE_WORDS}`, ...terminateFieldLines(change).map((l) => `-     ${l}`));
+      break;
+    case 'noop':
+      break;
+  }
   for (const note of change.notes) lines.push(`#     ${visible(note)}`);
   return lines.join('\n');
 }

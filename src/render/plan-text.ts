@@ -33,15 +33,22 @@ function changeLines(change: Change, parentsOf: (c: Change) => string[], style: 
   const parents = parentsOf(change);
   const head = `  ${paint(change, style, `${SYMBOLS[change.action]} ${label(change)}`)}${parents.length ? style.note(`  (under new ${parents.join(', ')})`) : ''}${change.action === 'delete' ? style.remove('  (delete)') : change.action === 'terminate' ? style.remove(`  ${TERMINATE_WORDS}`) : ''}`;
   const lines = [head];
-  if (change.action === 'create') {
-    for (const [field, value] of Object.entries(change.after ?? {})) lines.push(...formatFieldLines(field, value).map((l) => `      ${l}`));
-  } else if (change.action === 'delete') {
-    // What is about to disappear, so the reviewer sees more than a name.
-    for (const [field, value] of Object.entries(change.before ?? {})) lines.push(...formatFieldLines(field, value).map((l) => style.remove(`      ${l}`)));
-  } else if (change.action === 'update') {
-    for (const f of change.fields) lines.push(`      ${field(f.field, style)}: ${fieldChangeText(f)}`);
-  } else if (change.action === 'terminate') {
-    for (const line of terminateFieldLines(change)) lines.push(style.remove(`      ${line}`));
+  switch (change.action) {
+    case 'create':
+      for (const [field, value] of Object.entries(change.after ?? {})) lines.push(...formatFieldLines(field, value).map((l) => `      ${l}`));
+      break;
+    case 'delete':
+      // What is about to disappear, so the reviewer sees more than a name.
+      for (const [field, value] of Object.entries(change.before ?? {})) lines.push(...formatFieldLines(field, value).map((l) => style.remove(`      ${l}`)));
+      break;
+    case 'update':
+      for (const f of change.fields) lines.push(`      ${field(f.field, style)}: ${fieldChangeText(f)}`);
+      break;
+    case 'terminate':
+      for (const line of terminateFieldLines(change)) lines.push(style.remove(`      ${line}`));
+      break;
+    case 'noop':
+      break;
   }
   for (const note of change.notes) lines.push(style.note(`      # ${visible(note)}`));
   if (verbose) lines.push(style.note(`      # ${targetArgument(change)}`));

@@ -98,6 +98,20 @@ describe('prune: { assignments: terminate }', () => {
     expect(writes(sandbox.em)).toEqual([]);
   });
 
+  it('a saved plan with terminations is shown offline and applied by apply --plan, re-derived for its date', async () => {
+    write(config(five));
+    expect((await downline('apply', '--auto-approve')).code).toBe(0);
+    write(config(five.slice(0, 4), prune));
+    expect((await downline('plan', '--as-of', '2027-03-01', '--out', 'plan.json')).code).toBe(0);
+    const shown = await downline('show', 'plan.json', '--no-color');
+    expect(shown.stdout).toContain('  x assignment of 1005 on "Acme / Term"  (terminate: ended, kept in the hierarchy history)');
+    sandbox.em.log.length = 0;
+    const apply = await downline('apply', '--plan', 'plan.json');
+    expect(apply.code).toBe(0);
+    expect(writes(sandbox.em).map((w) => w.method)).toEqual(['PUT']);
+    expect(liveOf('1005')).toMatchObject({ endDate: '2027-03-01', terminationReason: 'left the agency' });
+  });
+
   it('over --max-deletes it blocks with exit 3 and zero writes: terminations count like deletes', async () => {
     write(config(five));
     expect((await downline('apply', '--auto-approve')).code).toBe(0);
@@ -146,6 +160,19 @@ describe('terminal statuses (SPEC §11)', () => {
     expect(revive.code).toBe(0);
     expect(writes(sandbox.em).map((w) => w.method)).toEqual(['PUT']);
     expect(sandbox.em.store.data.assignments).toHaveLength(1);
+  });
+
+  it('the emulator takes terminationReason and endDate on a single and a bulk PUT, and refuses a day that does not exist', async () => {
+    write(one('1001', ['status: APPROVED']));
+    expect((await downline('apply', '--auto-approve')).code).toBe(0);
+    const bearer = await token(sandbox.em);
+    const id = liveOf('1001').id;
+    const bad = await call(sandbox.em, bearer, 'PUT', `/v1/customers/contractAssignments/${id}`, { id, endDate: '2027-02-30' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.messages).toEqual(['endDate must be formatted yyyy-MM-dd.']);
+    const bulk = await call(sandbox.em, bearer, 'PUT', '/v1/customers/contractAssignments/bulk', { contractAssignments: [{ id, terminationReason: 'moved away', endDate: '2027-04-30' }] });
+    expect(bulk.status).toBe(200);
+    expect((await call(sandbox.em, bearer, 'GET', `/v1/customers/contractAssignments/${id}`)).body).toMatchObject({ terminationReason: 'moved away', endDate: '2027-04-30' });
   });
 
   it('a declared terminal status with no live contract creates nothing, and says so', async () => {

@@ -10,6 +10,9 @@ const STATUS_IDS = new Set(ASSIGNMENT_STATUSES.map((s) => s.id));
 const STATUS_BY_ID = new Map(ASSIGNMENT_STATUSES.map((s) => [s.id, s.name]));
 const TRACKED = ['commissionLevelId', 'assignmentStatusId', 'uplineNpn', 'administrativeDivisions'] as const;
 
+/** yyyy-MM-dd naming a day that exists (2027-02-30 is refused, as a date parser would). */
+const realDate = (text: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+
 export const personIdOf = (npn: string): string => stableUuid(`person:${npn}`);
 
 /** Read-back shape of an assignment (SPEC §8 assumption: these fields are carried). */
@@ -31,7 +34,7 @@ function validate(ctx: RouteContext, body: Record<string, unknown>, creating: bo
     const level = ctx.store.level(String(body.commissionLevelId)) ?? fail(404, 'Commission level not found.');
     if (body.productId !== undefined && level.productId !== body.productId) fail(400, `${prefix}commissionLevelId does not belong to the product.`);
   }
-  if (body.endDate !== undefined && (typeof body.endDate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(body.endDate))) fail(400, `${prefix}endDate must be formatted yyyy-MM-dd.`);
+  if (body.endDate !== undefined && (typeof body.endDate !== 'string' || !realDate(body.endDate))) fail(400, `${prefix}endDate must be formatted yyyy-MM-dd.`);
   if (body.assignmentStatusId !== undefined && !STATUS_IDS.has(String(body.assignmentStatusId))) fail(404, 'Assignment status not found.');
 }
 
