@@ -47,9 +47,12 @@ export function computePlan(desired: DesiredState, live: LiveSnapshot, kinds: re
   ctx.diagnostics.push(...ambiguousDeclarations(desired, ctx.index));
   const split = splitScheduled(ctx.changes, desired, asOf);
   if (options.targets?.length) ctx.diagnostics.push(...unknownTargets(split.changes, options.targets));
-  const targets = [...(options.targets ?? []), ...(options.onlyDue ? dueAddresses(split.changes, desired, asOf) : [])];
+  const due = options.onlyDue ? dueAddresses(split.changes, desired, asOf) : [];
+  const targets = [...(options.targets ?? []), ...due];
   const limited = Boolean(options.targets?.length) || Boolean(options.onlyDue);
-  const changes = limited ? withDependencies(split.changes, targets) : split.changes;
+  // A due change brings along only the creates it needs (their ids): a parent's undated update is drift, not due.
+  const changes = !limited ? split.changes : options.targets?.length ? withDependencies(split.changes, targets)
+    : withDependencies(split.changes, due, (c) => c.action === 'create');
   return {
     changes,
     scheduled: [...split.scheduled, ...ctx.scheduled].filter((s) => !limited || targets.includes(addressKey(s.address))),
@@ -80,15 +83,15 @@ function unknownTargets(changes: Change[], targets: string[]) {
   });
 }
 
-function withDependencies(changes: Change[], targets: string[]): Change[] {
+function withDependencies(changes: Change[], targets: string[], needed: (dependency: Change) => boolean = () => true): Change[] {
   const byKey = new Map(changes.map((c) => [addressKey(c.address), c]));
   const keep = new Set<string>();
-  const visit = (key: string) => {
-    if (keep.has(key) || !byKey.has(key)) return;
+  const visit = (key: string, target: boolean) => {
+    if (keep.has(key) || !byKey.has(key) || (!target && !needed(byKey.get(key)!))) return;
     keep.add(key);
-    for (const dep of byKey.get(key)!.dependsOn) visit(dep);
+    for (const dep of byKey.get(key)!.dependsOn) visit(dep, false);
   };
-  for (const target of targets) visit(target);
+  for (const target of targets) visit(target, true);
   return changes.filter((c) => keep.has(addressKey(c.address)));
 }
 

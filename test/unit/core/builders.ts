@@ -7,7 +7,7 @@ export const LOOKUPS: LookupTables = {
   linesOfBusiness: [{ id: 'lob-life', name: 'Life' }, { id: 'lob-health', name: 'Health' }],
   contractSubmissionMethods: [{ id: 'csm-paper', name: 'Paper' }],
   annualizations: [{ id: 'ann-monthly', name: 'Monthly' }],
-  assignmentStatuses: [{ id: 'st-approved', name: 'APPROVED', description: 'Approved' }, { id: 'st-pending', name: 'PENDING_WITH_CARRIER', description: 'Pending with Carrier' }],
+  assignmentStatuses: [{ id: 'st-approved', name: 'APPROVED', description: 'Approved' }, { id: 'st-pending', name: 'PENDING_WITH_CARRIER', description: 'Pending with Carrier' }, { id: 'st-terminated', name: 'TERMINATED', description: 'Terminated' }],
 };
 
 /** A small desired state: carrier Acme, product Term (Life), level L1, and the given npns on it. */
