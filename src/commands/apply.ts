@@ -123,7 +123,9 @@ async function execute(plan: Plan, session: Session, options: ApplyOptions, io: 
   if (!hasChanges(plan)) {
     run.status = 'no-changes';
     const unverified = summarize(plan).unverified;
-    o.out(unverified ? `Nothing to write; ${unverified} object(s) have declared fields downline cannot verify (listed above).\n` : 'No changes. The live account matches the config.\n');
+    const scheduled = summarize(plan).scheduled;
+    const later = scheduled ? ` ${scheduled} change(s) wait for their date (Scheduled, above).` : '';
+    o.out(unverified ? `Nothing to write; ${unverified} object(s) have declared fields downline cannot verify (listed above).${later}\n` : `No changes. The live account matches the config.${later}\n`);
     if (o.format === 'json') o.data(`${JSON.stringify(applyReport([], { toolVersion: VERSION, env: session.env, status: run.status }), null, 2)}\n`);
     return 0;
   }

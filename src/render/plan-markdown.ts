@@ -75,7 +75,7 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
     }
     head.push('');
   } else if (s.unverified === 0) {
-    head.push('No changes. The live account matches the config.', '');
+    head.push(`No changes. The live account matches the config${s.scheduled ? `; ${s.scheduled} change(s) wait for their date (Scheduled, below)` : ''}.`, '');
   }
   // Never "matches" while declared fields are unverified: say so where the verdict would be.
   if (s.unverified > 0) head.push(`> [!IMPORTANT]\n> ${groups.length === 0 ? 'Nothing to write in the fields downline can read back. ' : ''}${unverifiedSentence(s.unverified)}`, '');

@@ -36,11 +36,12 @@ describe('effective: and until:', () => {
     const md = (await downline(['plan', '--as-of', '2026-12-31', '--format', 'markdown'])).stdout;
     expect(md).toContain('**0 to create, 0 to update, 0 to delete, 1 scheduled**');
     expect(md).toContain('<details><summary>Scheduled: 1 change(s) waiting for their date (not applied now)</summary>');
+    expect(md).toContain('No changes. The live account matches the config; 1 change(s) wait for their date (Scheduled, below).');
     // DOWNLINE_AS_OF is the same reference date.
     expect((await downline(['plan', '--detailed-exitcode'], { DOWNLINE_AS_OF: '2026-12-31' })).code).toBe(0);
     const early = await downline(['apply', '--auto-approve', '--as-of', '2026-12-31']);
     expect(early.code).toBe(0);
-    expect(early.stdout).toContain('No changes.');
+    expect(early.stdout).toContain('No changes. The live account matches the config. 1 change(s) wait for their date (Scheduled, above).');
     expect(writes(sandbox.em)).toEqual([]);
     expect(level().firstYearValue).toBe(80);
 
