@@ -43,6 +43,8 @@ assignments:
 
 # Deletes are off until you opt in, per kind, and guarded by --max-deletes / --max-delete-percent.
 # prune: { products: false, commissionLevels: false, assignments: false }
+# Offboarding keeps the history: assignments: terminate ends removed contracts (status TERMINATED) instead.
+# An entry may start later (effective: 2027-01-01) and an assignment end on a date (until: 2027-06-30).
 `;
 
 export const SCAFFOLD_GITIGNORE = `# downline's local emulator state, and what CI writes
