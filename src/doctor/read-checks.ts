@@ -1,4 +1,5 @@
 import { COLLECTION_KEYS, fetchLookups } from '../api/discover.js';
+import { DEFAULT_TERMINATION_STATUS, TERMINAL_STATUSES } from '../core/statuses.js';
 import { LIST_PAGE_SIZE } from '../api/http.js';
 import { fingerprint } from '../core/fingerprint.js';
 import type { RawObject } from '../core/live.js';
@@ -195,6 +196,16 @@ export async function lookupsPresent(ctx: DoctorContext): Promise<Outcome> {
   const shapeless = entries.filter(([, items]) => items.some((i) => typeof i.id !== 'string' || typeof i.name !== 'string')).map(([k]) => k);
   if (empty.length || shapeless.length) return differs([empty.length ? `empty: ${empty.join(', ')}` : '', shapeless.length ? `items without id and name: ${shapeless.join(', ')}` : ''].filter(Boolean).join('; '));
   return holds(entries.map(([k, items]) => `${k} ${items.length}`).join(', '));
+}
+
+/** SPEC §11: the terminal names downline enforces are statuses this account knows (TERMINATED above all: prune and until set it). */
+export async function terminalStatuses(ctx: DoctorContext): Promise<Outcome> {
+  const names = (await fetchLookups(ctx.api)).assignmentStatuses.map((s) => s.name);
+  const known = names.filter((n) => TERMINAL_STATUSES.has(n));
+  if (!names.includes(DEFAULT_TERMINATION_STATUS)) {
+    return differs(`the assignment statuses hold no ${DEFAULT_TERMINATION_STATUS}${known.length ? ` (terminal ones present: ${known.join(', ')})` : ' nor any other terminal name downline knows'}; set prune.terminationStatus, and adjust TERMINAL_STATUSES`);
+  }
+  return holds(`${known.length} of the ${TERMINAL_STATUSES.size} terminal names are assignment statuses here: ${known.join(', ')}`);
 }
 
 export async function rateLimitHeaders(ctx: DoctorContext): Promise<Outcome> {

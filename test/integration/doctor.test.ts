@@ -46,8 +46,9 @@ describe('downline doctor', () => {
     expect(byStatus(report, 'could-not-check')).toEqual([]);
     expect(byStatus(report, 'skipped')).toEqual([...PROBE, ...NEVER].sort());
     expect(byStatus(report, 'holds')).toEqual(expect.arrayContaining(['dns', 'tls', 'host', 'token', 'scopes', 'collection-keys', 'hal-shape', 'paging', 'page-size', 'list-vs-single',
-      'level-type-casing', 'lookups', 'rate-limit-headers', 'hierarchies', 'producersync', 'turris-auth', 'turris-templates', 'turris-associations']));
+      'level-type-casing', 'lookups', 'terminal-statuses', 'rate-limit-headers', 'hierarchies', 'producersync', 'turris-auth', 'turris-templates', 'turris-associations']));
     expect(report.checks.find((c) => c.id === 'level-type-casing')!.seen).toBe('existing levels carry type Percent (3)');
+    expect(report.checks.find((c) => c.id === 'terminal-statuses')!.seen).toBe('10 of the 10 terminal names are assignment statuses here: TERMINATED, TERMINATED_FOR_CAUSE, DECLINED, CANCELLED, WITHDRAWN, EXPIRED, RELEASED, RESIGNED, DECEASED, REJECTED');
   });
 
   it('against a deviating API (nock): exactly the four deviations differ, with what was seen and the constant to change (exit 1)', async () => {
@@ -104,7 +105,7 @@ describe('downline doctor', () => {
     expect(result.stdout).toContain('| ✗ differs | `token` | client credentials are accepted (form body) and the token says when it expires | the token endpoint refused the client credentials: POST /oauth2/token → 401: invalid_client |');
     expect(result.stdout).toContain('| ? could not check | `collection-keys` |');
     // dns, tls and host hold for the token host; Turris has its own credentials and is still checked.
-    expect(result.stdout).toMatch(/^\*\*6 hold, 1 differ, 15 could not be checked, 10 skipped\.\*\*$/m);
+    expect(result.stdout).toMatch(/^\*\*6 hold, 1 differ, 16 could not be checked, 10 skipped\.\*\*$/m);
     expect(result.stdout).toContain('| ✓ holds | `turris-templates` |');
     expect(result.stdout).not.toContain('wrong-s3cret');
     expect(em.log.filter((r) => r.path.startsWith('/contracting'))).toEqual([]);
