@@ -112,6 +112,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--rate-window <ms>', 'length of a rate-limit window (scale a run down in time)', '60000')
     .option('--fail-rate <p>', 'probability of a random 503', '0')
     .option('--fail-after-commit-rate <p>', 'probability that a write commits but answers 502', '0')
+    .option('--licenses <file>', 'ProducerSync licence table (JSON: NPN → licences); NPNs not listed are licensed everywhere')
     .action((options) => run(() => emulatorCommand(options, io))());
 
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });

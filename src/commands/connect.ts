@@ -1,5 +1,7 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createApi, type Api, type ClientOptions, type Endpoints } from '../api/client.js';
+import { LicenceTableError, readLicenceTable, type LicenceTable } from '../emulator/licences.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { UserError, type CommonOptions, type Io } from './io.js';
 
@@ -57,7 +59,8 @@ export async function connect(options: CommonOptions, io: Io, scopes: string[], 
     const api = createApi(endpoints, { concurrency, scopes, trace, retryBaseMs, ...extra });
     return { env, api, urls: { api: endpoints.agentsync.baseUrl, token: endpoints.agentsync.tokenUrl }, close: async () => {} };
   }
-  const emulator = await startEmulator({ stateFile: join(io.cwd, '.downline', 'local-state.json') });
+  const stateFile = join(io.cwd, '.downline', 'local-state.json');
+  const emulator = await startEmulator({ stateFile, licences: localLicences(stateFile) });
   const c = emulator.credentials;
   const api = createApi({
     agentsync: { baseUrl: emulator.baseUrl, tokenUrl: emulator.tokenUrl, clientId: c.clientId, clientSecret: c.clientSecret },
@@ -66,3 +69,17 @@ export async function connect(options: CommonOptions, io: Io, scopes: string[], 
   }, { concurrency, scopes, trace, retryBaseMs, ...extra });
   return { env, api, urls: { api: emulator.baseUrl, token: emulator.tokenUrl }, emulator, close: () => emulator.close() };
 }
+
+/** `--env local`: a `licenses.json` beside the state file makes producers unlicensed where it says; without one, every NPN is licensed everywhere. */
+export function localLicences(stateFile: string): LicenceTable | undefined {
+  const file = join(dirname(stateFile), LOCAL_LICENCES_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    return readLicenceTable(file);
+  } catch (cause) {
+    if (cause instanceof LicenceTableError) throw new UserError(cause.message);
+    throw cause;
+  }
+}
+
+export const LOCAL_LICENCES_FILE = 'licenses.json';

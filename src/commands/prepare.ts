@@ -6,6 +6,7 @@ import type { Plan } from '../core/types.js';
 import { KINDS } from '../kinds/index.js';
 import { renderDiagnostics } from '../render/diagnostics.js';
 import { connect, type Session } from './connect.js';
+import { readinessDiagnostics } from './readiness.js';
 import type { CommonOptions, Io, Output } from './io.js';
 
 export interface Prepared {
@@ -29,6 +30,7 @@ export async function preparePlan(paths: string[], options: CommonOptions & { ta
     const concurrency = Math.max(1, Number.parseInt(options.concurrency, 10) || 4);
     const live = await discover(session.api, config.state, concurrency);
     const plan = computePlan(config.state, live, KINDS, { targets: options.target });
+    plan.diagnostics.push(...await readinessDiagnostics(session.api, plan, config.state, live, concurrency, new Date().toISOString().slice(0, 10)));
     plan.diagnostics.unshift(...config.diagnostics);
     return { config, session, plan };
   } catch (cause) {

@@ -70,6 +70,10 @@ export function toDesiredState(files: ParsedFile[]): { state: DesiredState; diag
       const prune = root.prune as Raw;
       state.prune = { products: prune.products === true, commissionLevels: prune.commissionLevels === true, assignments: prune.assignments === true };
     }
+    if (root.readiness && single('readiness', file)) {
+      const readiness = root.readiness as Raw;
+      state.readiness = { licenses: (readiness.licenses as 'error' | 'warning' | 'off' | undefined) ?? 'warning', source: file.locate(['readiness', ...(readiness.licenses ? ['licenses'] : [])]) };
+    }
     addCarriers(state, file, root);
     diagnostics.push(...addAssignments(state, file, root));
     addInvites(state, file, root);
