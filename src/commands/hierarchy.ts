@@ -1,5 +1,6 @@
+import { changelog, productHierarchies } from '../api/hierarchies.js';
 import { mapLimit } from '../core/concurrency.js';
-import { buildTree, lifecycleEvents, type ChangelogEntry, type HierarchyNode } from '../core/hierarchy.js';
+import { buildTree, lifecycleEvents, type HierarchyNode } from '../core/hierarchy.js';
 import { renderEvents, renderTree } from '../render/hierarchy.js';
 import { connect, SCOPE } from './connect.js';
 import { output, UserError, type CommonOptions, type Io } from './io.js';
@@ -15,8 +16,6 @@ export interface HierarchyOptions extends Omit<CommonOptions, 'format'> {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-interface ProductHierarchy { id: string; productName: string; organizationName?: string }
-
 /** Read-only views of the Hierarchies API: the upline tree (optionally at a date) or lifecycle events. */
 export async function hierarchyCommand(options: HierarchyOptions, io: Io): Promise<number> {
   for (const [flag, value] of [['--date', options.date], ['--changes-since', options.changesSince]] as const) {
@@ -28,14 +27,12 @@ export async function hierarchyCommand(options: HierarchyOptions, io: Io): Promi
     const api = session.api;
     const concurrency = Math.max(1, Number.parseInt(options.concurrency, 10) || 4);
     const org = encodeURIComponent(options.org);
-    const hierarchies = (options.product
-      ? await api.list(`/v1/organizations/${org}/productHierarchies/search`, 'decoratedProductHierarchyList', { productName: options.product })
-      : await api.list(`/v1/organizations/${org}/productHierarchies`, 'decoratedProductHierarchyList')) as unknown as ProductHierarchy[];
+    const hierarchies = await productHierarchies(api, options.org, options.product);
 
     if (options.changesSince) {
       const since = options.changesSince;
       const events = (await mapLimit(hierarchies, concurrency, async (ph) => {
-        const entries = (await api.list(`/v1/productHierarchies/${ph.id}/changelog`, 'hierarchyChangelogViewList', { sort: 'modifiedDate,desc' })) as unknown as ChangelogEntry[];
+        const entries = await changelog(api, ph.id);
         return lifecycleEvents(entries, since).map((e) => ({ ...e, productHierarchyId: ph.id, productName: ph.productName }));
       })).flat().sort((a, b) => a.modifiedDate.localeCompare(b.modifiedDate));
       o.out(options.format === 'json' ? `${JSON.stringify({ formatVersion: 1, since, events }, null, 2)}\n` : renderEvents(events));

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { Attribution } from '../core/attribution.js';
 import { hasChanges } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
 import { checkDeletes, type DeleteLimits } from '../core/safety.js';
@@ -11,6 +12,7 @@ import { renderPlanText } from '../render/plan-text.js';
 import { VERSION } from '../version.js';
 import { SCOPE } from './connect.js';
 import { output, type CommonOptions, type Io, type Output } from './io.js';
+import { driftAttributions } from './drift.js';
 import { preparePlan } from './prepare.js';
 
 export interface PlanOptions extends CommonOptions {
@@ -28,16 +30,16 @@ export function deleteLimits(options: PlanOptions): DeleteLimits {
 }
 
 /** Render a plan in the chosen format (text, github: text + annotations, json, markdown). */
-export function renderPlan(plan: Plan, doc: PlanDocument, o: Output, options: { verbose?: boolean; drift?: boolean }): string {
+export function renderPlan(plan: Plan, doc: PlanDocument, o: Output, options: { verbose?: boolean; drift?: boolean }, attributions?: readonly Attribution[]): string {
   switch (o.format) {
     case 'json':
       return renderPlanJson(doc);
     case 'markdown':
-      return renderPlanMarkdown(plan, { verbose: Boolean(options.verbose), drift: options.drift, env: doc.env });
+      return renderPlanMarkdown(plan, { verbose: Boolean(options.verbose), drift: options.drift, env: doc.env, attributions });
     case 'github':
-      return renderPlanText(plan, o.style, { verbose: Boolean(options.verbose), drift: options.drift }) + plan.diagnostics.map((d) => `${annotation(d)}\n`).join('');
+      return renderPlanText(plan, o.style, { verbose: Boolean(options.verbose), drift: options.drift, attributions }) + plan.diagnostics.map((d) => `${annotation(d)}\n`).join('');
     case 'text':
-      return renderPlanText(plan, o.style, { verbose: Boolean(options.verbose), drift: options.drift });
+      return renderPlanText(plan, o.style, { verbose: Boolean(options.verbose), drift: options.drift, attributions });
   }
 }
 
@@ -46,11 +48,13 @@ export async function planCommand(paths: string[], options: PlanOptions, io: Io)
   const o = output(io, options);
   const prepared = await preparePlan(paths, options, io, o, () => [SCOPE.read]);
   if (!prepared) return 1;
-  const { plan, config, session } = prepared;
+  const { plan, config, session, live } = prepared;
   try {
-    const doc = planDocument(plan, { toolVersion: VERSION, env: session.env, configDigest: config.digest });
+    const drift = options.drift ? await driftAttributions(session.api, plan, live, Math.max(1, Number.parseInt(options.concurrency, 10) || 4)) : undefined;
+    if (drift) plan.diagnostics.push(...drift.diagnostics);
+    const doc = { ...planDocument(plan, { toolVersion: VERSION, env: session.env, configDigest: config.digest }), ...(drift ? { drift: drift.attributions } : {}) };
     if (options.out) await writeFile(resolve(io.cwd, options.out), renderPlanJson(doc));
-    o.out(renderPlan(plan, doc, o, options));
+    o.out(renderPlan(plan, doc, o, options, drift?.attributions));
     if (hasErrors(plan.diagnostics)) return 1;
     const safety = checkDeletes(plan, deleteLimits(options));
     if (safety.blocked) {

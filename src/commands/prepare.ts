@@ -2,6 +2,7 @@ import { discover } from '../api/discover.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { computePlan } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
+import type { LiveSnapshot } from '../core/live.js';
 import type { Plan } from '../core/types.js';
 import { KINDS } from '../kinds/index.js';
 import { renderDiagnostics } from '../render/diagnostics.js';
@@ -13,6 +14,8 @@ export interface Prepared {
   config: LoadedConfig;
   session: Session;
   plan: Plan;
+  /** What discovery read: `plan --drift` looks up the drifted assignments' products in it. */
+  live: LiveSnapshot;
 }
 
 /**
@@ -32,7 +35,7 @@ export async function preparePlan(paths: string[], options: CommonOptions & { ta
     const plan = computePlan(config.state, live, KINDS, { targets: options.target });
     plan.diagnostics.push(...await readinessDiagnostics(session.api, plan, config.state, live, concurrency, new Date().toISOString().slice(0, 10)));
     plan.diagnostics.unshift(...config.diagnostics);
-    return { config, session, plan };
+    return { config, session, plan, live };
   } catch (cause) {
     await session.close();
     throw cause;

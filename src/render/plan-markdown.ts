@@ -1,5 +1,7 @@
 import { summarize } from '../core/compute-plan.js';
 import type { Change, Plan } from '../core/types.js';
+import type { Attribution } from '../core/attribution.js';
+import { attributionMarkdown } from './attribution.js';
 import { markdownText, visible } from './escape.js';
 import { addressLabel, byKind, KIND_TITLES, label, newParentsOf, SYMBOLS } from './labels.js';
 import { formatFieldChange, formatValue } from './values.js';
@@ -21,13 +23,16 @@ function changeBlock(change: Change, parentsOf: (c: Change) => string[]): string
  * A pull-request comment: summary first, one collapsible section per kind, and never more than
  * 60,000 characters — past that, sections are cut with a note pointing at the JSON plan.
  */
-export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drift?: boolean; env?: string }): string {
+export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drift?: boolean; env?: string; attributions?: readonly Attribution[] }): string {
   const s = summarize(plan);
   const head: string[] = [COMMENT_MARKER, `### downline plan${options.env ? ` (${options.env})` : ''}`, ''];
   head.push(`**${s.create} to create, ${s.update} to update, ${s.delete} to delete**, ${s.unmanaged} unmanaged, ${s.noop} unchanged.`, '');
   if (s.delete > 0) head.push(`> [!WARNING]\n> This plan **deletes ${s.delete} object(s)**: review the sections below.`, '');
   const updates = plan.changes.filter((c) => c.action === 'update');
-  if (options.drift && updates.length > 0) head.push(`> [!CAUTION]\n> **Drift:** ${updates.length} object(s) differ from the config — someone changed the account outside git.`, '');
+  if (options.drift && updates.length > 0) {
+    const who = attributionMarkdown(options.attributions ?? []);
+    head.push(`> [!CAUTION]\n> **Drift:** ${updates.length} object(s) differ from the config — someone changed the account outside git.${who.length ? `\n>\n${who.join('\n')}` : ''}`, '');
+  }
   const errors = plan.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) head.push(`> [!CAUTION]\n> ${errors.length} error(s): ${errors.slice(0, 5).map((d) => markdownText(d.message)).join('; ')}`, '');
   const groups = byKind(plan, options.verbose);

@@ -1,4 +1,6 @@
 import type { Change, Plan } from '../core/types.js';
+import type { Attribution } from '../core/attribution.js';
+import { attributionLines } from './attribution.js';
 import { renderDiagnosticsText } from './diagnostics.js';
 import { visible } from './escape.js';
 import { addressLabel, byKind, KIND_TITLES, label, newParentsOf, summaryLine, SYMBOLS } from './labels.js';
@@ -9,6 +11,8 @@ export interface TextOptions {
   verbose: boolean;
   /** Scheduled drift checks word updates as drift. */
   drift?: boolean;
+  /** With drift: who changed each drifted assignment, and when (SPEC §14). */
+  attributions?: readonly Attribution[];
 }
 
 function paint(change: Change, style: Style, text: string): string {
@@ -56,7 +60,7 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
     out.push(style.remove(`Deletes: ${perKind.join(', ')}.`));
   }
   const updates = plan.changes.filter((c) => c.action === 'update').length;
-  if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`));
+  if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`), ...attributionLines(options.attributions ?? []));
   out.push(style.bold(summaryLine(plan)));
   return `${out.join('\n')}\n`;
 }
