@@ -51,6 +51,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   planOptions(program.command('plan').description('read-only: compare the live account with the config and show the changes'))
     .option('--out <file>', 'save the plan (JSON) for apply --plan')
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are')
+    .option('--adopt', 'keep the drift: write the live values of drifted objects into the config files, in place (implies --drift)')
     .action((paths: string[], options) => run(() => planCommand(paths, options, io))());
 
   planOptions(program.command('apply').description('plan, confirm and execute the changes'))

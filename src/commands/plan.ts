@@ -5,13 +5,14 @@ import { hasChanges } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
 import { checkDeletes, type DeleteLimits } from '../core/safety.js';
 import type { Plan } from '../core/types.js';
-import { annotation } from '../render/diagnostics.js';
+import { annotation, renderDiagnostics } from '../render/diagnostics.js';
 import { planDocument, renderPlanJson, type PlanDocument } from '../render/plan-json.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { VERSION } from '../version.js';
 import { SCOPE } from './connect.js';
 import { output, type CommonOptions, type Io, type Output } from './io.js';
+import { adoptDrift } from './adopt.js';
 import { driftAttributions } from './drift.js';
 import { preparePlan } from './prepare.js';
 
@@ -20,6 +21,8 @@ export interface PlanOptions extends CommonOptions {
   detailedExitcode?: boolean;
   target?: string[];
   drift?: boolean;
+  /** With drift: write the live values into the config files instead of planning to revert them. */
+  adopt?: boolean;
   maxDeletes: string;
   maxDeletePercent: string;
   force?: boolean;
@@ -44,7 +47,9 @@ export function renderPlan(plan: Plan, doc: PlanDocument, o: Output, options: { 
 }
 
 /** Read-only: live state → plan. Exit 0 (no changes), 2 (changes, with --detailed-exitcode), 3 (blocked), 1 (error). */
-export async function planCommand(paths: string[], options: PlanOptions, io: Io): Promise<number> {
+export async function planCommand(paths: string[], givenOptions: PlanOptions, io: Io): Promise<number> {
+  // Adopting drift is a drift check that writes the live values back into the config.
+  const options = givenOptions.adopt ? { ...givenOptions, drift: true } : givenOptions;
   const o = output(io, options);
   const prepared = await preparePlan(paths, options, io, o, () => [SCOPE.read]);
   if (!prepared) return 1;
@@ -56,6 +61,13 @@ export async function planCommand(paths: string[], options: PlanOptions, io: Io)
     if (options.out) await writeFile(resolve(io.cwd, options.out), renderPlanJson(doc));
     o.out(renderPlan(plan, doc, o, options, drift?.attributions));
     if (hasErrors(plan.diagnostics)) return 1;
+    if (options.adopt) {
+      const adopted = await adoptDrift(plan, io.cwd);
+      if (adopted.diagnostics.length > 0) o.err(renderDiagnostics(adopted.diagnostics, o.format === 'json' ? 'text' : o.format, o.style));
+      const written = adopted.files.map((f) => `${f.file} (${f.values})`).join(', ');
+      o.err(written ? `Adopted the live values into ${written}: review with git diff; a plan of the adopted config shows no drift.\n` : 'Nothing to adopt: no drifted value is declared in the config.\n');
+      if (hasErrors(adopted.diagnostics)) return 1;
+    }
     const safety = checkDeletes(plan, deleteLimits(options));
     if (safety.blocked) {
       o.err(`${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Apply would refuse this plan; review the deletes, or pass --force.\n`);

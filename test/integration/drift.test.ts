@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
 import { describe, expect, it } from 'vitest';
 import { EMULATOR_USER_HEADER } from '../../src/emulator/routes/assignments.js';
 import { call, envFor, startEmulator, token, useSandbox, writes } from '../helpers/emulator.js';
@@ -29,15 +30,16 @@ carriers:
         commissionLevels:
           - { name: Street, type: percent, firstYearValue: 70, level: 1 }
 assignments:
+  # Term Life street producers, one row each
   - carrier: Acme Life
     product: Term Life
-    commissionLevel: Street
+    commissionLevel: Street   # the default street level
     npns: [${npns(17100001, termProducers)}]
-  - npn: "17200001"
+  - npn: "17200001"           # the regional lead
     carrier: Acme Life
     product: Term Life
     commissionLevel: Senior
-    status: APPROVED
+    status: APPROVED          # we own this status
     statusPolicy: enforce
 invites:
   - producer: { npn: "17300001", email: pat@example.com, firstName: Pat, lastName: Lee }
@@ -138,5 +140,41 @@ describe('plan --drift: who changed it, and when (SPEC §14)', () => {
     expect((await run(['plan', '--drift', '--detailed-exitcode'], { cwd: sandbox.dir.path, env: env() })).code).toBe(0);
     expect(changelogReads()).toEqual([]);
     expect(hierarchyListings()).toEqual([]);
+  });
+
+  it('--adopt writes the live values into the config in place: only the drifted values change, and the next plan is clean', async () => {
+    await driftedAccount(4);
+    const file = join(sandbox.dir.path, 'downline.yaml');
+    const before = readFileSync(file, 'utf8');
+    const adopted = await run(['plan', '--adopt'], { cwd: sandbox.dir.path, env: env() });
+    expect(adopted.code).toBe(0);
+    expect(adopted.stderr).toContain('Adopted the live values into downline.yaml (3)');
+    expect(writes(sandbox.em)).toEqual([]);
+    const patch = createTwoFilesPatch('a/downline.yaml', 'b/downline.yaml', before, readFileSync(file, 'utf8'), '', '', { context: 1 });
+    expect(patch).toBe(`===================================================================
+--- a/downline.yaml\t
++++ b/downline.yaml\t
+@@ -23,3 +23,7 @@
+     commissionLevel: Street   # the default street level
+-    npns: ["17100001", "17100002", "17100003", "17100004"]
++    npns: ["17100001", "17100002", "17100004"]
++  - npn: "17100003"
++    carrier: Acme Life
++    product: Term Life
++    commissionLevel: Senior
+   - npn: "17200001"           # the regional lead
+@@ -28,3 +32,3 @@
+     commissionLevel: Senior
+-    status: APPROVED          # we own this status
++    status: PENDING_WITH_CARRIER          # we own this status
+     statusPolicy: enforce
+@@ -33,2 +37,2 @@
+     contracts:
+-      - { carrier: Acme Life, product: Whole Life, commissionLevel: Street, administrativeDivisions: [CA, NY] }
++      - { carrier: Acme Life, product: Whole Life, commissionLevel: Street, administrativeDivisions: [CA, NY, TX] }
+`);
+    const again = await run(['plan', '--drift', '--detailed-exitcode'], { cwd: sandbox.dir.path, env: env() });
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain('Drift');
   });
 });
