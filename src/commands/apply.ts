@@ -1,12 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { applyPlan } from '../core/apply-plan.js';
-import { hasChanges } from '../core/compute-plan.js';
+import { applyPlan, NOT_STARTED } from '../core/apply-plan.js';
+import { hasChanges, summarize } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
 import { fingerprint } from '../core/fingerprint.js';
 import type { ApiPort } from '../core/ports.js';
-import { checkDeletes } from '../core/safety.js';
+import { checkSafety } from '../core/safety.js';
 import type { Change, Plan } from '../core/types.js';
 import { kindOf, KINDS } from '../kinds/index.js';
 import { renderDiagnostics } from '../render/diagnostics.js';
@@ -15,7 +15,7 @@ import { parsePlanDocument, planDocument } from '../render/plan-json.js';
 import { applyReport, renderApplySummary } from '../render/report.js';
 import { VERSION } from '../version.js';
 import { connect, SCOPE, type Session } from './connect.js';
-import { output, UserError, type Io, type Output } from './io.js';
+import { output, refuse, UserError, type Io, type Output } from './io.js';
 import { deleteLimits, renderPlan, type PlanOptions } from './plan.js';
 import { preparePlan } from './prepare.js';
 import { progressReporter } from './progress.js';
@@ -30,18 +30,24 @@ export interface ApplyOptions extends PlanOptions {
 /** apply's stdout is for people: a JSON request means the report, the plan shows as text. */
 const asPlanOutput = (o: Output): Output => (o.format === 'json' ? { ...o, format: 'text' } : o);
 
+/** Under --format json stdout carries one JSON document (`o.data`); everything for people goes to stderr. */
+const peopleOnStderr = (o: Output): Output => (o.format === 'json' ? { ...o, out: o.err } : o);
+
 const scopesFor = (prune: boolean) => [SCOPE.read, SCOPE.write, ...(prune ? [SCOPE.delete] : [])];
 
 /** plan → confirm → execute, or execute a saved plan after checking it is not stale. */
 export async function applyCommand(paths: string[], options: ApplyOptions, io: Io): Promise<number> {
-  const o = output(io, options);
+  const o = peopleOnStderr(output(io, options));
   if (options.plan) return applySaved(paths, options, io, o);
   const prepared = await preparePlan(paths, options, io, o, (c) => scopesFor(Object.values(c.state.prune).some(Boolean)));
   if (!prepared) return 1;
   const { plan, session, config } = prepared;
   try {
     o.out(renderPlan(plan, planDocument(plan, { toolVersion: VERSION, env: session.env, configDigest: config.digest }), asPlanOutput(o), options));
-    if (hasErrors(plan.diagnostics)) return 1;
+    if (hasErrors(plan.diagnostics)) {
+      if (o.format === 'json') o.data(renderDiagnostics(plan.diagnostics, 'json', o.style));
+      return 1;
+    }
     return await execute(plan, session, options, io, o);
   } finally {
     await session.close();
@@ -49,32 +55,29 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
 }
 
 async function execute(plan: Plan, session: Session, options: ApplyOptions, io: Io, o: Output): Promise<number> {
-  const safety = checkDeletes(plan, deleteLimits(options));
+  const safety = checkSafety(plan, deleteLimits(options));
   if (safety.blocked) {
-    o.err(`${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Nothing was written. Review the deletes, or pass --force to proceed.\n`);
-    return 3;
+    return refuse(o, `${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Nothing was written. Review the deletes and updates, or pass --force to proceed.\n`, 3);
   }
   if (!hasChanges(plan)) {
-    o.out('No changes. The live account matches the config.\n');
+    const unverified = summarize(plan).unverified;
+    o.out(unverified ? `Nothing to write; ${unverified} object(s) have declared fields downline cannot verify (listed above).\n` : 'No changes. The live account matches the config.\n');
+    if (o.format === 'json') o.data(`${JSON.stringify(applyReport([], { toolVersion: VERSION, env: session.env }), null, 2)}\n`);
     return 0;
   }
   if (!options.autoApprove) {
-    if (!io.prompt) {
-      o.err('error: refusing to apply without --auto-approve: this is not an interactive terminal. Nothing was written.\n');
-      return 1;
-    }
-    const answer = await io.prompt(`Apply these changes to ${session.env}? Only 'yes' is accepted: `);
-    if (answer.trim() !== 'yes') {
-      o.err('Apply cancelled. Nothing was written.\n');
-      return 1;
-    }
+    if (!io.prompt) return refuse(o, 'error: refusing to apply without --auto-approve: this is not an interactive terminal. Nothing was written.\n', 1);
+    // An interrupted prompt (Ctrl-C) is a "no".
+    const answer = await io.prompt(`Apply these changes to ${session.env}? Only 'yes' is accepted: `).catch(() => '');
+    if (answer.trim() !== 'yes') return refuse(o, 'Apply cancelled. Nothing was written.\n', 1);
   }
   const writes = plan.changes.filter((c) => c.operation !== null);
-  const concurrency = Math.max(1, Number.parseInt(options.concurrency, 10) || 4);
+  const concurrency = options.concurrency;
   const applied = await applyPlan(plan.changes, session.api, {
     kinds: KINDS,
     concurrency,
     onEvent: progressReporter(o, writes.length, io.isTTY && o.format !== 'github'),
+    signal: io.signal,
   });
   // Another apply at the same moment may have created the same keys: read them again before claiming success.
   const { results, unverified } = await verifyCreates(plan.changes, applied, session.api, concurrency);
@@ -82,6 +85,11 @@ async function execute(plan: Plan, session: Session, options: ApplyOptions, io: 
   if (options.report) await writeFile(resolve(io.cwd, options.report), `${JSON.stringify(report, null, 2)}\n`);
   o.out(renderApplySummary(report, o.style));
   if (unverified) o.err(`${o.style.error('error')}: the writes are done, but reading them again to check for another writer failed (${unverified}); run plan to check the account.\n`);
+  if (o.format === 'json') o.data(`${JSON.stringify(report, null, 2)}\n`);
+  if (io.signal?.aborted) {
+    const notStarted = results.filter((r) => r.error === NOT_STARTED).length;
+    o.err(`Apply interrupted (${String(io.signal.reason)}): ${report.summary.succeeded} change(s) done, ${notStarted} not started (listed above as skipped)${options.report ? `; report written to ${options.report}` : ''}. Run plan, then apply again to finish.\n`);
+  }
   return report.summary.failed > 0 || report.summary.skipped > 0 || unverified ? 1 : 0;
 }
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Attribution } from '../core/attribution.js';
 import { hasChanges } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
-import { checkDeletes, type DeleteLimits } from '../core/safety.js';
+import { checkSafety, type DeleteLimits } from '../core/safety.js';
 import type { Plan } from '../core/types.js';
 import { annotation, renderDiagnostics } from '../render/diagnostics.js';
 import { planDocument, renderPlanJson, type PlanDocument } from '../render/plan-json.js';
@@ -23,13 +23,17 @@ export interface PlanOptions extends CommonOptions {
   drift?: boolean;
   /** With drift: write the live values into the config files instead of planning to revert them. */
   adopt?: boolean;
-  maxDeletes: string;
-  maxDeletePercent: string;
+  since?: string;
+  pushUnverified?: boolean;
+  maxDeletes: number;
+  maxDeletePercent: number;
+  /** Parsed by commander (percentage). */
+  maxUpdatePercent: number;
   force?: boolean;
 }
 
 export function deleteLimits(options: PlanOptions): DeleteLimits {
-  return { maxDeletes: Number(options.maxDeletes), maxDeletePercent: Number(options.maxDeletePercent), force: Boolean(options.force) };
+  return { maxDeletes: options.maxDeletes, maxDeletePercent: options.maxDeletePercent, maxUpdatePercent: options.maxUpdatePercent, force: Boolean(options.force) };
 }
 
 /** Render a plan in the chosen format (text, github: text + annotations, json, markdown). */
@@ -55,7 +59,7 @@ export async function planCommand(paths: string[], givenOptions: PlanOptions, io
   if (!prepared) return 1;
   const { plan, config, session, live } = prepared;
   try {
-    const drift = options.drift ? await driftAttributions(session.api, plan, live, Math.max(1, Number.parseInt(options.concurrency, 10) || 4)) : undefined;
+    const drift = options.drift ? await driftAttributions(session.api, plan, live, options.concurrency) : undefined;
     if (drift) plan.diagnostics.push(...drift.diagnostics);
     const doc = { ...planDocument(plan, { toolVersion: VERSION, env: session.env, configDigest: config.digest }), ...(drift ? { drift: drift.attributions } : {}) };
     if (options.out) await writeFile(resolve(io.cwd, options.out), renderPlanJson(doc));
@@ -68,9 +72,9 @@ export async function planCommand(paths: string[], givenOptions: PlanOptions, io
       o.err(written ? `Adopted the live values into ${written}: review with git diff; a plan of the adopted config shows no drift.\n` : 'Nothing to adopt: no drifted value is declared in the config.\n');
       if (hasErrors(adopted.diagnostics)) return 1;
     }
-    const safety = checkDeletes(plan, deleteLimits(options));
+    const safety = checkSafety(plan, deleteLimits(options));
     if (safety.blocked) {
-      o.err(`${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Apply would refuse this plan; review the deletes, or pass --force.\n`);
+      o.err(`${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Apply would refuse this plan; review the deletes and updates, or pass --force.\n`);
       if (options.detailedExitcode) return 3;
     }
     if (options.detailedExitcode) return hasChanges(plan) ? 2 : 0;

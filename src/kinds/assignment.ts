@@ -2,7 +2,7 @@ import { warning } from '../core/diagnostics.js';
 import { keys, type DesiredAssignment } from '../core/desired.js';
 import type { RawObject } from '../core/live.js';
 import { addressKey, type Change, type Value, type View } from '../core/types.js';
-import { carrierDeclared, planObject, productPruned, undeclared } from './common.js';
+import { carrierDeclared, planObject, productPruned, same, undeclared, USER_DEFINED, viewOf } from './common.js';
 import { findAssignmentIds } from './find.js';
 import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
 
@@ -17,7 +17,16 @@ function liveView(ctx: KindContext, raw: RawObject): View {
     commissionLevel: ctx.index.levelById.get(String(raw.commissionLevelId))?.name ?? `(level id ${String(raw.commissionLevelId)})`,
     ...(raw.assignmentStatusId !== undefined ? { status: ctx.lookups.nameOf(raw.assignmentStatusId) ?? `(status id ${String(raw.assignmentStatusId)})` } : {}),
     ...(Array.isArray(raw.administrativeDivisions) ? { administrativeDivisions: raw.administrativeDivisions as string[] } : {}),
+    ...(raw.uplineNpn !== undefined && raw.uplineNpn !== null ? { upline: String(raw.uplineNpn) } : {}),
+    ...viewOf(raw, Object.fromEntries(USER_DEFINED.map((f) => [f, same]))),
   };
+}
+
+/** Config field → wire field of what an assignment passes through as declared (the API keeps what a PUT leaves out). */
+const PASSED_THROUGH: Record<string, string> = { administrativeDivisions: 'administrativeDivisions', upline: 'uplineNpn', ...Object.fromEntries(USER_DEFINED.map((f) => [f, f])) };
+
+function passedThrough(fields: View): Record<string, Value> {
+  return Object.fromEntries(Object.entries(PASSED_THROUGH).filter(([f]) => fields[f] !== undefined).map(([f, wire]) => [wire, fields[f]]));
 }
 
 /**
@@ -29,7 +38,8 @@ function fromInvites(ctx: KindContext): DesiredAssignment[] {
     .filter((c) => ctx.index.assignmentsByKey.has(keys.assignment(invite.producer.npn, c.carrier, c.product)))
     .map((c): DesiredAssignment => ({
       npn: invite.producer.npn, carrier: c.carrier, product: c.product, statusPolicy: 'initial',
-      fields: { commissionLevel: c.commissionLevel, ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}) },
+      // Upline and userDefined too: declared, so never silently dropped (compared, or listed as unverified).
+      fields: { commissionLevel: c.commissionLevel, ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}), ...(c.uplineNpn ? { upline: c.uplineNpn } : {}), ...c.userDefined },
       fieldSources: c.fieldSources, source: c.source,
     })));
 }
@@ -57,6 +67,7 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
   const levelId = idOrRef(ctx.index.levelByKey.get(keys.level(a.carrier, a.product, levelName))?.id, levelAddress);
   const body: Record<string, Value> = { npn: a.npn, productId: idOrRef(ctx.index.productByKey.get(keys.product(a.carrier, a.product))?.id, productAddress) as Value, commissionLevelId: levelId as Value };
   if (status) body.assignmentStatusId = status.id;
+  Object.assign(body, passedThrough(a.fields));
   return planObject(ctx, {
     address: { kind: 'assignment', key },
     identity: { npn: a.npn, carrier: a.carrier, product: a.product },
@@ -71,7 +82,7 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
     update: (changed) => {
       const update: Record<string, Value> = { id: live!.id, commissionLevelId: levelId as Value };
       if (changed.includes('status') && status) update.assignmentStatusId = status.id;
-      if (a.fields.administrativeDivisions !== undefined) update.administrativeDivisions = a.fields.administrativeDivisions;
+      Object.assign(update, passedThrough(a.fields));
       return { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${live!.id}`, body: update,
         batch: { key: 'PUT assignments', path: '/v1/customers/contractAssignments/bulk', refs: [], wrap: 'contractAssignments' } };
     },
@@ -79,6 +90,12 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
 }
 
 function planUndeclared(ctx: KindContext): void {
+  // Unmanaged must be complete, or say that it is not: a producer removed from the config would vanish silently.
+  // (Only where unmanaged ones can exist: a live product of a declared carrier.)
+  if (ctx.live.assignmentsUnlisted && [...ctx.index.productById.values()].some((p) => carrierDeclared(ctx, p.carrier))) {
+    ctx.diagnostics.push(warning(`unmanaged contract assignments were not listed: ${ctx.live.assignmentsUnlisted}; assignments of producers not in the config are not shown`,
+      undefined, 'enable prune.assignments to read the whole listing, or run `downline export` to see every assignment'));
+  }
   const declared = new Set(ctx.desired.assignments.map((a) => keys.assignment(a.npn, a.carrier, a.product)));
   for (const invite of ctx.desired.invites) for (const c of invite.contracts) declared.add(keys.assignment(invite.producer.npn, c.carrier, c.product));
   for (const [key, list] of ctx.index.assignmentsByKey) {
@@ -88,6 +105,8 @@ function planUndeclared(ctx: KindContext): void {
     list.forEach((live, i) => undeclared(ctx, {
       address: { kind: 'assignment', key: i === 0 ? key : `${key}#${i + 1}` }, identity: { npn: String(live.npn), carrier: product.carrier, product: product.name },
       live, before: liveView(ctx, live), pruned, path: pathOf`/v1/customers/contractAssignments/${live.id}`,
+      // An invitation is "sent" while its contract exists: after this delete, the same entry comes back as a new invitation.
+      notes: [`if this contract returns to the config as an invitation, producer ${String(live.npn)} is invited (e-mailed) again`],
     }));
   }
 }

@@ -41,6 +41,11 @@ assignments:
     commissionLevel: Senior
     status: APPROVED          # we own this status
     statusPolicy: enforce
+  - npn: "17200002"
+    carrier: Acme Life
+    product: Term Life
+    commissionLevel: Street
+    upline: "17100001"
 invites:
   - producer: { npn: "17300001", email: pat@example.com, firstName: Pat, lastName: Lee }
     contracts:
@@ -68,7 +73,7 @@ const statusId = async (name: string) => {
   return statuses.find((s: { name: string }) => s.name === name).id;
 };
 
-async function driftedAccount(termProducers = 10): Promise<void> {
+async function driftedAccount(termProducers = 20): Promise<void> {
   writeFileSync(join(sandbox.dir.path, 'downline.yaml'), CONFIG(termProducers));
   at('2026-01-10T09:00:00.000Z');
   expect((await run(['apply', '--auto-approve'], { cwd: sandbox.dir.path, env: env() })).code).toBe(0);
@@ -76,6 +81,8 @@ async function driftedAccount(termProducers = 10): Promise<void> {
   await editAs('Jane Admin', '17100003', 'Term Life', { commissionLevelId: levelId('Term Life', 'Senior') });
   at('2026-03-02T11:00:00.000Z');
   await editAs('Sam Ops', '17200001', 'Term Life', { assignmentStatusId: await statusId('PENDING_WITH_CARRIER') });
+  at('2026-03-03T15:30:00.000Z');
+  await editAs('Jane Admin', '17200002', 'Term Life', { uplineNpn: '17100002' });
   at('2026-03-04T12:00:00.000Z');
   await editAs('Jane Admin', '17300001', 'Whole Life', { administrativeDivisions: ['CA', 'NY', 'TX'] });
   at('2026-03-05T08:00:00.000Z');
@@ -86,13 +93,14 @@ const changelogReads = () => sandbox.em.log.filter((r) => r.method === 'GET' && 
 const hierarchyListings = () => sandbox.em.log.filter((r) => r.method === 'GET' && r.path.endsWith('/productHierarchies'));
 
 describe('plan --drift: who changed it, and when (SPEC §14)', () => {
-  it('names who and when for a level, a status and states changed by others, reading each product hierarchy once', async () => {
+  it('names who and when for a level, a status, an upline and states changed by others, reading each product hierarchy once', async () => {
     await driftedAccount();
     const result = await run(['plan', '--drift', '--detailed-exitcode'], { cwd: sandbox.dir.path, env: env() });
     expect(result.code).toBe(2);
-    expect(result.stdout).toContain('Drift: 3 object(s) differ from the config — changed outside git.\n'
+    expect(result.stdout).toContain('Drift: 4 object(s) differ from the config — changed outside git.\n'
       + '  ~ assignment of 17100003 on "Acme Life / Term Life" (commissionLevel): changed by Jane Admin on 2026-03-01\n'
       + '  ~ assignment of 17200001 on "Acme Life / Term Life" (status): changed by Sam Ops on 2026-03-02\n'
+      + '  ~ assignment of 17200002 on "Acme Life / Term Life" (upline): changed by Jane Admin on 2026-03-03\n'
       + '  ~ assignment of 17300001 on "Acme Life / Whole Life" (administrativeDivisions): changed by Jane Admin on 2026-03-04\n');
     // One product-hierarchy listing for the carrier, one changelog read per affected product — never one per producer.
     expect(hierarchyListings()).toHaveLength(1);
@@ -110,6 +118,7 @@ describe('plan --drift: who changed it, and when (SPEC §14)', () => {
     expect(json.drift).toEqual([
       { address: { kind: 'assignment', key: '17100003@Acme Life/Term Life' }, fields: ['commissionLevel'], modifiedByName: 'Jane Admin', modifiedDate: '2026-03-01T10:00:00.000Z' },
       { address: { kind: 'assignment', key: '17200001@Acme Life/Term Life' }, fields: ['status'], modifiedByName: 'Sam Ops', modifiedDate: '2026-03-02T11:00:00.000Z' },
+      { address: { kind: 'assignment', key: '17200002@Acme Life/Term Life' }, fields: ['upline'], modifiedByName: 'Jane Admin', modifiedDate: '2026-03-03T15:30:00.000Z' },
       { address: { kind: 'assignment', key: '17300001@Acme Life/Whole Life' }, fields: ['administrativeDivisions'], modifiedByName: 'Jane Admin', modifiedDate: '2026-03-04T12:00:00.000Z' },
     ]);
     // Without --drift nothing is read from the changelog and the plan carries no attribution.
@@ -126,9 +135,9 @@ describe('plan --drift: who changed it, and when (SPEC §14)', () => {
     const result = await run(['plan', '--drift'], { cwd: sandbox.dir.path, env: env() });
     expect(result.stdout).toContain('changed by Jane Admin on 2026-03-01');
     expect(result.stdout).toContain('changed by Sam Ops on 2026-03-02');
-    // Term Life's changelog has 43 entries (9 pages of 5); both its drifted contracts are on the first page.
+    // Term Life's changelog has 45 entries (9 pages of 5); both its drifted contracts are on the first page.
     const termId = sandbox.em.store.data.products.find((p) => p.name === 'Term Life')!.id;
-    expect(sandbox.em.store.data.assignments.filter((a) => a.productId === termId).flatMap((a) => a.changes)).toHaveLength(43);
+    expect(sandbox.em.store.data.assignments.filter((a) => a.productId === termId).flatMap((a) => a.changes)).toHaveLength(45);
     expect(changelogReads()).toHaveLength(2);
     expect(changelogReads().map((r) => new URLSearchParams(r.query).get('page'))).toEqual(['0', '0']);
   });
@@ -148,7 +157,7 @@ describe('plan --drift: who changed it, and when (SPEC §14)', () => {
     const before = readFileSync(file, 'utf8');
     const adopted = await run(['plan', '--adopt'], { cwd: sandbox.dir.path, env: env() });
     expect(adopted.code).toBe(0);
-    expect(adopted.stderr).toContain('Adopted the live values into downline.yaml (3)');
+    expect(adopted.stderr).toContain('Adopted the live values into downline.yaml (4)');
     expect(writes(sandbox.em)).toEqual([]);
     const patch = createTwoFilesPatch('a/downline.yaml', 'b/downline.yaml', before, readFileSync(file, 'utf8'), '', '', { context: 1 });
     expect(patch).toBe(`===================================================================
@@ -168,7 +177,12 @@ describe('plan --drift: who changed it, and when (SPEC §14)', () => {
 -    status: APPROVED          # we own this status
 +    status: PENDING_WITH_CARRIER          # we own this status
      statusPolicy: enforce
-@@ -33,2 +37,2 @@
+@@ -34,3 +38,3 @@
+     commissionLevel: Street
+-    upline: "17100001"
++    upline: "17100002"
+ invites:
+@@ -38,2 +42,2 @@
      contracts:
 -      - { carrier: Acme Life, product: Whole Life, commissionLevel: Street, administrativeDivisions: [CA, NY] }
 +      - { carrier: Acme Life, product: Whole Life, commissionLevel: Street, administrativeDivisions: [CA, NY, TX] }

@@ -146,4 +146,24 @@ invites:
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('bad.json: 17000001[0].state: not a two-letter state code');
   });
+
+  it('an assignment that declares its states is checked in those, not in its product\'s', async () => {
+    writeFileSync(join(sandbox.dir.path, 'downline.yaml'), `${HEAD}assignments:
+  - npn: "17400001"
+    carrier: Acme Life
+    product: Term Life
+    commissionLevel: Street
+    administrativeDivisions: [CA]
+  - npn: "17400002"
+    carrier: Acme Life
+    product: Term Life
+    commissionLevel: Street
+    administrativeDivisions: [CA, TX]
+`);
+    sandbox.em.licences['17400001'] = [{ state: 'CA' }];
+    sandbox.em.licences['17400002'] = [{ state: 'CA' }];
+    const result = await plan([]);
+    expect(result.stdout.match(/not ready/g)).toHaveLength(1);
+    expect(result.stdout).toContain('downline.yaml:16:5: warning: producer 17400002 is not ready for "Acme Life / Term Life": no active Life licence in TX; no licence held there');
+  });
 });

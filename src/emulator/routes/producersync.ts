@@ -38,6 +38,12 @@ const licencesOf = (ctx: RouteContext, npn: string): object[] => {
   return listed ? listed.map((e) => presentEntry(ctx, npn, e)) : defaultLicenses(ctx, npn);
 };
 
+/**
+ * ProducerSync's own documented paging (size: default 250, at most 1,000) — not the Contracting
+ * knobs (`--page-size`, `--max-page-size`), which model another API.
+ */
+const PRODUCERSYNC_PAGING = { defaultSize: 250, maxSize: 1000 };
+
 /** ProducerSync `GET /v2/licenses?npns=a,b&page=&size=`: a HAL page of the licences of those producers. */
 export const producersyncRoutes: Route[] = [
   route('GET', '/producersync/v2/licenses', 'read', (req, ctx) => {
@@ -45,6 +51,6 @@ export const producersyncRoutes: Route[] = [
     if (npns.length === 0) fail(400, 'npns is required: a comma-separated list of NPNs.');
     const bad = npns.find((n) => !/^\d{1,15}$/.test(n));
     if (bad !== undefined) fail(400, `npns: '${bad}' is not an NPN (1 to 15 digits).`);
-    return halPage([...new Set(npns)].sort().flatMap((npn) => licencesOf(ctx, npn)), 'licenses', req, ctx.paging);
+    return halPage([...new Set(npns)].sort().flatMap((npn) => licencesOf(ctx, npn)), 'licenses', req, PRODUCERSYNC_PAGING);
   }),
 ];
