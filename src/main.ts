@@ -8,6 +8,7 @@ import { initCommand } from './commands/init.js';
 import { Interrupted, interruptExitCode } from './commands/interrupt.js';
 import { concurrency, count, percentage, probability, wholeNumber } from './commands/options.js';
 import { planCommand } from './commands/plan.js';
+import { showCommand } from './commands/show.js';
 import { validateCommand } from './commands/validate.js';
 import { doctorCommand } from './doctor/command.js';
 import { VERSION } from './version.js';
@@ -80,11 +81,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   planOptions(program.command('apply').description('plan, confirm and execute the changes (--format json: the apply report on stdout)'), ['text', 'json', 'github'])
     .option('--auto-approve', 'do not ask for confirmation')
-    .option('--plan <file>', 'execute a saved plan (refused when stale)')
-    .option('--report <file>', 'write a JSON apply report')
+    .option('--plan <file>', 'execute a saved plan: re-derived, and refused unless every change is the same (apply PLAN.json works too)')
+    .option('--report <file>', 'write a JSON apply report (on every outcome)')
+    .option('--show-invite-links', 'print invite links and put them in the report (they are onboarding credentials)')
     .action((paths: string[], options) => run(() => applyCommand(paths, options, io))());
 
+  common(program.command('show').description('render a saved plan (text, markdown or json) without contacting the account'), ['text', 'json', 'markdown'])
+    .argument('<planfile>', 'a plan saved with plan --out')
+    .option('--drift', 'word updates as drift')
+    .action((file: string, options) => run(() => showCommand(file, options, io))());
+
   common(program.command('export').description('write the live account as config YAML that plans clean'), ['yaml', 'text', 'json'])
+
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--npn <npn>', 'export the assignments of this producer; repeatable (default: all assignments)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--npn-file <file>', 'a file of NPNs (whitespace or comma separated)')
@@ -119,7 +127,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   program.command('init').description('scaffold a config repository: downline.yaml, .gitignore, a GitHub Actions workflow')
     .argument('[dir]', 'where to write (default: the current directory)')
-    .option('--force', 'overwrite existing files')
+    .option('--force', 'overwrite the scaffold\'s own files (downline.yaml, the workflow); .gitignore and package.json are merged, never overwritten')
+    .option('--from <source>', 'where CI installs downline from: a registry version, a git URL with #tag, or a tarball path (default: this version)')
     .action((dir: string | undefined, options) => run(() => initCommand(dir, options, io))());
 
   program.command('emulator').description('run the local AgentSync + Turris API emulator in the foreground')

@@ -9,12 +9,12 @@ import { annotation, renderDiagnostics } from '../render/diagnostics.js';
 import { planDocument, renderPlanJson, type PlanDocument } from '../render/plan-json.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
-import { VERSION } from '../version.js';
 import { SCOPE } from './connect.js';
 import { output, type CommonOptions, type Io, type Output } from './io.js';
 import { adoptDrift } from './adopt.js';
 import { driftAttributions } from './drift.js';
 import { preparePlan } from './prepare.js';
+import { planMeta } from './saved-plan.js';
 
 export interface PlanOptions extends CommonOptions {
   out?: string;
@@ -37,12 +37,12 @@ export function deleteLimits(options: PlanOptions): DeleteLimits {
 }
 
 /** Render a plan in the chosen format (text, github: text + annotations, json, markdown). */
-export function renderPlan(plan: Plan, doc: PlanDocument, o: Output, options: { verbose?: boolean; drift?: boolean }, attributions?: readonly Attribution[]): string {
+export function renderPlan(plan: Plan, doc: PlanDocument, o: Output, options: { verbose?: boolean; drift?: boolean; blocked?: string[] }, attributions?: readonly Attribution[]): string {
   switch (o.format) {
     case 'json':
       return renderPlanJson(doc);
     case 'markdown':
-      return renderPlanMarkdown(plan, { verbose: Boolean(options.verbose), drift: options.drift, env: doc.env, attributions });
+      return renderPlanMarkdown(plan, { verbose: Boolean(options.verbose), drift: options.drift, env: doc.env, blocked: options.blocked, attributions });
     case 'github':
       return renderPlanText(plan, o.style, { verbose: Boolean(options.verbose), drift: options.drift, attributions }) + plan.diagnostics.map((d) => `${annotation(d)}\n`).join('');
     case 'text':
@@ -61,9 +61,10 @@ export async function planCommand(paths: string[], givenOptions: PlanOptions, io
   try {
     const drift = options.drift ? await driftAttributions(session.api, plan, live, options.concurrency) : undefined;
     if (drift) plan.diagnostics.push(...drift.diagnostics);
-    const doc = { ...planDocument(plan, { toolVersion: VERSION, env: session.env, configDigest: config.digest }), ...(drift ? { drift: drift.attributions } : {}) };
+    const doc = { ...planDocument(plan, planMeta(config, session.env, options)), ...(drift ? { drift: drift.attributions } : {}) };
     if (options.out) await writeFile(resolve(io.cwd, options.out), renderPlanJson(doc));
-    o.out(renderPlan(plan, doc, o, options, drift?.attributions));
+    const safety = checkSafety(plan, deleteLimits(options));
+    o.out(renderPlan(plan, doc, o, { ...options, blocked: safety.blocked ? safety.reasons : undefined }, drift?.attributions));
     if (hasErrors(plan.diagnostics)) return 1;
     if (options.adopt) {
       const adopted = await adoptDrift(plan, io.cwd);
@@ -72,7 +73,6 @@ export async function planCommand(paths: string[], givenOptions: PlanOptions, io
       o.err(written ? `Adopted the live values into ${written}: review with git diff; a plan of the adopted config shows no drift.\n` : 'Nothing to adopt: no drifted value is declared in the config.\n');
       if (hasErrors(adopted.diagnostics)) return 1;
     }
-    const safety = checkSafety(plan, deleteLimits(options));
     if (safety.blocked) {
       o.err(`${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Apply would refuse this plan; review the deletes and updates, or pass --force.\n`);
       if (options.detailedExitcode) return 3;

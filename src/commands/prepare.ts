@@ -1,6 +1,7 @@
+import { resolve } from 'node:path';
 import { discover } from '../api/discover.js';
 import { fetchContractHistory, invitedProducts } from '../api/history.js';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { loadConfig, productionIdentityDiagnostics, type LoadedConfig } from '../config/load.js';
 import { computePlan } from '../core/compute-plan.js';
 import { hasErrors, warning } from '../core/diagnostics.js';
 import type { LiveSnapshot } from '../core/live.js';
@@ -23,20 +24,27 @@ export interface Prepared {
 /**
  * The pipeline `plan` and `apply` share: load → validate → connect → discover → computePlan.
  * Returns undefined (after printing diagnostics) when the config is invalid; the caller closes the session.
+ * `configDir` is where PATHs are relative to (a saved plan's are relative to the repository root).
  */
-export async function preparePlan(paths: string[], options: CommonOptions & { target?: string[]; since?: string; pushUnverified?: boolean }, io: Io, o: Output, scopes: (config: LoadedConfig) => string[]): Promise<Prepared | undefined> {
-  const config = await loadConfig(paths, io.cwd, io.env);
+export async function preparePlan(paths: string[], options: CommonOptions & { target?: string[]; since?: string; pushUnverified?: boolean }, io: Io, o: Output, scopes: (config: LoadedConfig) => string[], configDir = io.cwd): Promise<Prepared | undefined> {
+  const config = await loadConfig(paths, configDir, io.env);
   if (hasErrors(config.diagnostics)) {
     // Under --format json the diagnostics are the command's document: stdout, parseable.
     (o.format === 'json' ? o.data : o.err)(renderDiagnostics(config.diagnostics, o.format, o.style));
     return undefined;
   }
-  const since = options.since === undefined ? undefined : await configAt(options.since, paths, io.cwd, io.env);
+  const since = options.since === undefined ? undefined : await configAt(options.since, paths, configDir, io.env);
   // No base commit (a push that created the branch): nothing to compare with, so write them all.
   const pushUnverified = Boolean(options.pushUnverified) || (options.since !== undefined && !since);
   if (since) config.diagnostics.push(...since.diagnostics);
   if (options.since !== undefined && !since) config.diagnostics.push(warning(`--since ${options.since} names no commit (a new branch): every declared field the API does not read back is written`));
-  const session = await connect(options, io, scopes(config), paths);
+  const session = await connect(options, io, scopes(config), paths.map((p) => resolve(configDir, p)));
+  const identity = session.env === 'local' ? [] : productionIdentityDiagnostics(config);
+  if (identity.length > 0) {
+    await session.close();
+    (o.format === 'json' ? o.data : o.err)(renderDiagnostics(identity, o.format, o.style));
+    return undefined;
+  }
   try {
     const concurrency = options.concurrency;
     const live = await discover(session.api, config.state, concurrency);

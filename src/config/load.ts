@@ -1,5 +1,5 @@
 import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { error } from '../core/diagnostics.js';
 import type { DesiredState } from '../core/desired.js';
 import type { Diagnostic, SourceLocation } from '../core/types.js';
@@ -14,9 +14,38 @@ export interface LoadedConfig {
   state: DesiredState;
   diagnostics: Diagnostic[];
   files: string[];
-  /** sha256 of the interpolated config content: a saved plan is bound to it. */
+  /** sha256 of the interpolated config content, files named relative to `root`: a saved plan is bound to it. */
   digest: string;
+  /** The repository root (nearest directory upwards holding `.git`, else the working directory). */
+  root: string;
+  /** The PATH arguments (default `downline.yaml`) relative to `root`, `/`-separated: what a saved plan records. */
+  paths: string[];
+  /** Values that came from a `${env:NAME:-default}` default (see `productionIdentityDiagnostics`). */
+  defaulted: ParsedFile['defaulted'];
 }
+
+/**
+ * A default never stands in for a production identity: against sandbox or production, an `agency`
+ * value taken from a `${env:NAME:-…}` default (the variable unset or empty) is an error.
+ */
+export function productionIdentityDiagnostics(config: LoadedConfig): Diagnostic[] {
+  return config.defaulted.filter((d) => d.path[0] === 'agency').map((d) => error(
+    `${d.path.join('.')} would use the default of \${env:${d.variables[0]}:-…}: ${d.variables.join(', ')} is unset or empty`,
+    d.source, `set ${d.variables.join(' and ')}; outside --env local a default never stands in for the agency's identity`));
+}
+
+/**
+ * Where saved plans anchor config paths: the git checkout's root, so a plan made in one directory
+ * applies from any other directory of the same checkout (CI downloads it anywhere).
+ */
+export async function repoRoot(cwd: string): Promise<string> {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (await stat(join(dir, '.git')).then(() => true, () => false)) return dir;
+    if (dirname(dir) === dir) return resolve(cwd);
+  }
+}
+
+const fromRoot = (root: string, absolute: string) => (relative(root, absolute) || '.').split(sep).join('/');
 
 const YAML_FILE = /\.ya?ml$/i;
 
@@ -99,6 +128,7 @@ async function symlinkProblem(file: string): Promise<string | undefined> {
 /** load → parse + interpolate → schema → desired state → rules, collecting every diagnostic. */
 export async function loadConfig(paths: string[], cwd: string, env: Record<string, string | undefined>, source: ConfigSource = fileSystem): Promise<LoadedConfig> {
   const expanded = await expandPaths(paths, cwd, source);
+  const root = await repoRoot(cwd);
   const diagnostics = [...expanded.diagnostics];
   const parsed: Array<{ file: ParsedFile; health: Health }> = [];
   const hash = createHash('sha256');
@@ -121,10 +151,11 @@ export async function loadConfig(paths: string[], cwd: string, env: Record<strin
     diagnostics.push(...problems.map((p) => p.diagnostic));
     // Every file goes on to the cross-object checks, broken or not: all problems in one pass.
     parsed.push({ file, health: fileHealth(problems, (path) => unresolved.has(at(file.locate(path)))) });
-    hash.update(display).update('\0').update(JSON.stringify(file.data)).update('\0');
+    hash.update(fromRoot(root, absolute)).update('\0').update(JSON.stringify(file.data)).update('\0');
   }
   const { state, unknowns, diagnostics: buildDiagnostics } = toDesiredState(parsed);
   diagnostics.push(...buildDiagnostics);
   diagnostics.push(...checkRules(state, { references: true, unknowns }));
-  return { state, diagnostics, files: expanded.files.map((f) => relative(cwd, f) || f), digest: hash.digest('hex') };
+  const args = (paths.length > 0 ? paths : ['downline.yaml']).map((p) => fromRoot(root, resolve(cwd, p)));
+  return { state, diagnostics, files: expanded.files.map((f) => relative(cwd, f) || f), digest: hash.digest('hex'), root, paths: args, defaulted: parsed.flatMap((p) => p.file.defaulted) };
 }

@@ -13,6 +13,8 @@ export interface ParsedFile {
   locate(path: Path, atKey?: boolean): SourceLocation;
   /** The value at `path` as written in the file (before interpolation and typing): for hints. */
   sourceText(path: Path): string | undefined;
+  /** Scalars whose value came from a `${env:NAME:-default}` default: the variable was unset or empty. */
+  defaulted: Array<{ path: Path; variables: string[]; source: SourceLocation }>;
 }
 
 // A config is a few MB even for 10,000 producers; anything far larger is a mistake or an attack,
@@ -47,7 +49,8 @@ export function parseConfigFile(
   if (diagnostics.length > 0) return { diagnostics };
 
   visit(doc, { Scalar: (_key, node) => void (typeof node.value === 'string' && (node.value = variables.restore(node.value))) });
-  diagnostics.push(...interpolateDocument(doc, env, where));
+  const defaulted: ParsedFile['defaulted'] = [];
+  diagnostics.push(...interpolateDocument(doc, env, where, defaulted));
 
   let data: unknown;
   try {
@@ -78,7 +81,7 @@ export function parseConfigFile(
     const range = nodeAt(path)?.range;
     return range ? text.slice(range[0], range[1]) : undefined;
   };
-  return { parsed: { file, data, locate, sourceText }, diagnostics };
+  return { parsed: { file, data, locate, sourceText, defaulted }, diagnostics };
 }
 
 /**
@@ -116,18 +119,26 @@ function interpolateDocument(
   doc: Document.Parsed,
   env: Record<string, string | undefined>,
   where: (offset: number) => SourceLocation,
+  defaulted: ParsedFile['defaulted'],
 ): Diagnostic[] {
   const { allowed, diagnostics, listNode } = declaredVariables(doc, where);
+  // One mutable path, copied only for a defaulted scalar: big configs have millions of nodes.
+  const path: Array<string | number> = [];
   const visit = (node: unknown): void => {
     if (node === listNode) return;
     if (isMap(node) || isSeq(node)) {
-      for (const item of node.items) visit(isPair(item) ? item.value : item);
+      node.items.forEach((item, i) => {
+        path.push(isPair(item) ? String(isScalar(item.key) ? item.key.value : item.key) : i);
+        visit(isPair(item) ? item.value : item);
+        path.pop();
+      });
     } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${')) {
       const result = interpolate(node.value, env, allowed);
       if (!result.ok) {
         diagnostics.push(error(result.message, where(node.range?.[0] ?? 0), result.hint));
         return;
       }
+      if (result.defaulted.length > 0) defaulted.push({ path: [...path], variables: result.defaulted, source: where(node.range?.[0] ?? 0) });
       node.value = result.wholeValue && node.type === Scalar.PLAIN ? retype(result.value) : result.value;
     }
   };

@@ -121,6 +121,5 @@ export const assignmentKind: KindModule = {
     const found = await findAssignmentIds(api, change.identity.npn, change.identity.carrier, change.identity.product, ids);
     return found[0] ?? null;
   },
-  read: (change, api) => api.get('agentsync', `/v1/customers/contractAssignments/${change.liveId}`),
   createdId: idOf,
 };

@@ -41,12 +41,10 @@ export interface KindModule {
   /** Append this kind's changes, unmanaged objects and diagnostics to the context. */
   plan(ctx: KindContext): void;
   /**
-   * Find the live object at the change's address by its natural key — after an ambiguous write
-   * failure (did it commit?) and, for creates, to detect a stale saved plan. Returns its id or null.
+   * Find the live object at the change's address by its natural key, after an ambiguous write
+   * failure (did it commit?). Returns its id or null.
    */
   locate(change: Change, api: ApiPort, ids: IdTable): Promise<string | null>;
-  /** Read the live object an update/delete was planned against (stale-plan check). */
-  read?(change: Change, api: ApiPort): Promise<unknown>;
   /** The id of a created object, from the create response (or its element of a bulk response). */
   createdId?(response: unknown): string | undefined;
   /** Whether an element of a bulk create answer is the object this change asked for (by its key). */

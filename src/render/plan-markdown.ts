@@ -33,7 +33,7 @@ function diagnosticText(d: Diagnostic): string {
  * A pull-request comment: summary first, one collapsible section per kind, and never more than
  * 60,000 characters — past that, sections are cut with a note pointing at the JSON plan.
  */
-export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drift?: boolean; env?: string; attributions?: readonly Attribution[] }): string {
+export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drift?: boolean; env?: string; blocked?: string[]; attributions?: readonly Attribution[] }): string {
   const s = summarize(plan);
   const head: string[] = [COMMENT_MARKER, `### downline plan${options.env ? ` (${options.env})` : ''}`, ''];
   const errors = plan.diagnostics.filter((d) => d.severity === 'error');
@@ -44,6 +44,7 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
     return `${head.join('\n').trimEnd()}\n`;
   }
   head.push(`**${s.create} to create, ${s.update} to update, ${s.delete} to delete**, ${s.unmanaged} unmanaged, ${s.noop} unchanged${s.unverified ? `, **${s.unverified} not verified**` : ''}.`, '');
+  if (options.blocked?.length) head.push(`> [!CAUTION]\n> **Blocked:** ${options.blocked.join('; ')}. Apply would refuse this plan (nothing would be written) unless run with \`--force\`.`, '');
   if (s.delete > 0) head.push(`> [!WARNING]\n> This plan **deletes ${s.delete} object(s)**: review the sections below.`, '');
   const updates = plan.changes.filter((c) => c.action === 'update');
   if (options.drift && updates.length > 0) {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { envFor, useSandbox, writes } from '../helpers/emulator.js';
@@ -85,6 +85,18 @@ describe('declared fields the API does not read back', () => {
     expect(data.products[0].administrativeDivisions).toEqual(['CA', 'TX']);
     // Against its own commit, nothing was edited: nothing to write.
     expect((await downline('plan', '--since', 'HEAD', '--detailed-exitcode')).code).toBe(0);
+  });
+
+  it('a saved plan records --since: apply --plan re-derives it the same way and writes the edited fields', async () => {
+    expect((await downline('plan', '--since', 'HEAD~1', '--out', 'plan.json', '--detailed-exitcode')).code).toBe(2);
+    expect(JSON.parse(readFileSync(join(sandbox.dir.path, 'plan.json'), 'utf8')).since).toBe('HEAD~1');
+    sandbox.em.log.length = 0;
+    const apply = await downline('apply', '--plan', 'plan.json');
+    expect(apply.code).toBe(0);
+    expect(writes(sandbox.em).map((w) => `${w.method} ${w.path.replace(/[0-9a-f-]{36}/g, ':id')}`).sort()).toEqual([
+      'PUT /contracting/v1/customers/carriers/:id', 'PUT /contracting/v1/customers/products/:id',
+    ]);
+    expect(sandbox.em.store.data.carriers[0].uplineFirmName).toBe('New Holdings');
   });
 
   it('--push-unverified writes every such field', async () => {
