@@ -37,8 +37,9 @@ const asStates = (value: unknown): string[] | undefined => (Array.isArray(value)
 /** Every assignment and invitation contract the plan creates: nothing else is checked (a no-op plan checks nothing). */
 export function readinessTargets(plan: Plan, desired: DesiredState, live: LiveSnapshot): ReadinessTarget[] {
   const products = new Map(desired.products.map((p) => [keys.product(p.carrier, p.name), p]));
-  const carrierIds = new Map(live.carriers.map((c) => [String(c.name), c.id]));
-  const liveProduct = (carrier: string, product: string) => live.products.find((p) => p.name === product && p.carrierId === carrierIds.get(carrier));
+  const carrierNames = new Map(live.carriers.map((c) => [c.id, String(c.name)]));
+  const liveProducts = new Map(live.products.map((p) => [keys.product(carrierNames.get(String(p.carrierId)) ?? '', String(p.name)), p]));
+  const liveProduct = (carrier: string, product: string) => liveProducts.get(keys.product(carrier, product));
   const target = (npn: string, producer: string, carrier: string, product: string, positionStates: unknown, source?: SourceLocation): ReadinessTarget => {
     const declared = products.get(keys.product(carrier, product));
     const states = asStates(positionStates) ?? asStates(declared?.fields.administrativeDivisions) ?? asStates(liveProduct(carrier, product)?.administrativeDivisions);
