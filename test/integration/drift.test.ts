@@ -1,10 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { describe, expect, it } from 'vitest';
 import { EMULATOR_USER_HEADER } from '../../src/emulator/routes/assignments.js';
 import { call, envFor, startEmulator, token, useSandbox, writes } from '../helpers/emulator.js';
-import { run } from '../helpers/run.js';
+import { example, run } from '../helpers/run.js';
 
 let clock = '2026-01-10T09:00:00.000Z';
 const sandbox = useSandbox({ now: () => new Date(clock) });
@@ -190,5 +190,20 @@ describe('plan --drift: who changed it, and when (SPEC §14)', () => {
     const again = await run(['plan', '--drift', '--detailed-exitcode'], { cwd: sandbox.dir.path, env: env() });
     expect(again.code).toBe(0);
     expect(again.stdout).not.toContain('Drift');
+  });
+
+  it('--adopt in a folder of files edits only the file that declares the drifted value', async () => {
+    cpSync(example('split'), join(sandbox.dir.path, 'config'), { recursive: true });
+    const read = (f: string) => readFileSync(join(sandbox.dir.path, 'config', f), 'utf8');
+    expect((await run(['apply', '--auto-approve', 'config'], { cwd: sandbox.dir.path, env: env() })).code).toBe(0);
+    const producers = read('producers.yaml');
+    const carriers = read('carriers.yaml');
+    const level = sandbox.em.store.data.levels.find((l) => l.name === 'FE 110')!;
+    expect((await call(sandbox.em, await token(sandbox.em), 'PUT', `/v1/customers/commissionLevels/${level.id}`, { firstYearValue: 105 })).status).toBe(200);
+    const adopted = await run(['plan', '--adopt', 'config'], { cwd: sandbox.dir.path, env: env() });
+    expect(adopted.stderr).toContain('Adopted the live values into config/carriers.yaml (1)');
+    expect(read('producers.yaml')).toBe(producers);
+    expect(read('carriers.yaml')).toBe(carriers.replace('{ name: FE 110, type: percent, firstYearValue: 110, level: 2 }', '{ name: FE 110, type: percent, firstYearValue: 105, level: 2 }'));
+    expect((await run(['plan', '--detailed-exitcode', 'config'], { cwd: sandbox.dir.path, env: env() })).code).toBe(0);
   });
 });
