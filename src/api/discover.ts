@@ -51,7 +51,9 @@ export async function discover(api: Api, desired: DesiredState, concurrency: num
 }
 
 async function fetchAssignments(api: Api, desired: DesiredState, concurrency: number): Promise<RawObject[]> {
-  const npns = [...new Set([...desired.assignments.map((a) => a.npn), ...desired.invites.map((i) => i.producer.npn)])];
+  // Uplines too: an upline declared nowhere may hold its position live (SPEC §10, uplineExists).
+  const uplines = [...desired.assignments.map((a) => a.fields.upline), ...desired.invites.flatMap((i) => i.contracts.map((c) => c.uplineNpn))].filter((u): u is string => typeof u === 'string');
+  const npns = [...new Set([...desired.assignments.map((a) => a.npn), ...desired.invites.map((i) => i.producer.npn), ...uplines])];
   // Pruning must see producers that left the config, so it reads every assignment.
   const pruning = desired.prune.assignments || desired.prune.products;
   if (npns.length === 0 && !pruning) return [];

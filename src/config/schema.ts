@@ -30,6 +30,7 @@ const PATTERN_MESSAGES: Record<string, string> = {
   npn: 'must be 1 to 15 digits',
   npns: 'must be 1 to 15 digits',
   uplineNpn: 'must be 1 to 15 digits',
+  upline: 'must be 1 to 15 digits',
   type: 'must be percent, dollar or number (any case)',
 };
 

@@ -70,9 +70,10 @@ export function toDesiredState(files: ParsedFile[]): { state: DesiredState; diag
       const prune = root.prune as Raw;
       state.prune = { products: prune.products === true, commissionLevels: prune.commissionLevels === true, assignments: prune.assignments === true };
     }
+    if (root.rules && single('rules', file)) Object.assign(state.rules, root.rules as DesiredState['rules']);
     addCarriers(state, file, root);
     diagnostics.push(...addAssignments(state, file, root));
-    addInvites(state, file, root);
+    diagnostics.push(...addInvites(state, file, root));
     addTurris(state, file, root);
   }
   return { state, diagnostics };
@@ -106,7 +107,8 @@ function addAssignments(state: DesiredState, file: ParsedFile, root: Raw): Diagn
       return;
     }
     const npns = many ? many.map((npn, i) => ({ npn, source: file.locate([...path, 'npns', i]) })) : [{ npn: entry.npn as string, source: file.locate(path) }];
-    const { fields, fieldSources } = fieldsOf(entry, ['commissionLevel', 'status'], file, path);
+    // Every producer of an `npns:` list shares the entry's upline and states.
+    const { fields, fieldSources } = fieldsOf(entry, ['commissionLevel', 'status', 'upline', 'administrativeDivisions'], file, path);
     for (const { npn, source } of npns) {
       state.assignments.push({
         npn,
@@ -122,9 +124,16 @@ function addAssignments(state: DesiredState, file: ParsedFile, root: Raw): Diagn
   return diagnostics;
 }
 
-function addInvites(state: DesiredState, file: ParsedFile, root: Raw): void {
+function addInvites(state: DesiredState, file: ParsedFile, root: Raw): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
   list(root, 'invites').forEach((invite, ii) => {
     const path = ['invites', ii];
+    // `upline` is the canonical spelling; `uplineNpn` (the API's field name) stays a synonym.
+    list(invite, 'contracts').forEach((c, ci) => {
+      if (c.upline !== undefined && c.uplineNpn !== undefined) {
+        diagnostics.push(error('a contract takes "upline" or its synonym "uplineNpn", not both', file.locate([...path, 'contracts', ci, 'uplineNpn'], true), 'keep upline'));
+      }
+    });
     const producer = invite.producer as DesiredState['invites'][number]['producer'];
     const contracts = list(invite, 'contracts').map((c, ci) => ({
       carrier: String(c.carrier),
@@ -133,10 +142,11 @@ function addInvites(state: DesiredState, file: ParsedFile, root: Raw): void {
       ...(c.administrativeDivisions !== undefined
         ? { administrativeDivisions: c.administrativeDivisions === 'all' ? [...ALL_DIVISIONS] : [...(c.administrativeDivisions as string[])].sort() }
         : {}),
-      ...(typeof c.uplineNpn === 'string' ? { uplineNpn: c.uplineNpn } : {}),
+      ...(typeof (c.upline ?? c.uplineNpn) === 'string' ? { uplineNpn: String(c.upline ?? c.uplineNpn) } : {}),
       userDefined: userDefined(c),
       source: file.locate([...path, 'contracts', ci]),
-      fieldSources: Object.fromEntries(['carrier', 'product', 'commissionLevel'].map((k) => [k, file.locate([...path, 'contracts', ci, k])])),
+      fieldSources: Object.fromEntries([...['carrier', 'product', 'commissionLevel', 'administrativeDivisions'].map((k) => [k, file.locate([...path, 'contracts', ci, k])]),
+        ['upline', file.locate([...path, 'contracts', ci, c.upline !== undefined ? 'upline' : 'uplineNpn'])]]),
     }));
     state.invites.push({
       producer,
@@ -147,6 +157,7 @@ function addInvites(state: DesiredState, file: ParsedFile, root: Raw): void {
       source: file.locate(path),
     });
   });
+  return diagnostics;
 }
 
 function addTurris(state: DesiredState, file: ParsedFile, root: Raw): void {

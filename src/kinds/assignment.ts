@@ -2,21 +2,23 @@ import { warning } from '../core/diagnostics.js';
 import { keys, type DesiredAssignment } from '../core/desired.js';
 import type { RawObject } from '../core/live.js';
 import { addressKey, type Change, type Value, type View } from '../core/types.js';
-import { carrierDeclared, planObject, productPruned, undeclared } from './common.js';
+import { ASSIGNMENT_LIFECYCLE_FIELDS, carrierDeclared, planObject, productPruned, undeclared, uplineDependency } from './common.js';
 import { findAssignmentIds } from './find.js';
 import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
 
-/**
- * ASSUMPTION (SPEC §10, §11): the wire fields of an assignment's upline and of its ending — sent on
- * POST and on single and bulk PUT, and read back. `doctor --write-probe` checks them.
- */
-export const ASSIGNMENT_LIFECYCLE_FIELDS = { upline: 'uplineNpn', terminationReason: 'terminationReason', endDate: 'endDate' } as const;
+export { ASSIGNMENT_LIFECYCLE_FIELDS };
+
+const UPLINE = ASSIGNMENT_LIFECYCLE_FIELDS.upline;
+
+/** The live upline NPN; an assignment that carries none (or an empty one) is a top position. */
+export const liveUpline = (raw: RawObject): string | null => (typeof raw[UPLINE] === 'string' && raw[UPLINE] !== '' ? (raw[UPLINE] as string) : null);
 
 function liveView(ctx: KindContext, raw: RawObject): View {
   return {
     commissionLevel: ctx.index.levelById.get(String(raw.commissionLevelId))?.name ?? `(level id ${String(raw.commissionLevelId)})`,
     ...(raw.assignmentStatusId !== undefined ? { status: ctx.lookups.nameOf(raw.assignmentStatusId) ?? `(status id ${String(raw.assignmentStatusId)})` } : {}),
     ...(Array.isArray(raw.administrativeDivisions) ? { administrativeDivisions: raw.administrativeDivisions as string[] } : {}),
+    upline: liveUpline(raw),
   };
 }
 
@@ -29,7 +31,7 @@ function fromInvites(ctx: KindContext): DesiredAssignment[] {
     .filter((c) => ctx.index.assignmentsByKey.has(keys.assignment(invite.producer.npn, c.carrier, c.product)))
     .map((c): DesiredAssignment => ({
       npn: invite.producer.npn, carrier: c.carrier, product: c.product, statusPolicy: 'initial',
-      fields: { commissionLevel: c.commissionLevel, ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}) },
+      fields: { commissionLevel: c.commissionLevel, ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}), ...(c.uplineNpn ? { upline: c.uplineNpn } : {}) },
       fieldSources: c.fieldSources, source: c.source,
     })));
 }
@@ -45,8 +47,10 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
     ctx.diagnostics.push(warning(`producer ${a.npn} has ${duplicates.length + 1} contract assignments on "${a.carrier} / ${a.product}"; managing ${live.id}, the others are listed as unmanaged`, a.source));
     duplicates.forEach((d, i) => ctx.unmanaged.push({ address: { kind: 'assignment', key: `${key}#${i + 2}` }, liveId: d.id }));
   }
-  const desired: View = { ...a.fields, ...(status ? { status: status.name } : {}) };
   const lv = live && liveView(ctx, live);
+  // An entry without `upline` is a top position (SPEC §10): a live upline is then moved to the top.
+  const top: View = a.fields.upline === undefined && lv && lv.upline !== null ? { upline: null } : {};
+  const desired: View = { ...a.fields, ...top, ...(status ? { status: status.name } : {}) };
   const notes: string[] = [];
   // After creation the status belongs to the contracting workflow: report progress, never revert it.
   const compared: View = { ...desired };
@@ -57,6 +61,9 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
   const levelId = idOrRef(ctx.index.levelByKey.get(keys.level(a.carrier, a.product, levelName))?.id, levelAddress);
   const body: Record<string, Value> = { npn: a.npn, productId: idOrRef(ctx.index.productByKey.get(keys.product(a.carrier, a.product))?.id, productAddress) as Value, commissionLevelId: levelId as Value };
   if (status) body.assignmentStatusId = status.id;
+  if (a.fields.administrativeDivisions !== undefined) body.administrativeDivisions = a.fields.administrativeDivisions;
+  if (typeof a.fields.upline === 'string') body[UPLINE] = a.fields.upline;
+  const uplineKey = uplineDependency(ctx, typeof a.fields.upline === 'string' ? a.fields.upline : undefined, a.carrier, a.product);
   return planObject(ctx, {
     address: { kind: 'assignment', key },
     identity: { npn: a.npn, carrier: a.carrier, product: a.product },
@@ -65,13 +72,15 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
     live,
     liveView: lv,
     comparators: { administrativeDivisions: 'set' },
-    dependsOn: [productAddress, levelAddress],
+    // The upline first: the text plan names the last new dependency ("under new commission level …").
+    dependsOn: [...(uplineKey ? [uplineKey] : []), productAddress, levelAddress],
     notes,
     create: () => ({ api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/contractAssignments`, body }),
     update: (changed) => {
       const update: Record<string, Value> = { id: live!.id, commissionLevelId: levelId as Value };
       if (changed.includes('status') && status) update.assignmentStatusId = status.id;
       if (a.fields.administrativeDivisions !== undefined) update.administrativeDivisions = a.fields.administrativeDivisions;
+      if (changed.includes('upline')) update[UPLINE] = (desired.upline ?? null) as Value;
       return { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${live!.id}`, body: update,
         batch: { key: 'PUT assignments', path: '/v1/customers/contractAssignments/bulk', refs: [], wrap: 'contractAssignments' } };
     },

@@ -1,5 +1,6 @@
 import { keys, type DesiredInvite } from '../core/desired.js';
 import { addressKey, type Value } from '../core/types.js';
+import { ASSIGNMENT_LIFECYCLE_FIELDS, uplineDependency } from './common.js';
 import { findAssignmentIds } from './find.js';
 import { idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
 
@@ -19,20 +20,21 @@ function plan(ctx: KindContext, invite: DesiredInvite): void {
     const carrierKey = addressKey({ kind: 'carrier', key: c.carrier });
     const productKey = addressKey({ kind: 'product', key: keys.product(c.carrier, c.product) });
     const levelKey = addressKey({ kind: 'commissionLevel', key: keys.level(c.carrier, c.product, c.commissionLevel) });
-    dependsOn.push(carrierKey, productKey, levelKey);
+    const uplineKey = uplineDependency(ctx, c.uplineNpn, c.carrier, c.product);
+    dependsOn.push(...(uplineKey && uplineKey !== addressKey(base.address) ? [uplineKey] : []), carrierKey, productKey, levelKey);
     return {
       ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}),
       toOrganizationId: idOrRef(ctx.index.carrierByName.get(c.carrier)?.id, carrierKey),
       fromOrganizationId: ctx.desired.agency.organizationId ?? '',
       productId: idOrRef(ctx.index.productByKey.get(keys.product(c.carrier, c.product))?.id, productKey),
       commissionLevelId: idOrRef(ctx.index.levelByKey.get(keys.level(c.carrier, c.product, c.commissionLevel))?.id, levelKey),
-      ...(c.uplineNpn ? { uplineNpn: c.uplineNpn } : {}),
+      ...(c.uplineNpn ? { [ASSIGNMENT_LIFECYCLE_FIELDS.upline]: c.uplineNpn } : {}),
       ...c.userDefined,
     } as Record<string, Value>;
   });
   const inviter = invite.inviter ?? ctx.desired.agency.inviter;
   const body = { producer: { ...invite.producer, ...(inviter ? { inviter: { ...inviter } } : {}) }, contractAssignments } as Record<string, Value>;
-  const planned = missing.map((c) => ({ carrier: c.carrier, product: c.product, commissionLevel: c.commissionLevel }));
+  const planned = missing.map((c) => ({ carrier: c.carrier, product: c.product, commissionLevel: c.commissionLevel, ...(c.uplineNpn ? { upline: c.uplineNpn } : {}) }));
   const notes = missing.length < all.length ? [`${all.length - missing.length} of ${all.length} contracts already exist; inviting for the rest`] : [];
   ctx.changes.push({ ...base, action: 'create', before: null, after: { email: invite.producer.email, contracts: planned }, dependsOn: [...new Set(dependsOn)],
     liveId: null, fingerprint: null, notes, operation: { api: 'agentsync', method: 'POST', ...pathOf`/v1/invitation`, body } });

@@ -5,6 +5,7 @@ import { warning } from '../core/diagnostics.js';
 import { LiveIndex } from '../core/live-index.js';
 import type { LiveSnapshot, RawObject } from '../core/live.js';
 import { Lookups } from '../core/lookups.js';
+import { liveUpline } from '../kinds/assignment.js';
 import type { Diagnostic } from '../core/types.js';
 import { hasControls, visible, yamlText } from './escape.js';
 
@@ -63,7 +64,8 @@ export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } 
   });
 
   // One entry per (carrier, product, level, status); several producers on it become `npns:`.
-  const groups = new Map<string, { carrier: string; product: string; commissionLevel: string; status?: string; npns: string[] }>();
+  // The position (upline, states) is part of the entry: an `npns:` list shares it.
+  const groups = new Map<string, { carrier: string; product: string; commissionLevel: string; status?: string; upline?: string; administrativeDivisions?: string[]; npns: string[] }>();
   for (const a of [...live.assignments].sort((x, y) => String(x.npn).localeCompare(String(y.npn)))) {
     const product = index.productById.get(String(a.productId));
     const level = index.levelById.get(String(a.commissionLevelId));
@@ -73,12 +75,15 @@ export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } 
     }
     if (!unique(`a:${a.npn}/${a.productId}`, `the contract of ${a.npn} on "${product.carrier} / ${product.name}"`)) continue;
     const status = name(a.assignmentStatusId, 'assignment status', `assignment ${a.id}`);
-    const key = [product.carrier, product.name, level.name, status ?? ''].join('\u0000');
-    const group = groups.get(key) ?? { carrier: product.carrier, product: product.name, commissionLevel: level.name, ...(status ? { status } : {}), npns: [] };
+    const upline = liveUpline(a);
+    const states = Array.isArray(a.administrativeDivisions) && a.administrativeDivisions.length > 0 ? [...(a.administrativeDivisions as string[])].sort() : undefined;
+    const key = [product.carrier, product.name, level.name, status ?? '', upline ?? '', states?.join(',') ?? ''].join('\u0000');
+    const group = groups.get(key) ?? { carrier: product.carrier, product: product.name, commissionLevel: level.name, ...(status ? { status } : {}),
+      ...(upline ? { upline } : {}), ...(states ? { administrativeDivisions: states } : {}), npns: [] };
     group.npns.push(String(a.npn));
     groups.set(key, group);
   }
-  const assignments = [...groups.values()].sort((x, y) => [x.carrier, x.product, x.commissionLevel].join('/').localeCompare([y.carrier, y.product, y.commissionLevel].join('/')))
+  const assignments = [...groups.values()].sort((x, y) => [x.carrier, x.product, x.commissionLevel, x.upline ?? ''].join('/').localeCompare([y.carrier, y.product, y.commissionLevel, y.upline ?? ''].join('/')))
     .map(({ npns, ...rest }) => (npns.length === 1 ? { npn: npns[0], ...rest } : { npns, ...rest }));
 
   // Live text is data: a name containing `${env:…}` must stay literal when the file is read back.
