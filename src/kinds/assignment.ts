@@ -1,4 +1,5 @@
 import { warning } from '../core/diagnostics.js';
+import { checkHierarchy, declaredLevels, declaredPositions, findingKey, type HierarchyCheck, type Position } from '../core/hierarchy-rules.js';
 import { keys, type DesiredAssignment } from '../core/desired.js';
 import type { RawObject } from '../core/live.js';
 import { addressKey, type Change, type Value, type View } from '../core/types.js';
@@ -101,11 +102,49 @@ function planUndeclared(ctx: KindContext): void {
   }
 }
 
+/**
+ * The hierarchy rules against the live account (SPEC §10): declared positions (with the live status
+ * where the workflow owns it) plus live positions the config does not declare and the plan keeps.
+ * Reports only what the offline check in `validate` could not see.
+ */
+function checkLiveHierarchy(ctx: KindContext): void {
+  const declared = declaredPositions(ctx.desired);
+  const levels = declaredLevels(ctx.desired);
+  const levelOf: HierarchyCheck['levelOf'] = (carrier, product, level) => {
+    const known = levels.get(keys.level(carrier, product, level));
+    if (known) return known;
+    const live = ctx.index.levelByKey.get(keys.level(carrier, product, level));
+    return live && { type: String(live.type ?? ''), ...(typeof live.firstYearValue === 'number' ? { firstYearValue: live.firstYearValue } : {}) };
+  };
+  const policy = new Map(ctx.desired.assignments.map((a) => [keys.assignment(a.npn, a.carrier, a.product), a.statusPolicy]));
+  const deleted = new Set(ctx.changes.filter((c) => c.action === 'delete' && c.address.kind === 'assignment').map((c) => c.liveId));
+  const positions: Position[] = declared.map((p) => {
+    const key = keys.assignment(p.npn, p.carrier, p.product);
+    const live = ctx.index.assignmentsByKey.get(key)?.[0];
+    if (!live || policy.get(key) === 'enforce' || live.assignmentStatusId === undefined) return p;
+    return { ...p, status: ctx.lookups.nameOf(live.assignmentStatusId) ?? p.status };
+  });
+  const seen = new Set(declared.map((p) => keys.assignment(p.npn, p.carrier, p.product)));
+  for (const [key, [live]] of ctx.index.assignmentsByKey) {
+    if (seen.has(key) || deleted.has(live.id)) continue;
+    const product = ctx.index.productById.get(String(live.productId))!;
+    positions.push({
+      npn: String(live.npn), carrier: product.carrier, product: product.name, upline: liveUpline(live),
+      ...(ctx.index.levelById.get(String(live.commissionLevelId)) ? { level: ctx.index.levelById.get(String(live.commissionLevelId))!.name } : {}),
+      ...(Array.isArray(live.administrativeDivisions) && live.administrativeDivisions.length > 0 ? { states: live.administrativeDivisions as string[] } : {}),
+      ...(ctx.lookups.nameOf(live.assignmentStatusId) ? { status: ctx.lookups.nameOf(live.assignmentStatusId) } : {}),
+    });
+  }
+  const offline = new Set(checkHierarchy({ positions: declared, levelOf: (c, p, l) => levels.get(keys.level(c, p, l)), rules: ctx.desired.rules, complete: false }).map(findingKey));
+  ctx.diagnostics.push(...checkHierarchy({ positions, levelOf, rules: ctx.desired.rules, complete: true }).filter((d) => !offline.has(findingKey(d))));
+}
+
 export const assignmentKind: KindModule = {
   kind: 'assignment',
   plan(ctx) {
     for (const a of [...ctx.desired.assignments, ...fromInvites(ctx)]) ctx.changes.push(planDeclared(ctx, a));
     planUndeclared(ctx);
+    checkLiveHierarchy(ctx);
   },
   async locate(change, api, ids) {
     const found = await findAssignmentIds(api, change.identity.npn, change.identity.carrier, change.identity.product, ids);
