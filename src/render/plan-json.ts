@@ -1,4 +1,5 @@
 import { summarize, type PlanSummary } from '../core/compute-plan.js';
+import { hierarchyChanges, type PositionChange } from '../core/hierarchy-plan.js';
 import type { Change, Diagnostic, Plan, UncomparableField, UnmanagedObject } from '../core/types.js';
 import { jsonText } from './escape.js';
 
@@ -20,6 +21,8 @@ export interface PlanDocument {
   unmanaged: UnmanagedObject[];
   uncomparable: UncomparableField[];
   diagnostics: Diagnostic[];
+  /** Position changes on each product's hierarchy, derived from `changes` (for review; apply ignores it). */
+  hierarchy: PositionChange[];
 }
 
 export function planDocument(plan: Plan, meta: { toolVersion: string; env: string; configDigest: string }): PlanDocument {
@@ -32,6 +35,7 @@ export function planDocument(plan: Plan, meta: { toolVersion: string; env: strin
     unmanaged: plan.unmanaged,
     uncomparable: plan.uncomparable,
     diagnostics: plan.diagnostics,
+    hierarchy: hierarchyChanges(plan),
   };
 }
 

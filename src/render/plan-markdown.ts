@@ -1,6 +1,7 @@
 import { summarize } from '../core/compute-plan.js';
 import type { Change, Plan } from '../core/types.js';
 import { markdownText, visible } from './escape.js';
+import { hierarchyMarkdown } from './hierarchy-plan.js';
 import { addressLabel, byKind, KIND_TITLES, label, newParentsOf, SYMBOLS } from './labels.js';
 import { formatFieldChange, formatValue } from './values.js';
 
@@ -51,7 +52,10 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
   if (plan.uncomparable.length > 0) footer.push(`<sub>Not compared (not read back by the API): ${plan.uncomparable.map((u) => `\`${u.kind}.${u.field}\``).join(', ')}</sub>`, '');
 
   let budget = MARKDOWN_LIMIT - head.join('\n').length - footer.join('\n').length - 400;
-  const sections: string[] = [];
+  // The hierarchy charts come first (reviewers read the picture), with at most a third of the room.
+  const hierarchy = hierarchyMarkdown(plan, Math.floor(budget / 3));
+  budget -= hierarchy.length;
+  const sections: string[] = hierarchy ? [hierarchy] : [];
   const parentsOf = newParentsOf(plan);
   let omitted = 0;
   for (const g of groups) {

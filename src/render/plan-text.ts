@@ -1,5 +1,6 @@
 import type { Change, Plan } from '../core/types.js';
 import { renderDiagnosticsText } from './diagnostics.js';
+import { hierarchyTextLines } from './hierarchy-plan.js';
 import { visible } from './escape.js';
 import { addressLabel, byKind, KIND_TITLES, label, newParentsOf, summaryLine, SYMBOLS } from './labels.js';
 import type { Style } from './style.js';
@@ -39,6 +40,7 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
     for (const change of group.changes) out.push(...changeLines(change, parentsOf, style));
     out.push('');
   }
+  out.push(...hierarchyTextLines(plan, style));
   const progressed = plan.changes.filter((c) => c.action === 'noop' && c.address.kind === 'assignment' && c.notes.length > 0).length;
   if (progressed > 0 && !options.verbose) out.push(style.note(`${progressed} contract assignment(s) moved on in the contracting workflow; their status is not reverted (--verbose lists them).`), '');
   if (plan.unmanaged.length > 0) {

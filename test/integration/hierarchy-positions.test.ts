@@ -51,6 +51,12 @@ describe('the hierarchy as code: upline and states on assignments', () => {
     write({ move: { 301: '201' } });
     const plan = await downline('plan');
     expect(plan.stdout).toContain('upline: "200" → "201"');
+    expect(plan.stdout).toContain('Hierarchy\n  "Acme Life / Term 10"\n    ~ moved 301 from 200 to 201\n');
+    const markdown = (await downline('plan', '--format', 'markdown')).stdout;
+    expect(markdown).toContain('```mermaid\nflowchart TD\n');
+    expect(markdown).toContain('  n201 ==>|moved here| n301\n  n200 -.->|was| n301\n');
+    expect(markdown).toContain('  class n301 moved\n```');
+    expect(JSON.parse((await downline('plan', '--format', 'json')).stdout).hierarchy).toEqual([{ carrier: 'Acme Life', product: 'Term 10', npn: '301', change: 'moved', from: '200', to: '201' }]);
     sandbox.em.log.length = 0;
     expect((await downline('apply', '--auto-approve')).code).toBe(0);
     const id = sandbox.em.store.data.assignments.find((a) => a.npn === '301')!.id;
