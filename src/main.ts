@@ -66,7 +66,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action((options) => run(() => exportCommand(options, io))());
 
   program.command('hierarchy').description('read-only Hierarchies API views: the upline tree, or lifecycle events')
-    .requiredOption('--org <id>', 'organization id (a carrier id)')
+    .option('--org <id>', 'organization id (a carrier id); required unless --config')
+    .option('--config [path]', 'draw the tree the config declares (default downline.yaml), offline; with --env, where the live tree differs')
     .option('--product <name>', 'only product hierarchies whose name contains this')
     .option('--person <id>', 'only this producer\'s positions')
     .option('--date <yyyy-mm-dd>', 'the hierarchy as it was on this date')

@@ -1,11 +1,13 @@
 import { mapLimit } from '../core/concurrency.js';
 import { buildTree, lifecycleEvents, type ChangelogEntry, type HierarchyNode } from '../core/hierarchy.js';
 import { renderEvents, renderTree } from '../render/hierarchy.js';
+import { hierarchyConfigCommand } from './hierarchy-config.js';
 import { connect, SCOPE } from './connect.js';
 import { output, UserError, type CommonOptions, type Io } from './io.js';
 
 export interface HierarchyOptions extends Omit<CommonOptions, 'format'> {
-  org: string;
+  org?: string;
+  config?: string | true;
   product?: string;
   person?: string;
   date?: string;
@@ -19,6 +21,8 @@ interface ProductHierarchy { id: string; productName: string; organizationName?:
 
 /** Read-only views of the Hierarchies API: the upline tree (optionally at a date) or lifecycle events. */
 export async function hierarchyCommand(options: HierarchyOptions, io: Io): Promise<number> {
+  if (options.config !== undefined) return hierarchyConfigCommand({ ...options, config: options.config }, io);
+  if (!options.org) throw new UserError('hierarchy needs --org ID (the live views), or --config [PATH] (the declared tree)');
   for (const [flag, value] of [['--date', options.date], ['--changes-since', options.changesSince]] as const) {
     if (value !== undefined && !DATE.test(value)) throw new UserError(`${flag} must be a date like 2025-01-15`);
   }

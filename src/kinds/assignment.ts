@@ -1,7 +1,9 @@
 import { warning } from '../core/diagnostics.js';
 import { checkHierarchy, declaredLevels, declaredPositions, findingKey, type HierarchyCheck, type Position } from '../core/hierarchy-rules.js';
 import { keys, type DesiredAssignment } from '../core/desired.js';
+import type { LiveIndex } from '../core/live-index.js';
 import type { RawObject } from '../core/live.js';
+import type { Lookups } from '../core/lookups.js';
 import { addressKey, type Change, type Value, type View } from '../core/types.js';
 import { ASSIGNMENT_LIFECYCLE_FIELDS, carrierDeclared, planObject, productPruned, undeclared, uplineDependency } from './common.js';
 import { findAssignmentIds } from './find.js';
@@ -102,6 +104,22 @@ function planUndeclared(ctx: KindContext): void {
   }
 }
 
+/** Every live position (the first assignment of each `npn@carrier/product`) in name-space. */
+export function livePositions(index: LiveIndex, lookups: Lookups): Map<string, Position> {
+  const out = new Map<string, Position>();
+  for (const [key, [live]] of index.assignmentsByKey) {
+    const product = index.productById.get(String(live.productId))!;
+    const level = index.levelById.get(String(live.commissionLevelId));
+    const status = lookups.nameOf(live.assignmentStatusId);
+    out.set(key, {
+      npn: String(live.npn), carrier: product.carrier, product: product.name, upline: liveUpline(live), ...(level ? { level: level.name } : {}),
+      ...(Array.isArray(live.administrativeDivisions) && live.administrativeDivisions.length > 0 ? { states: live.administrativeDivisions as string[] } : {}),
+      ...(status ? { status } : {}),
+    });
+  }
+  return out;
+}
+
 /**
  * The hierarchy rules against the live account (SPEC §10): declared positions (with the live status
  * where the workflow owns it) plus live positions the config does not declare and the plan keeps.
@@ -125,15 +143,8 @@ function checkLiveHierarchy(ctx: KindContext): void {
     return { ...p, status: ctx.lookups.nameOf(live.assignmentStatusId) ?? p.status };
   });
   const seen = new Set(declared.map((p) => keys.assignment(p.npn, p.carrier, p.product)));
-  for (const [key, [live]] of ctx.index.assignmentsByKey) {
-    if (seen.has(key) || deleted.has(live.id)) continue;
-    const product = ctx.index.productById.get(String(live.productId))!;
-    positions.push({
-      npn: String(live.npn), carrier: product.carrier, product: product.name, upline: liveUpline(live),
-      ...(ctx.index.levelById.get(String(live.commissionLevelId)) ? { level: ctx.index.levelById.get(String(live.commissionLevelId))!.name } : {}),
-      ...(Array.isArray(live.administrativeDivisions) && live.administrativeDivisions.length > 0 ? { states: live.administrativeDivisions as string[] } : {}),
-      ...(ctx.lookups.nameOf(live.assignmentStatusId) ? { status: ctx.lookups.nameOf(live.assignmentStatusId) } : {}),
-    });
+  for (const [key, p] of livePositions(ctx.index, ctx.lookups)) {
+    if (!seen.has(key) && !deleted.has(ctx.index.assignmentsByKey.get(key)![0].id)) positions.push(p);
   }
   const offline = new Set(checkHierarchy({ positions: declared, levelOf: (c, p, l) => levels.get(keys.level(c, p, l)), rules: ctx.desired.rules, complete: false }).map(findingKey));
   ctx.diagnostics.push(...checkHierarchy({ positions, levelOf, rules: ctx.desired.rules, complete: true }).filter((d) => !offline.has(findingKey(d))));

@@ -143,3 +143,50 @@ describe('the emulator keeps uplines on assignments', () => {
     expect(moves.sort()).toEqual(['Producer 300: Producer 200 → Producer 201', 'Producer 303: Producer 201 → Producer 200', 'Producer 304: Producer 201 → null']);
   });
 });
+
+describe('downline hierarchy --config', () => {
+  it('draws the declared tree offline (no request), in text and JSON', async () => {
+    write();
+    const text = await run(['hierarchy', '--config'], { cwd: sandbox.dir.path, env: {} });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toBe([
+      'Acme Life / Term 10 — declared',
+      '└─ 100 — Agency · CA, NY, TX',
+      '   ├─ 200 — Manager · CA, TX',
+      '   │  ├─ 300 — Street · CA',
+      '   │  ├─ 301 — Street · CA',
+      '   │  └─ 302 — Street · CA',
+      '   └─ 201 — Manager · CA, TX',
+      '      ├─ 303 — Street · CA',
+      '      ├─ 304 — Street · CA',
+      '      └─ 305 — Street · CA',
+      '',
+    ].join('\n'));
+    expect(sandbox.em.log).toEqual([]);
+    const json = JSON.parse((await run(['hierarchy', '--config', 'downline.yaml', '--format', 'json'], { cwd: sandbox.dir.path, env: {} })).stdout);
+    type Node = { node: { npn: string }; children: Node[] };
+    const nest = (nodes: Node[]): Record<string, unknown> => Object.fromEntries(nodes.map((n) => [n.node.npn, nest(n.children)]));
+    expect(json.products.map((p: { carrier: string; product: string; tree: Node[] }) => [p.carrier, p.product, nest(p.tree)])).toEqual([['Acme Life', 'Term 10', DECLARED_TREE]]);
+  });
+
+  it('with --env marks where the live tree differs: not live yet, live under another upline, live but not declared', async () => {
+    write();
+    expect((await downline('apply', '--auto-approve')).code).toBe(0);
+    expect((await downline('hierarchy', '--config', '--env', 'sandbox')).stdout).toContain('The live tree matches the declared one.\n');
+    const moved = treeConfig({ move: { 301: '201' }, extra: '  - npn: "307"\n    carrier: Acme Life\n    product: Term 10\n    commissionLevel: Street\n    upline: "300"\n' })
+      .replace(/ {2}- npn: "305"\n(.*\n){4}.*\n/, '');
+    writeFileSync(join(sandbox.dir.path, 'downline.yaml'), moved);
+    const result = await downline('hierarchy', '--config', '--env', 'sandbox');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('   │  ├─ 300 — Street · CA\n   │  │  └─ 307 [+ not live yet] — Street\n');
+    expect(result.stdout).toContain('      ├─ 301 [~ live under 200] — Street · CA\n');
+    expect(result.stdout).toContain('      └─ 305 [? live only, not declared] — Street · CA · PENDING_WITH_AGENCY\n');
+    expect(result.stdout).toContain('3 position(s) differ from the live tree');
+  });
+
+  it('without --config, --org is required', async () => {
+    const result = await downline('hierarchy');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('hierarchy needs --org ID (the live views), or --config [PATH] (the declared tree)');
+  });
+});
