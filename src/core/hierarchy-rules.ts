@@ -71,6 +71,7 @@ const on = (p: Position) => `"${p.carrier} / ${p.product}"`;
 /** Every finding of the five rules, at the level `rules` gives each (`off` reports nothing). */
 export function checkHierarchy(check: HierarchyCheck): Diagnostic[] {
   const out: Diagnostic[] = [];
+  if (Object.values(check.rules).every((level) => level === 'off')) return out;
   const report = (rule: HierarchyRule, at: SourceLocation | undefined, message: string, hint: string) => {
     const level = check.rules[rule];
     if (level === 'off' || !at) return;
@@ -85,6 +86,13 @@ export function checkHierarchy(check: HierarchyCheck): Diagnostic[] {
     if (!map.has(p.npn)) map.set(p.npn, p);
   }
   for (const positions of byProduct.values()) {
+    // Levels by name for this product: most positions share a few levels.
+    const levelCache = new Map<string, LevelValue | undefined>();
+    const levelOf = (p: Position) => {
+      if (!p.level) return undefined;
+      if (!levelCache.has(p.level)) levelCache.set(p.level, check.levelOf(p.carrier, p.product, p.level));
+      return levelCache.get(p.level);
+    };
     for (const p of positions.values()) {
       if (p.upline === null || p.upline === p.npn) continue;
       const up = positions.get(p.upline);
@@ -97,7 +105,7 @@ export function checkHierarchy(check: HierarchyCheck): Diagnostic[] {
       }
       // A live-only position under a declared one is reported at the declared one.
       const at = p.source ?? up.source;
-      checkLevels(check, p, up, at, report);
+      checkLevels(p, up, levelOf(p), levelOf(up), at, report);
       if (p.states && up.states && up.states.length > 0) {
         const outside = p.states.filter((s) => !up.states!.includes(s));
         if (outside.length > 0) {
@@ -123,10 +131,8 @@ export function checkHierarchy(check: HierarchyCheck): Diagnostic[] {
   return out;
 }
 
-function checkLevels(check: HierarchyCheck, p: Position, up: Position, at: SourceLocation | undefined, report: (rule: HierarchyRule, at: SourceLocation | undefined, message: string, hint: string) => void): void {
-  if (!p.level || !up.level) return;
-  const mine = check.levelOf(p.carrier, p.product, p.level);
-  const theirs = check.levelOf(up.carrier, up.product, up.level);
+function checkLevels(p: Position, up: Position, mine: LevelValue | undefined, theirs: LevelValue | undefined, at: SourceLocation | undefined,
+  report: (rule: HierarchyRule, at: SourceLocation | undefined, message: string, hint: string) => void): void {
   if (mine?.firstYearValue === undefined || theirs?.firstYearValue === undefined) return;
   // Only levels of one type compare: 80 percent and 80 dollars say nothing about each other.
   if ((mine.type ?? '').toLowerCase() !== (theirs.type ?? '').toLowerCase()) return;
