@@ -2,8 +2,9 @@ import { mapLimit } from '../core/concurrency.js';
 import { keys, type DesiredState } from '../core/desired.js';
 import type { LiveSnapshot, LookupItem, LookupTables, RawObject, TurrisSnapshot } from '../core/live.js';
 import type { Api } from './client.js';
+import { isTurrisMatch, listTurris } from '../kinds/find.js';
 import { ApiError } from './errors.js';
-import { LIST_PAGE_SIZE } from './http.js';
+import type { Listing } from './http.js';
 
 /**
  * ASSUMPTION (SPEC §8): collection keys of the HAL lists. One place decides them.
@@ -12,9 +13,6 @@ export const COLLECTION_KEYS = {
   carriers: 'carriers', products: 'products', commissionLevels: 'commissionLevels', contractAssignments: 'contractAssignments',
   linesOfBusiness: 'linesOfBusiness', contractSubmissionMethods: 'contractSubmissionMethods', annualizations: 'annualizations', assignmentStatuses: 'assignmentStatuses',
 } as const;
-
-/** With more producers than this, probe the unfiltered assignment listing (fewer requests). */
-export const UNFILTERED_THRESHOLD = 50;
 
 export async function fetchLookups(api: Api): Promise<LookupTables> {
   const tables = ['linesOfBusiness', 'contractSubmissionMethods', 'annualizations', 'assignmentStatuses'] as const;
@@ -39,6 +37,11 @@ export async function fetchCatalog(api: Api, concurrency: number, want: { carrie
 
 /** Only what the config references: declared carriers' products, declared products' levels, declared npns' contracts. */
 export async function discover(api: Api, desired: DesiredState, concurrency: number): Promise<LiveSnapshot> {
+  // Checked before the first request: a missing Turris credential must not surface minutes later
+  // behind unrelated errors.
+  if (desired.turrisInvites.length > 0 && !api.hasTurris()) {
+    throw new Error(`the config has ${desired.turrisInvites.length} Turris invitation(s), but TURRIS_CLIENT_ID and TURRIS_CLIENT_SECRET are not set: set both (and TURRIS_BASE_URL outside production), or remove the turris section`);
+  }
   const declaredCarriers = new Set(desired.carriers.map((c) => c.name));
   const declaredProducts = new Set(desired.products.map((p) => keys.product(p.carrier, p.name)));
   const catalog = fetchCatalog(api, concurrency, {
@@ -47,55 +50,64 @@ export async function discover(api: Api, desired: DesiredState, concurrency: num
     product: (carrier, product) => desired.prune.products || declaredProducts.has(keys.product(carrier, product)),
   });
   const [lookups, tree, assignments, turris] = await Promise.all([fetchLookups(api), catalog, fetchAssignments(api, desired, concurrency), fetchTurris(api, desired)]);
-  return { lookups, ...tree, assignments, ...(turris ? { turris } : {}) };
+  return { lookups, ...tree, ...assignments, ...(turris ? { turris } : {}) };
 }
 
-async function fetchAssignments(api: Api, desired: DesiredState, concurrency: number): Promise<RawObject[]> {
+/**
+ * Every assignment when the listing costs no more requests than one lookup per declared producer
+ * (so producers removed from the config still show as unmanaged), or when pruning needs it; else
+ * one lookup per producer, and the snapshot says the unmanaged ones could not be listed.
+ */
+async function fetchAssignments(api: Api, desired: DesiredState, concurrency: number): Promise<Pick<LiveSnapshot, 'assignments' | 'assignmentsUnlisted'>> {
   // Uplines too: an upline declared nowhere may hold its position live (SPEC §10, uplineExists).
   const uplines = [...desired.assignments.map((a) => a.fields.upline), ...desired.invites.flatMap((i) => i.contracts.map((c) => c.uplineNpn))].filter((u): u is string => typeof u === 'string');
   const npns = [...new Set([...desired.assignments.map((a) => a.npn), ...desired.invites.map((i) => i.producer.npn), ...uplines])];
-  // Pruning must see producers that left the config, so it reads every assignment.
   const pruning = desired.prune.assignments || desired.prune.products;
-  if (npns.length === 0 && !pruning) return [];
-  if (pruning || npns.length > UNFILTERED_THRESHOLD) {
-    const all = await listAllAssignments(api, pruning ? Infinity : npns.length);
-    if (all) {
-      const wanted = new Set(npns);
-      return pruning ? all : all.filter((a) => wanted.has(String(a.npn)));
-    }
+  const declaredCarriers = desired.carriers.length > 0;
+  if (npns.length === 0 && !pruning) {
+    return { assignments: [], ...(declaredCarriers ? { assignmentsUnlisted: 'the config declares no producer, so none was looked up (reading the whole listing would add requests)' } : {}) };
   }
-  return (await mapLimit(npns, concurrency, (npn) => api.list('/v1/customers/contractAssignments', COLLECTION_KEYS.contractAssignments, { npn }))).flat();
+  const listing = await openAssignments(api);
+  // The first page is paid for: the rest of the listing against one lookup per producer.
+  if (listing && (pruning || listing.totalPages - 1 <= npns.length)) return { assignments: await listing.all() };
+  const assignments = (await mapLimit(npns, concurrency, (npn) => api.list('/v1/customers/contractAssignments', COLLECTION_KEYS.contractAssignments, { npn }))).flat();
+  const why = listing
+    ? `the assignment listing has ${listing.totalPages} pages of ${listing.pageSize}, more requests than looking up the ${npns.length} declared producer(s)`
+    : 'the API refused the unfiltered assignment listing';
+  return { assignments, assignmentsUnlisted: why };
 }
 
 /**
  * ASSUMPTION (SPEC §8): GET /v1/customers/contractAssignments without `npn` lists every assignment.
- * Used when it is cheaper than one lookup per producer; rejected or too large → undefined.
+ * Its first page tells the size of the whole listing (in the API's real page size); a listing the
+ * API rejects → undefined.
  */
-export async function listAllAssignments(api: Api, perNpnRequests = Infinity): Promise<RawObject[] | undefined> {
+async function openAssignments(api: Api): Promise<Listing<RawObject> | undefined> {
   try {
-    // A one-item page is enough to learn the total; the listing then reads full pages.
-    const probe = (await api.agentsync.get('/v1/customers/contractAssignments', { page: 0, size: 1 })) as { page?: { totalElements?: number } };
-    if (Math.ceil((probe.page?.totalElements ?? Infinity) / LIST_PAGE_SIZE) >= perNpnRequests) return undefined;
-    return await api.list('/v1/customers/contractAssignments', COLLECTION_KEYS.contractAssignments);
+    return await api.agentsync.open<RawObject>('/v1/customers/contractAssignments', COLLECTION_KEYS.contractAssignments);
   } catch (cause) {
     if (cause instanceof ApiError && [400, 403, 404, 405].includes(cause.status)) return undefined;
     throw cause;
   }
 }
 
+/** Every assignment of the account (export), or undefined when the API rejects the unfiltered listing. */
+export async function listAllAssignments(api: Api): Promise<RawObject[] | undefined> {
+  return (await openAssignments(api))?.all();
+}
+
 async function fetchTurris(api: Api, desired: DesiredState): Promise<TurrisSnapshot | undefined> {
   if (desired.turrisInvites.length === 0) return undefined;
-  const turris = api.turris();
-  const data = <T>(body: unknown) => ((body as { data?: T[] }).data ?? []) as T[];
-  const templates = data<{ _id: string; name: string; status?: string }>(await turris.get('/v1/contract-container-templates'));
+  const templates = (await listTurris(api, '/v1/contract-container-templates')) as Array<{ _id: string; name: string; status?: string }>;
   const associationsByKey: Record<string, RawObject[]> = {};
   const byCode = desired.turrisInvites.filter((t) => t.producerCode);
   if (byCode.length > 0) {
-    const all = data<RawObject>(await turris.get('/v1/downstream-entity-associations'));
-    for (const t of byCode) associationsByKey[t.key] = all.filter((a) => a.producerCode === t.producerCode);
+    const all = (await listTurris(api, '/v1/downstream-entity-associations')) as RawObject[];
+    for (const t of byCode) associationsByKey[t.key] = all.filter((a) => isTurrisMatch(a, { producerCode: t.producerCode }));
   }
   for (const t of desired.turrisInvites.filter((x) => !x.producerCode)) {
-    associationsByKey[t.key] = data<RawObject>(await turris.get('/v1/downstream-entity-associations', { email: t.contact.email }));
+    const found = (await listTurris(api, '/v1/downstream-entity-associations', { email: t.contact.email })) as RawObject[];
+    associationsByKey[t.key] = found.filter((a) => isTurrisMatch(a, { email: t.contact.email }));
   }
   return { associationsByKey, templates };
 }

@@ -9,17 +9,29 @@ export class Pacer {
   private resetAt = 0;
   private inFlight = 0;
   waitedMs = 0;
+  private announced = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    /** maxWaitMs: a reset further away than this is not waited for — the request goes and the API's own answer decides. */
+    private readonly options: { maxWaitMs?: number; signal?: AbortSignal; onWait?: (untilEpochMs: number) => void } = {},
+  ) {}
 
   async acquire(): Promise<void> {
     for (;;) {
+      this.options.signal?.throwIfAborted();
       const now = this.now();
       if (this.remaining !== undefined && now >= this.resetAt) this.remaining = undefined;
       if (this.remaining === undefined || this.remaining - this.inFlight > 0) break;
+      if (this.resetAt - now > (this.options.maxWaitMs ?? Infinity)) break;
       const wait = Math.max(50, this.resetAt - now) + Math.floor(Math.random() * 100);
+      // One line per window, however many requests wait for it.
+      if (wait >= 1000 && this.announced !== this.resetAt) {
+        this.announced = this.resetAt;
+        this.options.onWait?.(this.resetAt);
+      }
       this.waitedMs += wait;
-      await new Promise((r) => setTimeout(r, wait));
+      await sleep(wait, this.options.signal);
     }
     this.inFlight += 1;
   }
@@ -42,4 +54,20 @@ export class Pacer {
 /** `ratelimit-reset` is seconds from now; `X-RateLimit-Reset` is a Unix timestamp. Tell them apart by size. */
 export function resetToEpochMs(value: number, now: number): number {
   return value > 1e9 ? value * 1000 : now + value * 1000;
+}
+
+/** setTimeout that an abort cuts short (with the abort's error). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -1,138 +1,196 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { loadConfig } from '../config/load.js';
-import { applyPlan } from '../core/apply-plan.js';
-import { hasChanges } from '../core/compute-plan.js';
+import { access, constants, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { repoRoot } from '../config/load.js';
+import { applyPlan, NOT_STARTED, type ChangeResult } from '../core/apply-plan.js';
+import { hasChanges, summarize } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
-import { fingerprint } from '../core/fingerprint.js';
-import type { ApiPort } from '../core/ports.js';
-import { checkDeletes } from '../core/safety.js';
-import type { Change, Plan } from '../core/types.js';
-import { kindOf, KINDS } from '../kinds/index.js';
+import { comparePlans } from '../core/saved-plan.js';
+import { checkSafety } from '../core/safety.js';
+import type { Plan } from '../core/types.js';
 import { renderDiagnostics } from '../render/diagnostics.js';
 import { label } from '../render/labels.js';
-import { parsePlanDocument, planDocument } from '../render/plan-json.js';
-import { applyReport, renderApplySummary } from '../render/report.js';
+import { KINDS } from '../kinds/index.js';
+import { planDocument } from '../render/plan-json.js';
+import { applyReport, renderApplySummary, type ReportStatus } from '../render/report.js';
 import { VERSION } from '../version.js';
-import { connect, SCOPE, type Session } from './connect.js';
-import { output, UserError, type Io, type Output } from './io.js';
+import { chooseEnv, SCOPE, type Session } from './connect.js';
+import { output, refuse, UserError, type Io, type Output } from './io.js';
 import { deleteLimits, renderPlan, type PlanOptions } from './plan.js';
 import { preparePlan } from './prepare.js';
 import { progressReporter } from './progress.js';
+import { planMeta, readSavedPlan } from './saved-plan.js';
 import { verifyCreates } from './verify.js';
 
 export interface ApplyOptions extends PlanOptions {
   autoApprove?: boolean;
   plan?: string;
   report?: string;
+  showInviteLinks?: boolean;
 }
 
 /** apply's stdout is for people: a JSON request means the report, the plan shows as text. */
 const asPlanOutput = (o: Output): Output => (o.format === 'json' ? { ...o, format: 'text' } : o);
 
+/** Under --format json stdout carries one JSON document (`o.data`); everything for people goes to stderr. */
+const peopleOnStderr = (o: Output): Output => (o.format === 'json' ? { ...o, out: o.err } : o);
+
 const scopesFor = (prune: boolean) => [SCOPE.read, SCOPE.write, ...(prune ? [SCOPE.delete] : [])];
 
-/** plan → confirm → execute, or execute a saved plan after checking it is not stale. */
+/** What this run did, for the report: written on every outcome, so CI always has its artifact. */
+interface Run {
+  env?: string;
+  status: ReportStatus;
+  reasons: string[];
+  results: ChangeResult[];
+}
+
+/**
+ * `--report FILE` is checked before anything is written to the account (a finished apply must not
+ * end in ENOENT), and written however the run ends.
+ */
+async function reportTarget(file: string | undefined, io: Io): Promise<string | undefined> {
+  if (!file) return undefined;
+  const path = resolve(io.cwd, file);
+  const dir = await stat(dirname(path)).catch(() => undefined);
+  if (!dir?.isDirectory()) throw new UserError(`cannot write the report to ${file}: ${dirname(file)} is not a directory. Nothing was written`);
+  if ((await stat(path).catch(() => undefined))?.isDirectory()) throw new UserError(`cannot write the report to ${file}: it is a directory. Nothing was written`);
+  const writable = (p: string) => access(p, constants.W_OK).then(() => true, (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
+  if (!(await writable(dirname(path))) || !(await writable(path))) throw new UserError(`cannot write the report to ${file}: permission denied. Nothing was written`);
+  return path;
+}
+
+/** plan → confirm → execute, or execute a saved plan once re-derived and found identical. */
 export async function applyCommand(paths: string[], options: ApplyOptions, io: Io): Promise<number> {
-  const o = output(io, options);
-  if (options.plan) return applySaved(paths, options, io, o);
-  const prepared = await preparePlan(paths, options, io, o, (c) => scopesFor(Object.values(c.state.prune).some(Boolean)));
-  if (!prepared) return 1;
-  const { plan, session, config } = prepared;
+  const o = peopleOnStderr(output(io, options));
+  // `apply PLANFILE`, as Terraform users type it: a .json argument is the saved plan.
+  const saved = options.plan ?? (paths.length === 1 && /\.json$/i.test(paths[0]) ? paths[0] : undefined);
+  if (saved && !options.plan) paths = [];
+  const reportPath = await reportTarget(options.report, io);
+  const run: Run = { status: 'refused', reasons: [], results: [] };
+  let code = 1;
   try {
-    o.out(renderPlan(plan, planDocument(plan, { toolVersion: VERSION, env: session.env, configDigest: config.digest }), asPlanOutput(o), options));
-    if (hasErrors(plan.diagnostics)) return 1;
-    return await execute(plan, session, options, io, o);
+    code = saved ? await applySaved(saved, paths, options, io, o, run) : await applyFresh(paths, options, io, o, run);
+  } catch (cause) {
+    run.reasons.push((cause as Error).message);
+    throw cause;
+  } finally {
+    if (reportPath) {
+      const report = applyReport(run.results, { toolVersion: VERSION, env: run.env ?? options.env ?? 'unknown', status: run.status, reasons: run.reasons, showInviteLinks: options.showInviteLinks });
+      try {
+        await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+      } catch (cause) {
+        // The summary is already on screen; the lost report is an error of its own.
+        o.err(`error: the apply finished but its report could not be written to ${options.report}: ${(cause as Error).message}\n`);
+        code = code === 0 ? 1 : code;
+      }
+    }
+  }
+  return code;
+}
+
+async function applyFresh(paths: string[], options: ApplyOptions, io: Io, o: Output, run: Run): Promise<number> {
+  const prepared = await preparePlan(paths, options, io, o, (c) => scopesFor(Object.values(c.state.prune).some(Boolean)));
+  if (!prepared) {
+    run.reasons.push('the config has errors');
+    return 1;
+  }
+  const { plan, session, config } = prepared;
+  run.env = session.env;
+  try {
+    o.out(renderPlan(plan, planDocument(plan, planMeta(config, session.env, options)), asPlanOutput(o), options));
+    if (hasErrors(plan.diagnostics)) {
+      run.reasons.push(...plan.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message));
+      if (o.format === 'json') o.data(renderDiagnostics(plan.diagnostics, 'json', o.style));
+      return 1;
+    }
+    return await execute(plan, session, options, io, o, run);
   } finally {
     await session.close();
   }
 }
 
-async function execute(plan: Plan, session: Session, options: ApplyOptions, io: Io, o: Output): Promise<number> {
-  const safety = checkDeletes(plan, deleteLimits(options));
+async function execute(plan: Plan, session: Session, options: ApplyOptions, io: Io, o: Output, run: Run): Promise<number> {
+  const safety = checkSafety(plan, deleteLimits(options));
   if (safety.blocked) {
-    o.err(`${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Nothing was written. Review the deletes, or pass --force to proceed.\n`);
-    return 3;
+    run.status = 'blocked';
+    run.reasons.push(...safety.reasons);
+    return refuse(o, `${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Nothing was written. Review the deletes and updates, or pass --force to proceed.\n`, 3);
   }
   if (!hasChanges(plan)) {
-    o.out('No changes. The live account matches the config.\n');
+    run.status = 'no-changes';
+    const unverified = summarize(plan).unverified;
+    o.out(unverified ? `Nothing to write; ${unverified} object(s) have declared fields downline cannot verify (listed above).\n` : 'No changes. The live account matches the config.\n');
+    if (o.format === 'json') o.data(`${JSON.stringify(applyReport([], { toolVersion: VERSION, env: session.env, status: run.status }), null, 2)}\n`);
     return 0;
   }
   if (!options.autoApprove) {
     if (!io.prompt) {
-      o.err('error: refusing to apply without --auto-approve: this is not an interactive terminal. Nothing was written.\n');
-      return 1;
+      run.reasons.push('not approved: no --auto-approve and no terminal to ask');
+      return refuse(o, 'error: refusing to apply without --auto-approve: this is not an interactive terminal. Nothing was written.\n', 1);
     }
-    const answer = await io.prompt(`Apply these changes to ${session.env}? Only 'yes' is accepted: `);
+    // An interrupted prompt (Ctrl-C) is a "no".
+    const answer = await io.prompt(`Apply these changes to ${session.env}? Only 'yes' is accepted: `).catch(() => '');
     if (answer.trim() !== 'yes') {
-      o.err('Apply cancelled. Nothing was written.\n');
-      return 1;
+      run.reasons.push('cancelled at the prompt');
+      return refuse(o, 'Apply cancelled. Nothing was written.\n', 1);
     }
   }
   const writes = plan.changes.filter((c) => c.operation !== null);
-  const concurrency = Math.max(1, Number.parseInt(options.concurrency, 10) || 4);
+  run.status = 'applied';
+  const concurrency = options.concurrency;
   const applied = await applyPlan(plan.changes, session.api, {
     kinds: KINDS,
     concurrency,
     onEvent: progressReporter(o, writes.length, io.isTTY && o.format !== 'github'),
+    signal: io.signal,
   });
   // Another apply at the same moment may have created the same keys: read them again before claiming success.
-  const { results, unverified } = await verifyCreates(plan.changes, applied, session.api, concurrency);
-  const report = applyReport(results, { toolVersion: VERSION, env: session.env });
-  if (options.report) await writeFile(resolve(io.cwd, options.report), `${JSON.stringify(report, null, 2)}\n`);
+  // After Ctrl-C no new request may start: the next plan shows any duplicate instead.
+  const { results, unverified } = io.signal?.aborted ? { results: applied, unverified: undefined } : await verifyCreates(plan.changes, applied, session.api, concurrency);
+  run.results = results;
+  if (unverified) run.reasons.push(`reading the created objects again failed: ${unverified}`);
+  const report = applyReport(run.results, { toolVersion: VERSION, env: session.env, status: run.status, showInviteLinks: options.showInviteLinks });
   o.out(renderApplySummary(report, o.style));
   if (unverified) o.err(`${o.style.error('error')}: the writes are done, but reading them again to check for another writer failed (${unverified}); run plan to check the account.\n`);
+  if (o.format === 'json') o.data(`${JSON.stringify(report, null, 2)}\n`);
+  if (io.signal?.aborted) {
+    const notStarted = results.filter((r) => r.error === NOT_STARTED).length;
+    o.err(`Apply interrupted (${String(io.signal.reason)}): ${report.summary.succeeded} change(s) done, ${notStarted} not started (listed above as skipped)${options.report ? `; report written to ${options.report}` : ''}. Run plan, then apply again to finish.\n`);
+  }
   return report.summary.failed > 0 || report.summary.skipped > 0 || unverified ? 1 : 0;
 }
 
-/** Re-read every object a saved plan touches; anything that moved since the plan is named. */
-async function staleObjects(changes: Change[], api: ApiPort): Promise<string[]> {
-  const stale: string[] = [];
-  for (const change of changes.filter((c) => c.operation !== null)) {
-    const kind = kindOf(change.address.kind);
-    if (change.action === 'create') {
-      if (await kind.locate(change, api, new Map())) stale.push(`${label(change)} was created since the plan`);
-    } else if (kind.read && change.fingerprint) {
-      try {
-        if (fingerprint(await kind.read(change, api)) !== change.fingerprint) stale.push(`${label(change)} changed since the plan`);
-      } catch (cause) {
-        stale.push(`${label(change)} could not be read again (${(cause as Error).message})`);
-      }
-    }
-  }
-  return stale;
-}
-
-async function applySaved(paths: string[], options: ApplyOptions, io: Io, o: Output): Promise<number> {
-  let doc;
+/**
+ * A saved plan is a reviewed artifact, not a program: the plan is derived again from the config it
+ * records and the live account, and executed — operations built by the kind modules, never read
+ * from the file — only when every change equals the saved one.
+ */
+async function applySaved(file: string, paths: string[], options: ApplyOptions, io: Io, o: Output, run: Run): Promise<number> {
+  const doc = await readSavedPlan(file, resolve(io.cwd, file));
+  run.env = doc.env;
+  const decline = (reasons: string[], advice: string) => {
+    run.reasons.push(...reasons);
+    return refuse(o, `error: ${file} is not applied; nothing was written:\n${reasons.map((r) => `  - ${r}\n`).join('')}${advice}\n`, 1);
+  };
+  const savedErrors = doc.diagnostics.filter((d) => d.severity === 'error');
+  if (savedErrors.length > 0) return decline(savedErrors.map((d) => `the plan has an error: ${d.message}`), 'A plan with errors is never executable: fix the config, then plan again.');
+  const env = chooseEnv(options, io);
+  if (env !== doc.env) return decline([`the plan is for --env ${doc.env}, not ${env}`], `Apply it with --env ${doc.env}, or plan again for ${env}.`);
+  // Without PATH arguments the plan's own config paths are read from the repository root, wherever the command runs.
+  const where = paths.length > 0 ? { paths, cwd: io.cwd } : { paths: doc.configPaths, cwd: await repoRoot(io.cwd) };
+  const prepared = await preparePlan(where.paths, { ...options, env, target: doc.targets, since: doc.since, pushUnverified: doc.pushUnverified }, io, o, (c) => scopesFor(Object.values(c.state.prune).some(Boolean)), where.cwd);
+  if (!prepared) return decline(['the config has errors'], 'Fix the config, then plan again.');
+  const { plan, session, config } = prepared;
   try {
-    doc = parsePlanDocument(await readFile(resolve(io.cwd, options.plan!), 'utf8'));
-  } catch (cause) {
-    throw new UserError(`cannot read saved plan ${options.plan}: ${(cause as Error).message}`);
-  }
-  const config = await loadConfig(paths, io.cwd, io.env);
-  if (hasErrors(config.diagnostics)) {
-    o.err(renderDiagnostics(config.diagnostics, o.format, o.style));
-    return 1;
-  }
-  if (config.digest !== doc.configDigest) {
-    o.err('error: the saved plan was made from a different config (digest mismatch). Run plan again and review the new plan.\n');
-    return 1;
-  }
-  const session = await connect(options, io, scopesFor(doc.changes.some((c) => c.action === 'delete')));
-  try {
-    if (session.env !== doc.env) {
-      o.err(`error: the saved plan is for --env ${doc.env}, not ${session.env}.\n`);
-      return 1;
+    if (config.digest !== doc.configDigest) return decline([`the config (${config.paths.join(', ')}, with its \${env:…} values) differs from the one the plan was made from`], 'Run plan again and review the new plan.');
+    const errors = plan.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) return decline(errors.map((d) => `${d.address ? `${d.address}: ` : ''}${d.message}`), 'A plan with errors is never executable: fix the config, then plan again.');
+    const differences = comparePlans(doc.changes, plan.changes);
+    if (differences.length > 0) {
+      return decline(differences.map((d) => `${label(d)} ${d.reason}`), 'The account or the file changed since the plan was made. Run plan again and review the new plan.');
     }
-    const stale = await staleObjects(doc.changes, session.api);
-    if (stale.length > 0) {
-      o.err(`error: the saved plan is stale; nothing was written:\n${stale.map((s) => `  - ${s}\n`).join('')}Run plan again and review the new plan.\n`);
-      return 1;
-    }
-    const plan: Plan = { changes: doc.changes, unmanaged: doc.unmanaged, uncomparable: doc.uncomparable, diagnostics: [] };
-    o.out(renderPlan(plan, doc, asPlanOutput(o), options));
-    return await execute(plan, session, { ...options, autoApprove: true }, io, o);
+    o.out(renderPlan(plan, planDocument(plan, planMeta(config, session.env, { target: doc.targets, since: doc.since, pushUnverified: doc.pushUnverified })), asPlanOutput(o), options));
+    return await execute(plan, session, { ...options, autoApprove: true }, io, o, run);
   } finally {
     await session.close();
   }

@@ -4,20 +4,21 @@ import { StateFileError } from '../emulator/store.js';
 import { UserError, type Io } from './io.js';
 
 export interface EmulatorCommandOptions {
-  port: string;
+  port: number;
   host: string;
   state?: string;
   clientId?: string;
   clientSecret?: string;
-  tokenTtl: string;
-  latency: string;
-  rateLimit: string;
-  bulkRateLimit?: string;
-  pageSize: string;
-  maxPageSize: string;
-  failRate: string;
-  failAfterCommitRate: string;
-  rateWindow: string;
+  tokenTtl: number;
+  latency: number;
+  rateLimit: number;
+  bulkRateLimit?: number;
+  pageSize: number;
+  maxPageSize: number;
+  failRate: number;
+  failAfterCommitRate: number;
+  rateWindow: number;
+  listLag: number;
 }
 
 /** Serve the local API in the foreground until interrupted. */
@@ -25,20 +26,21 @@ export async function emulatorCommand(options: EmulatorCommandOptions, io: Io): 
   let emulator;
   try {
     emulator = await startEmulator({
-      port: Number(options.port),
+      port: options.port,
       host: options.host,
       stateFile: options.state ? resolve(io.cwd, options.state) : undefined,
       clientId: options.clientId,
       clientSecret: options.clientSecret,
-      tokenTtl: Number(options.tokenTtl),
-      latency: Number(options.latency),
-      rateLimit: Number(options.rateLimit),
-      bulkRateLimit: options.bulkRateLimit ? Number(options.bulkRateLimit) : undefined,
-      pageSize: Number(options.pageSize),
-      maxPageSize: Number(options.maxPageSize),
-      failRate: Number(options.failRate),
-      failAfterCommitRate: Number(options.failAfterCommitRate),
-      rateWindowMs: Number(options.rateWindow),
+      tokenTtl: options.tokenTtl,
+      latency: options.latency,
+      rateLimit: options.rateLimit,
+      bulkRateLimit: options.bulkRateLimit,
+      pageSize: options.pageSize,
+      maxPageSize: options.maxPageSize,
+      failRate: options.failRate,
+      failAfterCommitRate: options.failAfterCommitRate,
+      rateWindowMs: options.rateWindow,
+      listLagMs: options.listLag,
     });
   } catch (cause) {
     if (cause instanceof StateFileError) throw new UserError(cause.message);

@@ -3,12 +3,15 @@ import { resolve } from 'node:path';
 import { COLLECTION_KEYS, fetchCatalog, fetchLookups, listAllAssignments } from '../api/discover.js';
 import { mapLimit } from '../core/concurrency.js';
 import type { LiveSnapshot, RawObject } from '../core/live.js';
-import { renderDiagnostics } from '../render/diagnostics.js';
+import { parse } from 'yaml';
+import { diagnosticsJson, renderDiagnostics } from '../render/diagnostics.js';
 import { exportYaml } from '../render/export-yaml.js';
 import { connect, SCOPE } from './connect.js';
 import { output, UserError, type CommonOptions, type Io } from './io.js';
 
-export interface ExportOptions extends CommonOptions {
+export interface ExportOptions extends Omit<CommonOptions, 'format'> {
+  /** yaml (or text): the config file; json: `{ formatVersion, config, warnings }`. */
+  format?: 'yaml' | 'text' | 'json';
   out?: string;
   npn: string[];
   npnFile?: string;
@@ -16,13 +19,15 @@ export interface ExportOptions extends CommonOptions {
 
 /** Live account → config YAML (stdout or --out) that plans clean against the same account. */
 export async function exportCommand(options: ExportOptions, io: Io): Promise<number> {
-  const o = output(io, options);
+  const json = options.format === 'json';
+  // Warnings go to stderr as text (as annotations inside GitHub Actions unless a format was asked for).
+  const o = output(io, { ...options, format: options.format ? 'text' : undefined });
   const npns = [...options.npn];
   if (options.npnFile) npns.push(...(await readFile(resolve(io.cwd, options.npnFile), 'utf8')).split(/[\s,]+/).filter(Boolean));
-  const session = await connect(options, io, [SCOPE.read]);
+  const session = await connect({ ...options, format: undefined }, io, [SCOPE.read]);
   try {
     const api = session.api;
-    const concurrency = Math.max(1, Number.parseInt(options.concurrency, 10) || 4);
+    const concurrency = options.concurrency;
     const [lookups, { carriers, products, levels }] = await Promise.all([fetchLookups(api), fetchCatalog(api, concurrency)]);
     let assignments: RawObject[];
     if (npns.length > 0) {
@@ -33,10 +38,12 @@ export async function exportCommand(options: ExportOptions, io: Io): Promise<num
       assignments = all;
     }
     const live: LiveSnapshot = { lookups, carriers, products, levels, assignments };
-    const { text, warnings } = exportYaml(live);
+    const { text: yamlText, warnings } = exportYaml(live);
+    // The JSON form is the same config as data (the `# id:` comments are YAML-only), with the warnings.
+    const text = json ? `${JSON.stringify({ formatVersion: 1, config: parse(yamlText), warnings: diagnosticsJson(warnings) }, null, 2)}\n` : yamlText;
     if (options.out) await writeFile(resolve(io.cwd, options.out), text);
     else o.out(text);
-    o.err(renderDiagnostics(warnings, o.format === 'json' || o.format === 'markdown' ? 'text' : o.format, o.style));
+    o.err(renderDiagnostics(warnings, o.format, o.style));
     if (options.out) o.err(`Exported ${carriers.length} carrier(s), ${products.length} product(s), ${levels.length} level(s), ${assignments.length} assignment(s) to ${options.out}.\n`);
     return 0;
   } finally {

@@ -33,7 +33,7 @@ export async function hierarchyConfigCommand(options: HierarchyConfigOptions, io
   if (options.env) {
     const session = await connect({ ...options, format: undefined }, io, [SCOPE.read]);
     try {
-      const snapshot = await discover(session.api, config.state, Math.max(1, Number.parseInt(options.concurrency, 10) || 4));
+      const snapshot = await discover(session.api, config.state, options.concurrency);
       // Positions the config no longer declares are part of the live tree: read every assignment when the API lists them.
       snapshot.assignments = (await listAllAssignments(session.api)) ?? snapshot.assignments;
       live = livePositions(new LiveIndex(snapshot), new Lookups(snapshot.lookups));

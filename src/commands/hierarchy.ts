@@ -1,4 +1,6 @@
+import { COLLECTION_KEYS } from '../api/discover.js';
 import { mapLimit } from '../core/concurrency.js';
+import { didYouMean } from '../core/suggest.js';
 import { buildTree, lifecycleEvents, type ChangelogEntry, type HierarchyNode } from '../core/hierarchy.js';
 import { renderEvents, renderTree } from '../render/hierarchy.js';
 import { hierarchyConfigCommand } from './hierarchy-config.js';
@@ -16,25 +18,44 @@ export interface HierarchyOptions extends Omit<CommonOptions, 'format'> {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NPN = /^\d{1,15}$/;
+
+/** A real calendar day in yyyy-mm-dd (2025-02-30 is not one). */
+const isDate = (value: string) => DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
 
 interface ProductHierarchy { id: string; productName: string; organizationName?: string }
+
+/** `name` among `candidates`: exactly, else ignoring case; else an error naming the closest ones. */
+function pick<T>(flag: string, name: string, candidates: T[], nameOf: (c: T) => string, what: string): T[] {
+  const exact = candidates.filter((c) => nameOf(c) === name);
+  if (exact.length) return exact;
+  const folded = candidates.filter((c) => nameOf(c).toLowerCase() === name.toLowerCase());
+  if (folded.length) return folded;
+  const names = [...new Set(candidates.map(nameOf))].sort();
+  const hint = didYouMean(name, names) ?? (names.length ? `known: ${names.slice(0, 10).map((n) => `"${n}"`).join(', ')}${names.length > 10 ? ', …' : ''}` : `there are none`);
+  throw new UserError(`${flag} "${name}": no ${what} of that name (${hint})`);
+}
 
 /** Read-only views of the Hierarchies API: the upline tree (optionally at a date) or lifecycle events. */
 export async function hierarchyCommand(options: HierarchyOptions, io: Io): Promise<number> {
   if (options.config !== undefined) return hierarchyConfigCommand({ ...options, config: options.config }, io);
   if (!options.org) throw new UserError('hierarchy needs --org ID (the live views), or --config [PATH] (the declared tree)');
   for (const [flag, value] of [['--date', options.date], ['--changes-since', options.changesSince]] as const) {
-    if (value !== undefined && !DATE.test(value)) throw new UserError(`${flag} must be a date like 2025-01-15`);
+    if (value !== undefined && !isDate(value)) throw new UserError(`${flag} must be a date like 2025-01-15 (got "${value}")`);
   }
   const o = output(io, { ...options, format: 'text' });
   const session = await connect({ ...options, format: undefined }, io, [SCOPE.read]);
   try {
     const api = session.api;
-    const concurrency = Math.max(1, Number.parseInt(options.concurrency, 10) || 4);
-    const org = encodeURIComponent(options.org);
-    const hierarchies = (options.product
-      ? await api.list(`/v1/organizations/${org}/productHierarchies/search`, 'decoratedProductHierarchyList', { productName: options.product })
-      : await api.list(`/v1/organizations/${org}/productHierarchies`, 'decoratedProductHierarchyList')) as unknown as ProductHierarchy[];
+    const concurrency = options.concurrency;
+    // --org takes the carrier's id or its name (the organization id is the carrier id).
+    const orgId = UUID.test(options.org) ? options.org
+      : pick('--org', options.org, await api.list('/v1/customers/carriers', COLLECTION_KEYS.carriers), (c) => String(c.name), 'carrier')[0].id;
+    const org = encodeURIComponent(orgId);
+    const all = (await api.list(`/v1/organizations/${org}/productHierarchies`, 'decoratedProductHierarchyList')) as unknown as ProductHierarchy[];
+    if (all.length === 0) o.err(`note: organization ${options.org} has no product hierarchies (no contracted positions yet)\n`);
+    const hierarchies = options.product ? pick('--product', options.product, all, (h) => h.productName, 'product with a hierarchy') : all;
 
     if (options.changesSince) {
       const since = options.changesSince;
@@ -49,7 +70,14 @@ export async function hierarchyCommand(options: HierarchyOptions, io: Io): Promi
     const query = options.date ? { date: options.date } : undefined;
     const nodesOf = (path: string) => api.get('agentsync', path, query) as Promise<HierarchyNode[]>;
     let sections: Array<{ title: string; nodes: HierarchyNode[] }>;
-    if (options.person) {
+    if (options.person && NPN.test(options.person)) {
+      // An NPN: the producer's positions are the nodes that carry it, product by product.
+      const npn = options.person;
+      const nodes = (await mapLimit(hierarchies, concurrency, (ph) => nodesOf(`/v1/productHierarchies/${ph.id}/hierarchies`))).flat()
+        .filter((n) => String((n as { npn?: unknown }).npn) === npn);
+      if (nodes.length === 0) throw new UserError(`--person ${npn}: no producer with this NPN holds a position in ${options.org}'s hierarchies${options.date ? ` on ${options.date}` : ''}`);
+      sections = groupByProduct(nodes);
+    } else if (options.person) {
       const nodes = await nodesOf(`/v1/organizations/${org}/persons/${encodeURIComponent(options.person)}/hierarchies`);
       const wanted = options.product ? nodes.filter((n) => hierarchies.some((h) => h.productName === n.productName)) : nodes;
       sections = groupByProduct(wanted);

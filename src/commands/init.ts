@@ -1,20 +1,15 @@
-import { access, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { VERSION } from '../version.js';
-import { type Io } from './io.js';
+import { UserError, type Io } from './io.js';
 
 export const SCAFFOLD_CONFIG = `# yaml-language-server: $schema=./node_modules/downline/schemas/downline.schema.json
 # downline: your AgentSync contracting setup as code.
-#   downline validate                      check this file offline
-#   downline plan --env sandbox            see what would change
-#   downline apply --env sandbox           make it so (asks first)
+#   npx downline validate                  check this file offline
+#   npx downline plan --env local          see what would change (local emulator; sandbox/production with credentials)
+#   npx downline apply --env local         make it so (asks first); CI applies production on merge
 version: 1
 variables: [AGENTSYNC_ORG_ID]              # the only environment variables this file may read
-
-# Who sends producer invitations (needed once you add invites).
-agency:
-  organizationId: \${env:AGENTSYNC_ORG_ID:-00000000-0000-4000-8000-000000000001}
-  inviter: { firstName: Contracting, lastName: Team, email: contracting@example.com }
 
 carriers:
   - name: Example Life Insurance Company   # the key: carrier names are unique
@@ -34,6 +29,13 @@ assignments:
     commissionLevel: Street
     status: APPROVED                       # set on create; later workflow progress is not reverted
 
+# Who sends producer invitations: uncomment with your first invite. The organization id comes from
+# the AGENTSYNC_ORG_ID repository variable; it has no default, so an unset variable is an error
+# rather than a placeholder organization inviting producers in production.
+# agency:
+#   organizationId: \${env:AGENTSYNC_ORG_ID}
+#   inviter: { firstName: Contracting, lastName: Team, email: contracting@example.com }
+#
 # invites:
 #   - producer: { npn: "10000003", email: new.producer@example.com, firstName: New, lastName: Producer }
 #     contracts:
@@ -43,26 +45,53 @@ assignments:
 # prune: { products: false, commissionLevels: false, assignments: false }
 `;
 
-export const SCAFFOLD_GITIGNORE = `# downline's local emulator state
+export const SCAFFOLD_GITIGNORE = `# downline's local emulator state, and what CI writes
 .downline/
+node_modules/
 plan.json
 plan.md
+plan.err
+drift.md
 report.json
 `;
 
-const CLI = `npx --yes downline@${VERSION}`;
+const CLI = 'npx --no-install downline';
 
-/** The steps every job starts with. */
+/**
+ * Credentials are given to the downline steps only: `npm ci` and everything it installs run
+ * without them.
+ */
+const SECRETS = `        env:
+          AGENTSYNC_CLIENT_ID: \${{ secrets.AGENTSYNC_CLIENT_ID }}
+          AGENTSYNC_CLIENT_SECRET: \${{ secrets.AGENTSYNC_CLIENT_SECRET }}
+          TURRIS_CLIENT_ID: \${{ secrets.TURRIS_CLIENT_ID }}
+          TURRIS_CLIENT_SECRET: \${{ secrets.TURRIS_CLIENT_SECRET }}
+          AGENTSYNC_ORG_ID: \${{ vars.AGENTSYNC_ORG_ID }}
+`;
+
+/** The steps every job starts with: the checkout, Node, and downline exactly as package-lock.json pins it. */
 const SETUP = `      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0 # --since reads the config at the base commit
       - uses: actions/setup-node@v4
         with:
           node-version: 20
+          cache: npm
+      - name: Install downline (pinned with its integrity in package-lock.json)
+        run: npm ci
+`;
+
+/** Applies and drift checks against the account never overlap, across branches; none is cancelled. */
+const ACCOUNT_LOCK = `    concurrency:
+      group: downline-production
+      cancel-in-progress: false
 `;
 
 /** The workflow `init` writes (also shipped as examples/github-actions/downline.yml). */
 export const SCAFFOLD_WORKFLOW = `# downline: plan on pull requests (one comment, updated in place), apply on merge, daily drift check.
 # Repository secrets: AGENTSYNC_CLIENT_ID, AGENTSYNC_CLIENT_SECRET (and TURRIS_CLIENT_ID, TURRIS_CLIENT_SECRET
-# if you invite agencies through Turris). Repository variable: AGENTSYNC_ORG_ID.
+# if you invite agencies through Turris). Repository variable: AGENTSYNC_ORG_ID (when you send invites).
+# downline itself comes from package.json / package-lock.json (npm ci), never from an unpinned download.
 name: downline
 
 on:
@@ -75,47 +104,54 @@ on:
 
 permissions:
   contents: read
-  pull-requests: write
-
-concurrency:
-  group: downline-\${{ github.ref }}
-  cancel-in-progress: false
-
-env:
-  AGENTSYNC_CLIENT_ID: \${{ secrets.AGENTSYNC_CLIENT_ID }}
-  AGENTSYNC_CLIENT_SECRET: \${{ secrets.AGENTSYNC_CLIENT_SECRET }}
-  TURRIS_CLIENT_ID: \${{ secrets.TURRIS_CLIENT_ID }}
-  TURRIS_CLIENT_SECRET: \${{ secrets.TURRIS_CLIENT_SECRET }}
-  AGENTSYNC_ORG_ID: \${{ vars.AGENTSYNC_ORG_ID }}
 
 jobs:
   plan:
     if: github.event_name == 'pull_request'
     runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      pull-requests: write
+    concurrency:
+      group: downline-plan-\${{ github.ref }}
+      cancel-in-progress: true
     steps:
 ${SETUP}      - name: Validate
         run: ${CLI} validate --format github
       - name: Plan
+        if: \${{ !cancelled() }}
+${SECRETS}          HEAD_SHA: \${{ github.event.pull_request.head.sha }}
+          BASE_SHA: \${{ github.event.pull_request.base.sha }}
         run: |
           set +e
-          ${CLI} plan --env production --format markdown --out plan.json --detailed-exitcode > plan.md
+          # --since: fields the API does not read back are compared with the config at the base.
+          ${CLI} plan --env production --since "$BASE_SHA" --format markdown --out plan.json --detailed-exitcode > plan.md 2> plan.err
           code=$?
+          cat plan.err >&2
+          # Every outcome gets a comment: a plan (changes, none, blocked) from downline, else the error.
+          if ! head -n 1 plan.md | grep -qxF '<!-- downline-plan -->'; then
+            { echo '<!-- downline-plan -->'; echo '### downline plan: error'; echo; echo "downline could not plan this commit (exit $code):"; echo; echo '~~~'; cat plan.err; echo '~~~'; } > plan.md
+          fi
+          printf '\\n<sub>Plan of commit %s (exit code %s).</sub>\\n' "$HEAD_SHA" "$code" >> plan.md
           cat plan.md >> "$GITHUB_STEP_SUMMARY"
-          # 0: no changes, 2: changes to review; anything else is an error.
+          # 0: no changes, 2: changes to review; 3 (blocked by a delete limit) and 1 (error) fail the check.
           if [ "$code" -ne 0 ] && [ "$code" -ne 2 ]; then exit "$code"; fi
-      - name: Comment on the pull request (one comment, updated in place)
+      - name: Comment on the pull request (one comment, updated in place, on every outcome)
+        if: \${{ !cancelled() }}
         env:
           GH_TOKEN: \${{ github.token }}
+          REPO: \${{ github.repository }}
+          PR: \${{ github.event.pull_request.number }}
         run: |
           marker='<!-- downline-plan -->'
-          comments="repos/\${{ github.repository }}/issues/\${{ github.event.pull_request.number }}/comments"
-          id=$(gh api "$comments" --paginate --jq ".[] | select(.body | startswith(\\"$marker\\")) | .id" | head -n 1)
+          id=$(gh api "repos/$REPO/issues/$PR/comments" --paginate --jq ".[] | select(.body | startswith(\\"$marker\\")) | .id" | head -n 1)
           if [ -n "$id" ]; then
-            gh api -X PATCH "repos/\${{ github.repository }}/issues/comments/$id" -F body=@plan.md
+            gh api -X PATCH "repos/$REPO/issues/comments/$id" -F body=@plan.md
           else
-            gh api -X POST "$comments" -F body=@plan.md
+            gh api -X POST "repos/$REPO/issues/$PR/comments" -F body=@plan.md
           fi
       - uses: actions/upload-artifact@v4
+        if: \${{ !cancelled() }}
         with:
           name: downline-plan
           path: plan.json
@@ -124,22 +160,19 @@ ${SETUP}      - name: Validate
     if: github.event_name == 'push'
     runs-on: ubuntu-latest
     environment: production
-    steps:
+${ACCOUNT_LOCK}    steps:
 ${SETUP}      - name: Plan this commit
+${SECRETS}          BEFORE_SHA: \${{ github.event.before }}
         run: |
           set +e
-          ${CLI} plan --env production --out plan.json --detailed-exitcode
+          # The saved plan records --since; apply --plan re-derives it the same way.
+          ${CLI} plan --env production --since "$BEFORE_SHA" --out plan.json --detailed-exitcode
           code=$?
           if [ "$code" -ne 0 ] && [ "$code" -ne 2 ]; then exit "$code"; fi
-      - name: Apply exactly that plan (refused if the account moved meanwhile)
-        run: |
-          if [ -f plan.json ]; then
-            ${CLI} apply --env production --plan plan.json --report report.json
-          else
-            ${CLI} apply --env production --auto-approve --report report.json
-          fi
+      - name: Apply exactly that plan (re-derived, refused if anything differs)
+${SECRETS}        run: ${CLI} apply --env production --plan plan.json --report report.json
       - uses: actions/upload-artifact@v4
-        if: always()
+        if: \${{ !cancelled() }}
         with:
           name: downline-apply-report
           path: report.json
@@ -147,9 +180,9 @@ ${SETUP}      - name: Plan this commit
   drift:
     if: github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'
     runs-on: ubuntu-latest
-    steps:
+${ACCOUNT_LOCK}    steps:
 ${SETUP}      - name: Drift check (fails when the live account differs from main)
-        run: |
+${SECRETS}        run: |
           set +e
           ${CLI} plan --env production --drift --format markdown --detailed-exitcode > drift.md
           code=$?
@@ -157,28 +190,105 @@ ${SETUP}      - name: Drift check (fails when the live account differs from main
           exit "$code"
 `;
 
-export const SCAFFOLD: Record<string, string> = {
-  'downline.yaml': SCAFFOLD_CONFIG,
-  '.gitignore': SCAFFOLD_GITIGNORE,
-  '.github/workflows/downline.yml': SCAFFOLD_WORKFLOW,
-};
+/**
+ * Where CI installs downline from, as a package.json dependency spec: an exact registry version, a
+ * git URL pinned to a tag, or a tarball (a path, kept relative to the config repository).
+ */
+export async function dependencySpec(from: string | undefined, root: string, cwd: string): Promise<string> {
+  const source = from ?? VERSION;
+  if (/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(source)) return source;
+  if (/^(git\+[a-z]+:|git:|github:|[\w.-]+@[\w.-]+:)/.test(source) || /\.git(#|$)/.test(source)) {
+    if (!/#.+/.test(source)) throw new UserError(`--from ${source}: pin a tag or commit (e.g. ${source}#v${VERSION}); a branch can move under a reviewed lockfile`);
+    return source;
+  }
+  if (/\.(tgz|tar\.gz)$/.test(source)) {
+    if (/^https:\/\//.test(source)) return source;
+    const tarball = resolve(cwd, source);
+    if (!(await exists(tarball))) throw new UserError(`--from ${source}: no such file (make one with npm pack)`);
+    // The form npm itself writes, so a later `npm install` leaves the line as it is.
+    return `file:${relative(root, tarball).split(sep).join('/')}`;
+  }
+  throw new UserError(`--from ${source}: expected a version (${VERSION}), a git URL with #tag, or a tarball (.tgz)`);
+}
 
 const exists = (path: string) => access(path).then(() => true, () => false);
 
-/** Scaffold a config repository; refuses to overwrite anything unless --force. */
-export async function initCommand(dir: string | undefined, options: { force?: boolean }, io: Io): Promise<number> {
+type Outcome = { wrote: string[]; kept: string[] };
+
+/** package.json: add downline as a devDependency, keep everything else (an existing spec too, unless --force). */
+async function mergePackageJson(path: string, spec: string, name: string, force: boolean, done: Outcome): Promise<void> {
+  if (!(await exists(path))) {
+    const pkg = { name, private: true, description: 'AgentSync contracting configuration, planned and applied by downline', devDependencies: { downline: spec } };
+    await writeFile(path, `${JSON.stringify(pkg, null, 2)}\n`);
+    done.wrote.push('package.json');
+    return;
+  }
+  let pkg: { devDependencies?: Record<string, string>; dependencies?: Record<string, string> };
+  try {
+    pkg = JSON.parse(await readFile(path, 'utf8')) as typeof pkg;
+  } catch (cause) {
+    throw new UserError(`package.json is not valid JSON (${(cause as Error).message}); nothing was written`);
+  }
+  const current = pkg.devDependencies?.downline ?? pkg.dependencies?.downline;
+  if (current !== undefined && (current === spec || !force)) {
+    done.kept.push(`package.json (downline ${current}${current === spec ? '' : `; --force sets ${spec}`})`);
+    return;
+  }
+  if (pkg.dependencies?.downline !== undefined) delete pkg.dependencies.downline;
+  pkg.devDependencies = { ...pkg.devDependencies, downline: spec };
+  await writeFile(path, `${JSON.stringify(pkg, null, 2)}\n`);
+  done.wrote.push(`package.json (downline ${spec})`);
+}
+
+/** .gitignore: append the lines it lacks, never rewrite the file. */
+async function mergeGitignore(path: string, done: Outcome): Promise<void> {
+  const text = (await exists(path)) ? await readFile(path, 'utf8') : undefined;
+  if (text === undefined) {
+    await writeFile(path, SCAFFOLD_GITIGNORE);
+    done.wrote.push('.gitignore');
+    return;
+  }
+  const present = new Set(text.split(/\r?\n/).map((l) => l.trim()));
+  const missing = SCAFFOLD_GITIGNORE.split('\n').filter((l) => l && !l.startsWith('#') && !present.has(l) && !present.has(l.replace(/\/$/, '')));
+  if (missing.length === 0) {
+    done.kept.push('.gitignore (already complete)');
+    return;
+  }
+  await writeFile(path, `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}# added by downline init\n${missing.join('\n')}\n`);
+  done.wrote.push(`.gitignore (added ${missing.join(', ')})`);
+}
+
+/**
+ * Scaffold a config repository, or add what is missing to an existing one: the config and the
+ * workflow are written when absent (replaced with --force); package.json and .gitignore are merged.
+ */
+export async function initCommand(dir: string | undefined, options: { force?: boolean; from?: string }, io: Io): Promise<number> {
   const root = resolve(io.cwd, dir ?? '.');
-  const taken = [];
-  for (const name of Object.keys(SCAFFOLD)) if (await exists(join(root, name))) taken.push(name);
-  if (taken.length > 0 && !options.force) {
-    io.stderr.write(`error: ${taken.join(', ')} already exist${taken.length === 1 ? 's' : ''} in ${root}; nothing was written (use --force to overwrite)\n`);
-    return 1;
+  if ((await stat(root).catch(() => undefined))?.isFile()) throw new UserError(`${dir} is a file; give a directory`);
+  const spec = await dependencySpec(options.from, root, io.cwd);
+  await mkdir(root, { recursive: true });
+  const done: Outcome = { wrote: [], kept: [] };
+  for (const [name, text] of Object.entries({ 'downline.yaml': SCAFFOLD_CONFIG, '.github/workflows/downline.yml': SCAFFOLD_WORKFLOW })) {
+    const path = join(root, name);
+    if ((await exists(path)) && !options.force) {
+      done.kept.push(`${name} (exists; --force replaces it)`);
+      continue;
+    }
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text);
+    done.wrote.push(name);
   }
-  for (const [name, text] of Object.entries(SCAFFOLD)) {
-    await mkdir(dirname(join(root, name)), { recursive: true });
-    await writeFile(join(root, name), text);
-    io.stdout.write(`wrote ${join(dir ?? '.', name)}\n`);
-  }
-  io.stdout.write('Next: downline validate, then downline plan --env local to try it against the emulator.\n');
+  await mergePackageJson(join(root, 'package.json'), spec, `${basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'contracting'}-config`, Boolean(options.force), done);
+  await mergeGitignore(join(root, '.gitignore'), done);
+  const at = dir ? `${dir}/` : '';
+  for (const line of done.wrote) io.stdout.write(`wrote ${at}${line}\n`);
+  for (const line of done.kept) io.stdout.write(`left alone ${at}${line}\n`);
+  io.stdout.write([
+    'Next:',
+    `  npm install          pins downline (${spec}) in package-lock.json; commit package.json and package-lock.json`,
+    '  npx downline validate, then npx downline plan --env local to try it against the emulator',
+    '  add the repository secrets AGENTSYNC_CLIENT_ID and AGENTSYNC_CLIENT_SECRET for the workflow',
+    '',
+  ].join('\n'));
   return 0;
 }

@@ -13,13 +13,15 @@ export interface Io {
   prompt?: (question: string) => Promise<string>;
   /** Resolves when the user interrupts (Ctrl-C); used by the foreground emulator. */
   interrupted?: Promise<void>;
+  /** Aborted on the first Ctrl-C / SIGTERM (reason: the signal's name): stop starting new work. */
+  signal?: AbortSignal;
 }
 
 export interface CommonOptions {
   env?: string;
   format?: OutputFormat;
   color: boolean;
-  concurrency: string;
+  concurrency: number;
   verbose?: boolean;
   debug?: boolean;
 }
@@ -29,6 +31,8 @@ export interface Output {
   style: Style;
   out(text: string): void;
   err(text: string): void;
+  /** A machine-readable document (--format json): always stdout, whatever `out` points at. */
+  data(text: string): void;
 }
 
 export function output(io: Io, options: CommonOptions): Output {
@@ -39,7 +43,20 @@ export function output(io: Io, options: CommonOptions): Output {
     style: createStyle(wantsColor(io.env, io.isTTY, options.color)),
     out: (text) => void io.stdout.write(text),
     err: (text) => void io.stderr.write(text),
+    data: (text) => void io.stdout.write(text),
   };
+}
+
+/** The JSON document of a failure without diagnostics of its own (same shape as `validate --format json`). */
+export function errorDocument(message: string): string {
+  return `${JSON.stringify({ formatVersion: 1, diagnostics: [{ severity: 'error', message }] }, null, 2)}\n`;
+}
+
+/** A refusal: the message for people on stderr and, under --format json, the document on stdout. */
+export function refuse(o: Output, message: string, exitCode: number): number {
+  o.err(message);
+  if (o.format === 'json') o.data(errorDocument(message.replace(/\x1b\[[0-9;]*m/g, '').trim()));
+  return exitCode;
 }
 
 /** An error the user can act on: printed as one line, exit code 1 (or the code given). */

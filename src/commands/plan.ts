@@ -2,38 +2,42 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { hasChanges } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
-import { checkDeletes, type DeleteLimits } from '../core/safety.js';
+import { checkSafety, type DeleteLimits } from '../core/safety.js';
 import type { Plan } from '../core/types.js';
 import { annotation } from '../render/diagnostics.js';
 import { planDocument, renderPlanJson, type PlanDocument } from '../render/plan-json.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
-import { VERSION } from '../version.js';
 import { SCOPE } from './connect.js';
 import { output, type CommonOptions, type Io, type Output } from './io.js';
 import { preparePlan } from './prepare.js';
+import { planMeta } from './saved-plan.js';
 
 export interface PlanOptions extends CommonOptions {
   out?: string;
   detailedExitcode?: boolean;
   target?: string[];
   drift?: boolean;
-  maxDeletes: string;
-  maxDeletePercent: string;
+  since?: string;
+  pushUnverified?: boolean;
+  maxDeletes: number;
+  maxDeletePercent: number;
+  /** Parsed by commander (percentage). */
+  maxUpdatePercent: number;
   force?: boolean;
 }
 
 export function deleteLimits(options: PlanOptions): DeleteLimits {
-  return { maxDeletes: Number(options.maxDeletes), maxDeletePercent: Number(options.maxDeletePercent), force: Boolean(options.force) };
+  return { maxDeletes: options.maxDeletes, maxDeletePercent: options.maxDeletePercent, maxUpdatePercent: options.maxUpdatePercent, force: Boolean(options.force) };
 }
 
 /** Render a plan in the chosen format (text, github: text + annotations, json, markdown). */
-export function renderPlan(plan: Plan, doc: PlanDocument, o: Output, options: { verbose?: boolean; drift?: boolean }): string {
+export function renderPlan(plan: Plan, doc: PlanDocument, o: Output, options: { verbose?: boolean; drift?: boolean; blocked?: string[] }): string {
   switch (o.format) {
     case 'json':
       return renderPlanJson(doc);
     case 'markdown':
-      return renderPlanMarkdown(plan, { verbose: Boolean(options.verbose), drift: options.drift, env: doc.env });
+      return renderPlanMarkdown(plan, { verbose: Boolean(options.verbose), drift: options.drift, env: doc.env, blocked: options.blocked });
     case 'github':
       return renderPlanText(plan, o.style, { verbose: Boolean(options.verbose), drift: options.drift }) + plan.diagnostics.map((d) => `${annotation(d)}\n`).join('');
     case 'text':
@@ -48,13 +52,13 @@ export async function planCommand(paths: string[], options: PlanOptions, io: Io)
   if (!prepared) return 1;
   const { plan, config, session } = prepared;
   try {
-    const doc = planDocument(plan, { toolVersion: VERSION, env: session.env, configDigest: config.digest });
+    const doc = planDocument(plan, planMeta(config, session.env, options));
     if (options.out) await writeFile(resolve(io.cwd, options.out), renderPlanJson(doc));
-    o.out(renderPlan(plan, doc, o, options));
+    const safety = checkSafety(plan, deleteLimits(options));
+    o.out(renderPlan(plan, doc, o, { ...options, blocked: safety.blocked ? safety.reasons : undefined }));
     if (hasErrors(plan.diagnostics)) return 1;
-    const safety = checkDeletes(plan, deleteLimits(options));
     if (safety.blocked) {
-      o.err(`${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Apply would refuse this plan; review the deletes, or pass --force.\n`);
+      o.err(`${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Apply would refuse this plan; review the deletes and updates, or pass --force.\n`);
       if (options.detailedExitcode) return 3;
     }
     if (options.detailedExitcode) return hasChanges(plan) ? 2 : 0;

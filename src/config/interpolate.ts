@@ -19,11 +19,12 @@ export function isCredentialVariable(name: string): boolean {
 }
 
 export type InterpolationResult =
-  | { ok: true; value: string; wholeValue: boolean }
+  | { ok: true; value: string; wholeValue: boolean; defaulted: string[] }
   | { ok: false; message: string; hint: string };
 
 export function interpolate(text: string, env: Record<string, string | undefined>, allowed: ReadonlySet<string>): InterpolationResult {
   let failure: InterpolationResult | undefined;
+  const defaulted: string[] = [];
   const fail = (message: string, hint: string) => {
     failure ??= { ok: false, message, hint };
     return '';
@@ -37,11 +38,14 @@ export function interpolate(text: string, env: Record<string, string | undefined
     if (!allowed.has(name)) return fail(`environment variable ${name} is not listed under variables:`, `add "variables: [${name}]" at the top of this file to read it; write $\${ for a literal \${`);
     const found = env[name];
     if (found !== undefined && found !== '') return found;
-    if (fallback !== undefined) return fallback;
+    if (fallback !== undefined) {
+      defaulted.push(name);
+      return fallback;
+    }
     return fail(`environment variable ${name} is not set`, `set ${name}, or give a default with \${env:${name}:-value}`);
   });
   if (failure) return failure;
-  return { ok: true, value, wholeValue: /^\$\{[^}]*\}$/.test(text) };
+  return { ok: true, value, wholeValue: /^\$\{[^}]*\}$/.test(text), defaulted };
 }
 
 /** The inverse of interpolation for literal text (export writes live names with it): `${` → `$${`. */

@@ -1,11 +1,12 @@
 import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
-import { error, hasErrors } from '../core/diagnostics.js';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { error } from '../core/diagnostics.js';
 import type { DesiredState } from '../core/desired.js';
-import type { Diagnostic } from '../core/types.js';
+import type { Diagnostic, SourceLocation } from '../core/types.js';
+import { fileHealth, type Health } from './health.js';
 import { MAX_FILE_BYTES, parseConfigFile, type ParsedFile } from './parse.js';
 import { checkRules } from './rules.js';
-import { validateSchema } from './schema.js';
+import { checkSchema } from './schema.js';
 import { toDesiredState } from './to-desired.js';
 import { createHash } from 'node:crypto';
 
@@ -13,38 +14,88 @@ export interface LoadedConfig {
   state: DesiredState;
   diagnostics: Diagnostic[];
   files: string[];
-  /** sha256 of the interpolated config content: a saved plan is bound to it. */
+  /** sha256 of the interpolated config content, files named relative to `root`: a saved plan is bound to it. */
   digest: string;
+  /** The repository root (nearest directory upwards holding `.git`, else the working directory). */
+  root: string;
+  /** The PATH arguments (default `downline.yaml`) relative to `root`, `/`-separated: what a saved plan records. */
+  paths: string[];
+  /** Values that came from a `${env:NAME:-default}` default (see `productionIdentityDiagnostics`). */
+  defaulted: ParsedFile['defaulted'];
 }
+
+/**
+ * A default never stands in for a production identity: against sandbox or production, an `agency`
+ * value taken from a `${env:NAME:-…}` default (the variable unset or empty) is an error.
+ */
+export function productionIdentityDiagnostics(config: LoadedConfig): Diagnostic[] {
+  return config.defaulted.filter((d) => d.path[0] === 'agency').map((d) => error(
+    `${d.path.join('.')} would use the default of \${env:${d.variables[0]}:-…}: ${d.variables.join(', ')} is unset or empty`,
+    d.source, `set ${d.variables.join(' and ')}; outside --env local a default never stands in for the agency's identity`));
+}
+
+/**
+ * Where saved plans anchor config paths: the git checkout's root, so a plan made in one directory
+ * applies from any other directory of the same checkout (CI downloads it anywhere).
+ */
+export async function repoRoot(cwd: string): Promise<string> {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (await stat(join(dir, '.git')).then(() => true, () => false)) return dir;
+    if (dirname(dir) === dir) return resolve(cwd);
+  }
+}
+
+const fromRoot = (root: string, absolute: string) => (relative(root, absolute) || '.').split(sep).join('/');
 
 const YAML_FILE = /\.ya?ml$/i;
 
+/**
+ * Where config files are read from: the file system, or (for `--since REF`) a git commit. Paths are
+ * absolute; `list` gives the names of the plain files in a directory.
+ */
+export interface ConfigSource {
+  stat(absolute: string): Promise<{ directory: boolean; size: number } | undefined>;
+  /** Names of the plain files (and symbolic links) in a directory. */
+  list(absolute: string): Promise<string[]>;
+  read(absolute: string): Promise<string>;
+  /** Why a symbolic link cannot be followed (loop, dangling, not a file); undefined for a plain file. */
+  linkProblem?(absolute: string): Promise<string | undefined>;
+  /** The path with links resolved, so a file reached twice is read once. */
+  realpath?(absolute: string): Promise<string>;
+}
+
+export const fileSystem: ConfigSource = {
+  stat: async (absolute) => {
+    const info = await stat(absolute).catch(() => undefined);
+    return info && { directory: info.isDirectory(), size: info.size };
+  },
+  list: async (absolute) => (await readdir(absolute, { withFileTypes: true })).filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name),
+  read: (absolute) => readFile(absolute, 'utf8'),
+  linkProblem: async (absolute) => ((await lstat(absolute).catch(() => undefined))?.isSymbolicLink() ? symlinkProblem(absolute) : undefined),
+  realpath: (absolute) => realpath(absolute).catch(() => absolute),
+};
+
 /** Expand PATH arguments: files as given, directories to their *.yaml / *.yml files, sorted. */
-async function expandPaths(paths: string[], cwd: string): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
+async function expandPaths(paths: string[], cwd: string, source: ConfigSource): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const path of paths.length > 0 ? paths : ['downline.yaml']) {
     const absolute = resolve(cwd, path);
-    const info = await stat(absolute).catch(() => undefined);
-    const linkProblem = info ? undefined : (await lstat(absolute).catch(() => undefined))?.isSymbolicLink() && (await symlinkProblem(absolute));
+    const info = await source.stat(absolute);
+    const linkProblem = info ? undefined : await source.linkProblem?.(absolute);
     if (linkProblem) {
       diagnostics.push(error(`${path}: ${linkProblem}`, undefined, 'point the link at a .yaml file, or remove it'));
     } else if (!info) {
       diagnostics.push(error(`${path}: no such file or directory`, undefined, paths.length === 0 ? 'create downline.yaml (downline init) or pass a config path' : 'check the path'));
-    } else if (info.isDirectory()) {
-      const entries = (await readdir(absolute, { withFileTypes: true }))
-        .filter((e) => (e.isFile() || e.isSymbolicLink()) && YAML_FILE.test(e.name))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } else if (info.directory) {
+      const entries = (await source.list(absolute)).filter((name) => YAML_FILE.test(name)).sort();
       if (entries.length === 0) diagnostics.push(error(`${path}: directory has no .yaml or .yml files`));
-      for (const entry of entries) {
-        const file = resolve(absolute, entry.name);
-        if (!entry.isSymbolicLink()) files.push(file);
-        else {
-          // A skipped link would silently drop what it declares (and pruning would delete it): follow it or fail.
-          const problem = await symlinkProblem(file);
-          if (problem) diagnostics.push(error(`${relative(cwd, file) || file}: ${problem}`, undefined, 'point the link at a .yaml file, or remove it'));
-          else files.push(file);
-        }
+      for (const name of entries) {
+        const file = resolve(absolute, name);
+        // A skipped link would silently drop what it declares (and pruning would delete it): follow it or fail.
+        const problem = await source.linkProblem?.(file);
+        if (problem) diagnostics.push(error(`${relative(cwd, file) || file}: ${problem}`, undefined, 'point the link at a .yaml file, or remove it'));
+        else files.push(file);
       }
     } else {
       files.push(absolute);
@@ -54,7 +105,7 @@ async function expandPaths(paths: string[], cwd: string): Promise<{ files: strin
   const seen = new Set<string>();
   const unique: string[] = [];
   for (const file of files) {
-    const real = await realpath(file).catch(() => file);
+    const real = (await source.realpath?.(file)) ?? file;
     if (!seen.has(real)) unique.push(file);
     seen.add(real);
   }
@@ -75,38 +126,36 @@ async function symlinkProblem(file: string): Promise<string | undefined> {
 }
 
 /** load → parse + interpolate → schema → desired state → rules, collecting every diagnostic. */
-export async function loadConfig(paths: string[], cwd: string, env: Record<string, string | undefined>): Promise<LoadedConfig> {
-  const expanded = await expandPaths(paths, cwd);
+export async function loadConfig(paths: string[], cwd: string, env: Record<string, string | undefined>, source: ConfigSource = fileSystem): Promise<LoadedConfig> {
+  const expanded = await expandPaths(paths, cwd, source);
+  const root = await repoRoot(cwd);
   const diagnostics = [...expanded.diagnostics];
-  const parsed: ParsedFile[] = [];
+  const parsed: Array<{ file: ParsedFile; health: Health }> = [];
   const hash = createHash('sha256');
-  let schemaFailed = false;
   for (const absolute of expanded.files) {
     const display = relative(cwd, absolute) || absolute;
-    const size = (await stat(absolute)).size;
+    const size = (await source.stat(absolute))?.size ?? 0;
     if (size > MAX_FILE_BYTES) {
       diagnostics.push(error(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`, { file: display, line: 1, column: 1 }, 'split the config into several files in a directory'));
       continue;
     }
-    const text = await readFile(absolute, 'utf8');
+    const text = await source.read(absolute);
     const result = parseConfigFile(display, text, env);
     diagnostics.push(...result.diagnostics);
-    if (!result.parsed) {
-      schemaFailed = true;
-      continue;
-    }
-    if (hasErrors(result.diagnostics)) schemaFailed = true;
+    if (!result.parsed) continue;
+    const file = result.parsed;
     // A scalar whose variable could not be resolved has already been reported; its schema errors are echoes.
-    const unresolved = new Set(result.diagnostics.map((d) => `${d.source?.line}:${d.source?.column}`));
-    const schemaErrors = validateSchema(result.parsed).filter((d) => !unresolved.has(`${d.source?.line}:${d.source?.column}`));
-    diagnostics.push(...schemaErrors);
-    if (schemaErrors.length > 0) schemaFailed = true;
-    else parsed.push(result.parsed);
-    hash.update(display).update('\0').update(JSON.stringify(result.parsed.data)).update('\0');
+    const at = (l?: SourceLocation) => `${l?.line}:${l?.column}`;
+    const unresolved = new Set(result.diagnostics.map((d) => at(d.source)));
+    const problems = checkSchema(file).filter((p) => !unresolved.has(at(p.diagnostic.source)));
+    diagnostics.push(...problems.map((p) => p.diagnostic));
+    // Every file goes on to the cross-object checks, broken or not: all problems in one pass.
+    parsed.push({ file, health: fileHealth(problems, (path) => unresolved.has(at(file.locate(path)))) });
+    hash.update(fromRoot(root, absolute)).update('\0').update(JSON.stringify(file.data)).update('\0');
   }
-  const { state, diagnostics: buildDiagnostics } = toDesiredState(parsed);
+  const { state, unknowns, diagnostics: buildDiagnostics } = toDesiredState(parsed);
   diagnostics.push(...buildDiagnostics);
-  // With a file already broken, dangling references are mostly echoes of that error: skip them.
-  diagnostics.push(...checkRules(state, { references: !schemaFailed }));
-  return { state, diagnostics, files: expanded.files.map((f) => relative(cwd, f) || f), digest: hash.digest('hex') };
+  diagnostics.push(...checkRules(state, { references: true, unknowns }));
+  const args = (paths.length > 0 ? paths : ['downline.yaml']).map((p) => fromRoot(root, resolve(cwd, p)));
+  return { state, diagnostics, files: expanded.files.map((f) => relative(cwd, f) || f), digest: hash.digest('hex'), root, paths: args, defaulted: parsed.flatMap((p) => p.file.defaulted) };
 }

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type Document, type Node } from 'yaml';
 import { error } from '../core/diagnostics.js';
 import type { Diagnostic, SourceLocation } from '../core/types.js';
 import { interpolate, isCredentialVariable } from './interpolate.js';
@@ -11,6 +11,10 @@ export interface ParsedFile {
   data: unknown;
   /** Location of the value at `path`; with `atKey`, of the key that names it (for unknown keys). */
   locate(path: Path, atKey?: boolean): SourceLocation;
+  /** The value at `path` as written in the file (before interpolation and typing): for hints. */
+  sourceText(path: Path): string | undefined;
+  /** Scalars whose value came from a `${env:NAME:-default}` default: the variable was unset or empty. */
+  defaulted: Array<{ path: Path; variables: string[]; source: SourceLocation }>;
 }
 
 // A config is a few MB even for 10,000 producers; anything far larger is a mistake or an attack,
@@ -33,9 +37,10 @@ export function parseConfigFile(
   if (text.includes('\u0000')) {
     return { diagnostics: [error('file is binary, not YAML', { file, line: 1, column: 1 }, 'point downline at .yaml files only')] };
   }
+  const variables = maskVariables(text);
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+    doc = parseDocument(variables.masked, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   } catch (cause) {
     // The parser recurses per nesting level; absurd nesting exhausts the stack.
     return { diagnostics: [error(`cannot parse YAML: ${(cause as Error).message}`, { file, line: 1, column: 1 })] };
@@ -43,7 +48,9 @@ export function parseConfigFile(
   const diagnostics: Diagnostic[] = doc.errors.map((e) => error(yamlMessage(e.message), where(e.pos[0]), 'fix the YAML syntax'));
   if (diagnostics.length > 0) return { diagnostics };
 
-  diagnostics.push(...interpolateDocument(doc, env, where));
+  visit(doc, { Scalar: (_key, node) => void (typeof node.value === 'string' && (node.value = variables.restore(node.value))) });
+  const defaulted: ParsedFile['defaulted'] = [];
+  diagnostics.push(...interpolateDocument(doc, env, where, defaulted));
 
   let data: unknown;
   try {
@@ -53,7 +60,7 @@ export function parseConfigFile(
     return { diagnostics: [...diagnostics, error(`cannot load YAML: ${(cause as Error).message}`, { file, line: 1, column: 1 }, 'remove excessive aliases')] };
   }
 
-  const locate = (path: Path, atKey = false): SourceLocation => {
+  const nodeAt = (path: Path, atKey = false): Node | undefined => {
     let node: unknown = doc.contents;
     let keyNode: unknown;
     for (const segment of path) {
@@ -67,10 +74,40 @@ export function parseConfigFile(
         node = node.items[segment];
       } else break;
     }
-    const target = (atKey && keyNode ? keyNode : node) as Node | undefined;
-    return where(target?.range?.[0] ?? 0);
+    return (atKey && keyNode ? keyNode : node) as Node | undefined;
   };
-  return { parsed: { file, data, locate }, diagnostics };
+  const locate = (path: Path, atKey = false): SourceLocation => where(nodeAt(path, atKey)?.range?.[0] ?? 0);
+  const sourceText = (path: Path): string | undefined => {
+    const range = nodeAt(path)?.range;
+    return range ? text.slice(range[0], range[1]) : undefined;
+  };
+  return { parsed: { file, data, locate, sourceText, defaulted }, diagnostics };
+}
+
+/**
+ * `${env:X}` is not YAML: in a flow mapping (`{ firstYearValue: ${env:FYV} }`) its braces are flow
+ * indicators and the document does not parse. Each reference is swapped, before parsing, for a
+ * placeholder of exactly its length (so every line:col stays true) made of private-use characters,
+ * which YAML reads as plain text in any context; after parsing the placeholders are swapped back
+ * and interpolated like any other reference. References spanning lines are left alone.
+ */
+function maskVariables(text: string): { masked: string; restore: (value: string) => string } {
+  const originals = new Map<string, string>();
+  const masked = text.replace(/\$\{[^}\r\n]*\}/g, (reference) => {
+    const p = placeholder(originals.size, reference.length);
+    if (!p) return reference;
+    originals.set(p, reference);
+    return p;
+  });
+  if (originals.size === 0) return { masked, restore: (value) => value };
+  return { masked, restore: (value) => value.replace(/\uE101\uE100*[\uE000-\uE0FF]+/g, (p) => originals.get(p) ?? p) };
+}
+
+/** U+E101, then `index` in base 256 on U+E000–U+E0FF, padded with U+E100 to `length`; undefined if too long. */
+function placeholder(index: number, length: number): string | undefined {
+  let digits = '';
+  for (let n = index; digits === '' || n > 0; n = Math.floor(n / 256)) digits = String.fromCharCode(0xe000 + (n % 256)) + digits;
+  return digits.length < length ? `\uE101${digits.padStart(length - 1, '\uE100')}` : undefined;
 }
 
 function yamlMessage(message: string): string {
@@ -82,18 +119,26 @@ function interpolateDocument(
   doc: Document.Parsed,
   env: Record<string, string | undefined>,
   where: (offset: number) => SourceLocation,
+  defaulted: ParsedFile['defaulted'],
 ): Diagnostic[] {
   const { allowed, diagnostics, listNode } = declaredVariables(doc, where);
+  // One mutable path, copied only for a defaulted scalar: big configs have millions of nodes.
+  const path: Array<string | number> = [];
   const visit = (node: unknown): void => {
     if (node === listNode) return;
     if (isMap(node) || isSeq(node)) {
-      for (const item of node.items) visit(isPair(item) ? item.value : item);
+      node.items.forEach((item, i) => {
+        path.push(isPair(item) ? String(isScalar(item.key) ? item.key.value : item.key) : i);
+        visit(isPair(item) ? item.value : item);
+        path.pop();
+      });
     } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${')) {
       const result = interpolate(node.value, env, allowed);
       if (!result.ok) {
         diagnostics.push(error(result.message, where(node.range?.[0] ?? 0), result.hint));
         return;
       }
+      if (result.defaulted.length > 0) defaulted.push({ path: [...path], variables: result.defaulted, source: where(node.range?.[0] ?? 0) });
       node.value = result.wholeValue && node.type === Scalar.PLAIN ? retype(result.value) : result.value;
     }
   };

@@ -3,6 +3,7 @@ import { keys, type DesiredState } from '../core/desired.js';
 import { checkHierarchy, declaredLevels, declaredPositions } from '../core/hierarchy-rules.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Diagnostic, SourceLocation } from '../core/types.js';
+import { noUnknowns, type Unknowns } from './health.js';
 
 /**
  * Reports every later declaration of a key at its own place, naming the first — one pass with a map
@@ -23,7 +24,8 @@ function duplicates<T>(items: T[], keyOf: (item: T) => string, sourceOf: (item: 
 const twice = (what: string) => `${what} is declared twice`;
 
 /** Cross-object rules that a JSON Schema cannot express. Pure; runs after the schema. */
-export function checkRules(state: DesiredState, options: { references: boolean }): Diagnostic[] {
+export function checkRules(state: DesiredState, options: { references: boolean; unknowns?: Unknowns }): Diagnostic[] {
+  const unknowns = options.unknowns ?? noUnknowns();
   const out: Diagnostic[] = [];
   out.push(...duplicates(state.carriers, (c) => c.name, (c) => c.fieldSources.name ?? c.source, (c) => twice(`carrier "${c.name}"`)));
   out.push(...duplicates(state.products, (p) => keys.product(p.carrier, p.name), (p) => p.source, (p) => twice(`product "${p.name}" of carrier "${p.carrier}"`)));
@@ -40,11 +42,11 @@ export function checkRules(state: DesiredState, options: { references: boolean }
   out.push(...duplicates(state.turrisInvites, (t) => t.key, (t) => t.fieldSources.producerCode ?? t.source, (t) => twice(`Turris invite "${t.key}"`)));
 
   if (state.invites.length > 0) {
-    if (!state.agency.organizationId) {
+    if (!state.agency.organizationId && !unknowns.agency) {
       out.push(error('invites need agency.organizationId (the fromOrganizationId of each contract)', state.agency.source ?? state.invites[0].source, 'add agency: { organizationId: … }'));
     }
     for (const invite of state.invites) {
-      if (!invite.inviter && !state.agency.inviter) out.push(error(`the invite for producer ${invite.producer.npn} has no inviter`, invite.source, 'set agency.inviter, or inviter on the invite'));
+      if (!invite.inviter && !state.agency.inviter && !unknowns.agency) out.push(error(`the invite for producer ${invite.producer.npn} has no inviter`, invite.source, 'set agency.inviter, or inviter on the invite'));
     }
   }
   for (const t of state.turrisInvites) {
@@ -54,7 +56,7 @@ export function checkRules(state: DesiredState, options: { references: boolean }
     }
   }
   if (options.references) {
-    out.push(...checkReferences(state));
+    out.push(...checkReferences(state, unknowns));
     // The hierarchy rules where the config holds both ends; `plan` adds what needs the live account.
     const levels = declaredLevels(state);
     out.push(...checkHierarchy({ positions: declaredPositions(state), levelOf: (c, p, l) => levels.get(keys.level(c, p, l)), rules: state.rules, complete: false }));
@@ -62,7 +64,8 @@ export function checkRules(state: DesiredState, options: { references: boolean }
   return out;
 }
 
-function checkReferences(state: DesiredState): Diagnostic[] {
+/** Dangling references; a target that a broken value left unknown is not reported (the broken value is). */
+function checkReferences(state: DesiredState, unknowns: Unknowns): Diagnostic[] {
   const out: Diagnostic[] = [];
   const carriers = new Set(state.carriers.map((c) => c.name));
   const productsOf = new Map<string, string[]>();
@@ -74,16 +77,16 @@ function checkReferences(state: DesiredState): Diagnostic[] {
   }
   const check = (ref: { carrier: string; product: string; commissionLevel: string }, at: { carrier: SourceLocation; product: SourceLocation; level: SourceLocation }) => {
     if (!carriers.has(ref.carrier)) {
-      out.push(error(`carrier "${ref.carrier}" is not declared under carriers`, at.carrier, didYouMean(ref.carrier, carriers) ?? 'declare it under carriers'));
+      if (!unknowns.carriers) out.push(error(`carrier "${ref.carrier}" is not declared under carriers`, at.carrier, didYouMean(ref.carrier, carriers) ?? 'declare it under carriers'));
       return;
     }
     const products = productsOf.get(ref.carrier) ?? [];
     if (!products.includes(ref.product)) {
-      out.push(error(`product "${ref.product}" is not declared under carrier "${ref.carrier}"`, at.product, didYouMean(ref.product, products) ?? 'declare it under the carrier\'s products'));
+      if (!unknowns.products.has(ref.carrier)) out.push(error(`product "${ref.product}" is not declared under carrier "${ref.carrier}"`, at.product, didYouMean(ref.product, products) ?? 'declare it under the carrier\'s products'));
       return;
     }
     const levels = levelsOf.get(keys.product(ref.carrier, ref.product)) ?? [];
-    if (!levels.includes(ref.commissionLevel)) {
+    if (!levels.includes(ref.commissionLevel) && !unknowns.levels.has(keys.product(ref.carrier, ref.product))) {
       out.push(error(`commission level "${ref.commissionLevel}" is not declared under product "${ref.product}"`, at.level, didYouMean(ref.commissionLevel, levels) ?? 'declare it under the product\'s commissionLevels'));
     }
   };

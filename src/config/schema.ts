@@ -4,6 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import { error } from '../core/diagnostics.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Diagnostic } from '../core/types.js';
+import type { Problem } from './health.js';
 import type { ParsedFile, Path } from './parse.js';
 
 const SCHEMA_URL = new URL('../../schemas/downline.schema.json', import.meta.url);
@@ -36,9 +37,14 @@ const PATTERN_MESSAGES: Record<string, string> = {
 
 /** Validate one parsed file against the JSON Schema; every error becomes a located, worded diagnostic. */
 export function validateSchema(file: ParsedFile): Diagnostic[] {
+  return checkSchema(file).map((p) => p.diagnostic);
+}
+
+/** The same, keeping where each error is and which keyword failed (for the checks that follow). */
+export function checkSchema(file: ParsedFile): Array<Problem & { diagnostic: Diagnostic }> {
   const validate = validator();
   if (validate(file.data)) return [];
-  return collapse(validate.errors ?? []).map((e) => toDiagnostic(e, file));
+  return collapse(validate.errors ?? []).map((e) => ({ path: pathOf(e), keyword: e.keyword, diagnostic: toDiagnostic(e, file) }));
 }
 
 function pathOf(e: ErrorObject): Path {
@@ -86,8 +92,13 @@ function toDiagnostic(e: ErrorObject, file: ParsedFile): Diagnostic {
       return error(`missing required key "${key}"${path.length ? ` in ${label}` : ''}`, at, `add ${key}: …`);
     }
     case 'type': {
-      const want = String((e.params as { type: string | string[] }).type);
-      const quote = want === 'string' && typeof e.data !== 'object' ? `quote it: "${String(e.data)}"` : `write a ${want}`;
+      const type = String((e.params as { type: string | string[] }).type);
+      // JSON Schema says "object" / "array"; a YAML author writes a mapping / a list.
+      const want = ({ object: 'mapping', array: 'list', integer: 'whole number' } as Record<string, string>)[type] ?? type;
+      // Quote what was written, not the value read: `0017100002` must keep its zeros, `${env:NPN}` its variable.
+      const written = file.sourceText(path)?.trim() ?? String(e.data);
+      const quote = want === 'string' && typeof e.data !== 'object'
+        ? `quote it${written.includes('${') ? ', so the variable stays text' : ''}: "${written}"` : `write a ${want}`;
       return error(`${label} must be a ${want}`, at, quote);
     }
     case 'const':

@@ -1,13 +1,12 @@
 import { error } from '../core/diagnostics.js';
-import { ALL_DIVISIONS, emptyDesiredState, keys, USER_DEFINED, type DesiredState, type Person } from '../core/desired.js';
+import { ALL_DIVISIONS, DECLARED_FIELDS, emptyDesiredState, keys, USER_DEFINED, type DesiredState, type Person } from '../core/desired.js';
 import type { Diagnostic, SourceLocation, View } from '../core/types.js';
+import { HEALTHY, noUnknowns, type Health, type Unknowns } from './health.js';
 import type { ParsedFile, Path } from './parse.js';
 
 type Raw = Record<string, unknown>;
 
-const CARRIER_FIELDS = ['naic', 'tin', 'uplineFirmName', 'linesOfBusiness', 'contractSubmissionMethods', 'administrativeDivisions', ...USER_DEFINED];
-const PRODUCT_FIELDS = ['lineOfBusiness', 'contractSubmissionMethod', 'annualization', 'displayCommissionLevelPercentages', 'administrativeDivisions', ...USER_DEFINED];
-const LEVEL_FIELDS = ['type', 'firstYearValue', 'level', 'administrativeDivisions', ...USER_DEFINED];
+const { carrier: CARRIER_FIELDS, product: PRODUCT_FIELDS, commissionLevel: LEVEL_FIELDS, assignment: ASSIGNMENT_FIELDS } = DECLARED_FIELDS;
 const SET_FIELDS = new Set(['linesOfBusiness', 'contractSubmissionMethods', 'administrativeDivisions']);
 
 /** The wire spelling of commission types is an API assumption; in name-space we show the capitalised word. */
@@ -31,8 +30,18 @@ function fieldsOf(raw: Raw, names: string[], file: ParsedFile, path: Path) {
   return { fields, fieldSources };
 }
 
+const isRaw = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The entries of a list; an entry that is not a mapping (a schema error already) reads as empty. */
 function list(raw: Raw, key: string): Raw[] {
-  return Array.isArray(raw[key]) ? (raw[key] as Raw[]) : [];
+  return Array.isArray(raw[key]) ? (raw[key] as unknown[]).map((v) => (isRaw(v) ? v : {})) : [];
+}
+
+/** Where a file's broken values are, and which reference targets that leaves unknown. */
+interface Context {
+  file: ParsedFile;
+  health: Health;
+  unknowns: Unknowns;
 }
 
 function userDefined(raw: Raw): Record<string, string> {
@@ -42,11 +51,13 @@ function userDefined(raw: Raw): Record<string, string> {
 }
 
 /**
- * Turn schema-valid files into one desired state. Files are merged in the order given (sorted by the
- * loader); the single-valued blocks (`agency`, `prune`) may be declared in one file only.
+ * Turn parsed files into one desired state. Files are merged in the order given (sorted by the
+ * loader); the single-valued blocks (`agency`, `prune`) may be declared in one file only. Objects
+ * whose naming fields are broken (per `health`) are left out, and what they leave unknown is returned.
  */
-export function toDesiredState(files: ParsedFile[]): { state: DesiredState; diagnostics: Diagnostic[] } {
+export function toDesiredState(files: Array<{ file: ParsedFile; health?: Health }>): { state: DesiredState; unknowns: Unknowns; diagnostics: Diagnostic[] } {
   const state = emptyDesiredState();
+  const unknowns = noUnknowns();
   const diagnostics: Diagnostic[] = [];
   const singles = new Map<string, SourceLocation>();
   const single = (name: string, file: ParsedFile): boolean => {
@@ -60,55 +71,75 @@ export function toDesiredState(files: ParsedFile[]): { state: DesiredState; diag
     return true;
   };
 
-  for (const file of files) {
-    const root = (file.data ?? {}) as Raw;
+  for (const { file, health = HEALTHY } of files) {
+    const root = isRaw(file.data) ? file.data : {};
+    const ctx: Context = { file, health, unknowns };
+    if (root.carriers !== undefined && health.incomplete([], 'carriers')) unknowns.carriers = true;
     if (root.agency && single('agency', file)) {
-      const agency = root.agency as Raw;
+      if (health.unnamed(['agency'], ['organizationId', 'inviter'])) unknowns.agency = true;
+      const agency = isRaw(root.agency) ? root.agency : {};
       state.agency = { organizationId: agency.organizationId as string | undefined, inviter: agency.inviter as Person | undefined, source: file.locate(['agency']) };
     }
     if (root.prune && single('prune', file)) {
-      const prune = root.prune as Raw;
+      const prune = isRaw(root.prune) ? root.prune : {};
       state.prune = { products: prune.products === true, commissionLevels: prune.commissionLevels === true, assignments: prune.assignments === true };
     }
     if (root.rules && single('rules', file)) Object.assign(state.rules, root.rules as DesiredState['rules']);
-    addCarriers(state, file, root);
-    diagnostics.push(...addAssignments(state, file, root));
-    diagnostics.push(...addInvites(state, file, root));
-    addTurris(state, file, root);
+    addCarriers(state, ctx, root);
+    diagnostics.push(...addAssignments(state, ctx, root));
+    diagnostics.push(...addInvites(state, ctx, root));
+    addTurris(state, ctx, root);
   }
-  return { state, diagnostics };
+  return { state, unknowns, diagnostics };
 }
 
-function addCarriers(state: DesiredState, file: ParsedFile, root: Raw): void {
+function addCarriers(state: DesiredState, { file, health, unknowns }: Context, root: Raw): void {
   list(root, 'carriers').forEach((carrier, ci) => {
     const cPath = ['carriers', ci];
+    if (health.unnamed(cPath, ['name'])) {
+      unknowns.carriers = true;
+      return;
+    }
     const name = String(carrier.name);
     state.carriers.push({ name, source: file.locate(cPath), ...fieldsOf(carrier, CARRIER_FIELDS, file, cPath) });
+    if (health.incomplete(cPath, 'products')) unknowns.products.add(name);
     list(carrier, 'products').forEach((product, pi) => {
       const pPath = [...cPath, 'products', pi];
+      if (health.unnamed(pPath, ['name'])) {
+        unknowns.products.add(name);
+        return;
+      }
       const pName = String(product.name);
       state.products.push({ carrier: name, name: pName, source: file.locate(pPath), ...fieldsOf(product, PRODUCT_FIELDS, file, pPath) });
+      if (health.incomplete(pPath, 'commissionLevels')) unknowns.levels.add(keys.product(name, pName));
       list(product, 'commissionLevels').forEach((level, li) => {
         const lPath = [...pPath, 'commissionLevels', li];
+        if (health.unnamed(lPath, ['name'])) {
+          unknowns.levels.add(keys.product(name, pName));
+          return;
+        }
         state.levels.push({ carrier: name, product: pName, name: String(level.name), source: file.locate(lPath), ...fieldsOf(level, LEVEL_FIELDS, file, lPath) });
       });
     });
   });
 }
 
-function addAssignments(state: DesiredState, file: ParsedFile, root: Raw): Diagnostic[] {
+function addAssignments(state: DesiredState, { file, health }: Context, root: Raw): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   list(root, 'assignments').forEach((entry, ai) => {
     const path = ['assignments', ai];
+    if (health.unnamed(path, ['npn', 'npns', 'carrier', 'product', 'commissionLevel'])) return;
     const hasOne = typeof entry.npn === 'string';
     const many = Array.isArray(entry.npns) ? (entry.npns as string[]) : undefined;
     if (hasOne === Boolean(many)) {
       diagnostics.push(error(hasOne ? 'an assignment takes "npn" or "npns", not both' : 'an assignment needs "npn" (or "npns" for several producers)', file.locate(path), 'keep exactly one of npn / npns'));
       return;
     }
-    const npns = many ? many.map((npn, i) => ({ npn, source: file.locate([...path, 'npns', i]) })) : [{ npn: entry.npn as string, source: file.locate(path) }];
+    const npns = many
+      ? many.flatMap((npn, i) => (health.unnamed([...path, 'npns', i], []) ? [] : [{ npn, source: file.locate([...path, 'npns', i]) }]))
+      : [{ npn: entry.npn as string, source: file.locate(path) }];
     // Every producer of an `npns:` list shares the entry's upline and states.
-    const { fields, fieldSources } = fieldsOf(entry, ['commissionLevel', 'status', 'upline', 'administrativeDivisions'], file, path);
+    const { fields, fieldSources } = fieldsOf(entry, ASSIGNMENT_FIELDS, file, path);
     for (const { npn, source } of npns) {
       state.assignments.push({
         npn,
@@ -124,10 +155,11 @@ function addAssignments(state: DesiredState, file: ParsedFile, root: Raw): Diagn
   return diagnostics;
 }
 
-function addInvites(state: DesiredState, file: ParsedFile, root: Raw): Diagnostic[] {
+function addInvites(state: DesiredState, { file, health }: Context, root: Raw): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   list(root, 'invites').forEach((invite, ii) => {
     const path = ['invites', ii];
+    if (health.unnamed(path, ['producer', 'producer.npn'])) return;
     // `upline` is the canonical spelling; `uplineNpn` (the API's field name) stays a synonym.
     list(invite, 'contracts').forEach((c, ci) => {
       if (c.upline !== undefined && c.uplineNpn !== undefined) {
@@ -135,11 +167,12 @@ function addInvites(state: DesiredState, file: ParsedFile, root: Raw): Diagnosti
       }
     });
     const producer = invite.producer as DesiredState['invites'][number]['producer'];
-    const contracts = list(invite, 'contracts').map((c, ci) => ({
+    const named = (ci: number) => !health.unnamed([...path, 'contracts', ci], ['carrier', 'product', 'commissionLevel']);
+    const contracts = list(invite, 'contracts').map((c, ci) => ({ c, ci })).filter(({ ci }) => named(ci)).map(({ c, ci }) => ({
       carrier: String(c.carrier),
       product: String(c.product),
       commissionLevel: String(c.commissionLevel),
-      ...(c.administrativeDivisions !== undefined
+      ...(c.administrativeDivisions === 'all' || Array.isArray(c.administrativeDivisions)
         ? { administrativeDivisions: c.administrativeDivisions === 'all' ? [...ALL_DIVISIONS] : [...(c.administrativeDivisions as string[])].sort() }
         : {}),
       ...(typeof (c.upline ?? c.uplineNpn) === 'string' ? { uplineNpn: String(c.upline ?? c.uplineNpn) } : {}),
@@ -160,10 +193,11 @@ function addInvites(state: DesiredState, file: ParsedFile, root: Raw): Diagnosti
   return diagnostics;
 }
 
-function addTurris(state: DesiredState, file: ParsedFile, root: Raw): void {
-  const turris = (root.turris ?? {}) as Raw;
+function addTurris(state: DesiredState, { file, health }: Context, root: Raw): void {
+  const turris = isRaw(root.turris) ? root.turris : {};
   list(turris, 'invites').forEach((t, ti) => {
     const path = ['turris', 'invites', ti];
+    if (health.unnamed(path, [typeof t.producerCode === 'string' ? 'producerCode' : 'contact.email', 'contact'])) return;
     const contact = t.contact as Person;
     const producerCode = t.producerCode as string | undefined;
     const { fields, fieldSources } = fieldsOf(t, ['downstreamEntityName', 'category', 'contractTemplate', 'preContractReview'], file, path);

@@ -30,7 +30,11 @@ export interface ApplyOptions {
   kinds: readonly KindModule[];
   concurrency: number;
   onEvent?: (event: ApplyEvent) => void;
+  /** Once aborted (Ctrl-C), nothing new starts: what is in flight finishes, the rest is skipped. */
+  signal?: AbortSignal;
 }
+
+export const NOT_STARTED = 'not started: apply was interrupted';
 
 /** Duck-typed so core stays free of the HTTP client: any error with a status is an API failure. */
 interface FailureLike {
@@ -105,7 +109,16 @@ export async function applyPlan(changes: Change[], api: ApiPort, options: ApplyO
   const blockedBy = (change: Change): string | undefined =>
     change.dependsOn.find((dep) => pending.has(dep) && results.get(dep)?.outcome !== 'succeeded');
 
+  /** A lookup by key that only concludes "absent" once the API's consistency window is over. */
+  const locateSettled = async (change: Change): Promise<string | null> => {
+    for (let attempt = 0; ; attempt++) {
+      const found = await kindOf(change).locate(change, api, ids);
+      if (found || !api.settle || !(await api.settle(attempt))) return found;
+    }
+  };
+
   const sendOne = async (change: Change, op: ResolvedOperation): Promise<void> => {
+    if (options.signal?.aborted) return finish(change, { outcome: 'skipped', error: NOT_STARTED });
     const kind = kindOf(change);
     const succeed = (response: unknown, recovered?: string, id?: string) =>
       finish(change, { outcome: 'succeeded', id: id ?? kind.createdId?.(response) ?? change.liveId ?? undefined, ...(recovered ? { recovered } : {}), ...inviteLinkOf(response) });
@@ -121,17 +134,41 @@ export async function applyPlan(changes: Change[], api: ApiPort, options: ApplyO
         lastFailure = String(failure.status || 'network');
         // The write may have committed (or another writer made it): look it up before any retry.
         try {
-          const found = await kind.locate(change, api, ids);
+          const found = await locateSettled(change);
           if (found) return succeed(undefined, failure.status === 422 ? 'adopted: created by another writer' : `adopted after ambiguous failure (${lastFailure})`, found);
         } catch (again) {
           return finish(change, { outcome: 'failed', error: `${failure.message}; then the lookup by key failed: ${asFailure(again).message}` });
         }
-        if (attempt === WRITE_ATTEMPTS - 1) return finish(change, { outcome: 'failed', error: failure.message });
+        if (attempt === WRITE_ATTEMPTS - 1 || options.signal?.aborted) return finish(change, { outcome: 'failed', error: failure.message });
       }
     }
   };
 
   type Ready = Array<{ change: Change; op: ResolvedOperation }>;
+
+  /**
+   * A bulk create's answer is matched to the request by key, never by position (a reordered answer
+   * would put producers on the wrong level). What the answer lacks is looked up by key; what is
+   * still missing did not get created: a failure, never a success.
+   */
+  const adoptBulkCreated = async (ready: Ready, created: unknown[]): Promise<void> => {
+    const unmatched: Ready = [];
+    for (const r of ready) {
+      const kind = kindOf(r.change);
+      const i = created.findIndex((item) => kind.matchesCreated?.(r.change, item) && kind.createdId?.(item));
+      if (i < 0) unmatched.push(r);
+      else finish(r.change, { outcome: 'succeeded', id: kind.createdId!(created.splice(i, 1)[0]) });
+    }
+    await Promise.all(unmatched.map(async (r) => {
+      try {
+        const found = await locateSettled(r.change);
+        if (found) finish(r.change, { outcome: 'succeeded', id: found, recovered: 'missing from the bulk answer; found by key' });
+        else finish(r.change, { outcome: 'failed', error: 'the bulk create answered without this item and a lookup by key does not find it: it was not created' });
+      } catch (again) {
+        finish(r.change, { outcome: 'failed', error: `missing from the bulk answer; then the lookup by key failed: ${asFailure(again).message}` });
+      }
+    }));
+  };
 
   /** One bulk request for the group; false when the caller should go item by item instead. */
   const sendBatch = async (ready: Ready, batch: NonNullable<Operation['batch']>): Promise<boolean> => {
@@ -140,8 +177,11 @@ export async function applyPlan(changes: Change[], api: ApiPort, options: ApplyO
     const bodies = ready.map((r) => r.op.body as Value);
     try {
       const response = await api.send({ api: 'agentsync', method: ready[0].op.method, path: target.path, body: batch.wrap ? { [batch.wrap]: bodies } : bodies });
-      const created = Array.isArray(response) ? response : [];
-      ready.forEach((r, i) => finish(r.change, { outcome: 'succeeded', id: kindOf(r.change).createdId?.(created[i]) ?? r.change.liveId ?? undefined }));
+      if (ready[0].change.action !== 'create') {
+        ready.forEach((r) => finish(r.change, { outcome: 'succeeded', id: r.change.liveId ?? undefined }));
+        return true;
+      }
+      await adoptBulkCreated(ready, Array.isArray(response) ? [...response] : []);
       return true;
     } catch (cause) {
       // Item by item from here, each with its own recovery, for exact per-object results. A bulk
@@ -150,7 +190,7 @@ export async function applyPlan(changes: Change[], api: ApiPort, options: ApplyO
       if (!ambiguous(failure) || ready[0].change.action !== 'create') return false;
       const status = failure.status || 'network';
       // A lookup that fails leaves the item unknown: failed, never re-sent blindly.
-      const found = await Promise.all(ready.map((r) => kindOf(r.change).locate(r.change, api, ids).catch((e: unknown) => asFailure(e))));
+      const found = await Promise.all(ready.map((r) => locateSettled(r.change).catch((e: unknown) => asFailure(e))));
       const retry: Ready = [];
       ready.forEach((r, i) => {
         const f = found[i];
@@ -166,6 +206,10 @@ export async function applyPlan(changes: Change[], api: ApiPort, options: ApplyO
   const runGroup = async (group: Change[]): Promise<void> => {
     const ready: Ready = [];
     for (const change of group) {
+      if (options.signal?.aborted) {
+        finish(change, { outcome: 'skipped', error: NOT_STARTED });
+        continue;
+      }
       const blocker = blockedBy(change);
       if (blocker) {
         finish(change, { outcome: 'skipped', error: `depends on ${blocker}, which did not succeed` });

@@ -13,6 +13,14 @@ export const ALL_DIVISIONS = [
 /** The ten free-form fields carriers, products, levels and contracts pass through. */
 export const USER_DEFINED = Array.from({ length: 10 }, (_, i) => `userDefined${i + 1}`);
 
+/** The fields (besides keys and children) each kind's config entry declares: what config and export both speak. */
+export const DECLARED_FIELDS = {
+  carrier: ['naic', 'tin', 'uplineFirmName', 'linesOfBusiness', 'contractSubmissionMethods', 'administrativeDivisions', ...USER_DEFINED],
+  product: ['lineOfBusiness', 'contractSubmissionMethod', 'annualization', 'displayCommissionLevelPercentages', 'administrativeDivisions', ...USER_DEFINED],
+  commissionLevel: ['type', 'firstYearValue', 'level', 'administrativeDivisions', ...USER_DEFINED],
+  assignment: ['commissionLevel', 'status', 'administrativeDivisions', 'upline', ...USER_DEFINED],
+};
+
 interface Located {
   source: SourceLocation;
   /** Location of each declared field's value, for errors found later (lookups, API rejections). */

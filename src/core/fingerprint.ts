@@ -1,16 +1,30 @@
 import { createHash } from 'node:crypto';
 
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
+function canonical(value: unknown, omit: ReadonlySet<string>): unknown {
+  if (Array.isArray(value)) return value.map((v) => canonical(v, omit));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).filter((k) => k !== '_links').sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(Object.keys(value).filter((k) => !omit.has(k)).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k], omit)]));
   }
   return value;
 }
 
-/** A short content hash of a live object (links excluded): apply --plan refuses when it moved. */
+/** JSON with object keys sorted: equal values give equal strings. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(canonical(value, new Set())) ?? 'undefined';
+}
+
+/**
+ * Left out of a live object's fingerprint: links (transport), and the parent ids a listing supplies
+ * (a level listed under its product is tagged `productId`; a single read does not carry it) — the
+ * object's address already says where it lives. So one object has one fingerprint, whichever
+ * endpoint read it.
+ */
+const NOT_CONTENT: ReadonlySet<string> = new Set(['_links', 'productId', 'carrierId']);
+
+/** A short content hash of a live object in one normalised view: a saved plan records what it was computed against. */
 export function fingerprint(raw: unknown): string {
-  return createHash('sha256').update(JSON.stringify(canonical(raw))).digest('hex').slice(0, 16);
+  const top = raw && typeof raw === 'object' && !Array.isArray(raw) ? Object.fromEntries(Object.entries(raw).filter(([k]) => !NOT_CONTENT.has(k))) : raw;
+  return createHash('sha256').update(JSON.stringify(canonical(top, new Set(['_links'])))).digest('hex').slice(0, 16);
 }
 
 /** A UUID-v4-shaped value derived from a string, for idempotency keys that survive re-runs. */

@@ -32,7 +32,21 @@ export interface LiveSnapshot {
   levels: Array<RawObject & { productId: string }>;
   /** Contract assignments of the declared npns (or every assignment, when listed unfiltered). */
   assignments: RawObject[];
+  /** Set when only the declared producers' assignments were read: why the others could not be listed. */
+  assignmentsUnlisted?: string;
   turris?: TurrisSnapshot;
+  /**
+   * Producer names in the Hierarchies changelog of the products that planned invitations target,
+   * by product id: read only when the plan would send an invitation, as evidence of an earlier one.
+   */
+  contractHistory?: Record<string, ContractTrace[]>;
+}
+
+/** One changelog entry, as evidence that someone held a contract on a product before. */
+export interface ContractTrace {
+  producerName: string;
+  displayNumber?: string;
+  modifiedDate?: string;
 }
 
 export const EMPTY_LOOKUPS: LookupTables = { linesOfBusiness: [], contractSubmissionMethods: [], annualizations: [], assignmentStatuses: [] };

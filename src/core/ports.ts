@@ -18,4 +18,10 @@ export interface ApiPort {
   get(api: Operation['api'], path: string, query?: Record<string, string>): Promise<unknown>;
   list(path: string, key: string, query?: Record<string, string>): Promise<RawObject[]>;
   send(op: ResolvedOperation): Promise<unknown>;
+  /**
+   * After an ambiguous write whose object is not found (yet): wait before looking again, because
+   * listings may lag writes. Resolves false once the consistency window is over ("absent" is then
+   * believed). Without it, one lookup decides.
+   */
+  settle?(attempt: number): Promise<boolean>;
 }

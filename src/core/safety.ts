@@ -4,6 +4,8 @@ export interface DeleteLimits {
   maxDeletes: number;
   maxDeletePercent: number;
   force: boolean;
+  /** Largest share of one kind's live objects an apply may update (octoDNS-style; default 30). */
+  maxUpdatePercent?: number;
 }
 
 /** Below this many live objects of a kind, a percentage says little (1 of 2 is 50%): only the count applies. */
@@ -32,6 +34,32 @@ export function checkDeletes(plan: Plan, limits: DeleteLimits): SafetyVerdict {
       reasons.push(`${count} of ${live} live ${kind} objects (${percent.toFixed(1)}%) exceed --max-delete-percent ${limits.maxDeletePercent}`);
     }
   }
+  return { blocked: reasons.length > 0, reasons };
+}
+
+/**
+ * Mass updates are as dangerous as deletes (a bad `${env:…}` rewrites every level): more than
+ * `maxUpdatePercent` of one kind's live objects updated in one plan blocks it unless forced. Like the
+ * delete percentage, it applies from PERCENT_FLOOR live objects of that kind.
+ */
+export function checkUpdates(plan: Plan, limits: DeleteLimits): SafetyVerdict {
+  const updates = plan.changes.filter((c) => c.action === 'update');
+  if (updates.length === 0 || limits.force || limits.maxUpdatePercent === undefined) return { blocked: false, reasons: [] };
+  const reasons: string[] = [];
+  for (const kind of [...new Set(updates.map((u) => u.address.kind))]) {
+    const live = liveCount(plan, kind);
+    const count = updates.filter((u) => u.address.kind === kind).length;
+    const percent = (count / Math.max(1, live)) * 100;
+    if (live >= PERCENT_FLOOR && percent > limits.maxUpdatePercent) {
+      reasons.push(`${count} of ${live} live ${kind} objects (${percent.toFixed(1)}%) would be updated, over --max-update-percent ${limits.maxUpdatePercent}`);
+    }
+  }
+  return { blocked: reasons.length > 0, reasons };
+}
+
+/** Every guard rail at once: what plan reports and what apply refuses. */
+export function checkSafety(plan: Plan, limits: DeleteLimits): SafetyVerdict {
+  const reasons = [...checkDeletes(plan, limits).reasons, ...checkUpdates(plan, limits).reasons];
   return { blocked: reasons.length > 0, reasons };
 }
 

@@ -15,16 +15,26 @@ function distance(a: string, b: string): number {
   return prev[b.length];
 }
 
+function score(needle: string, candidate: string): number {
+  const hay = candidate.toLowerCase();
+  // A candidate that contains the input (or vice versa) is a strong hint even when long.
+  return hay.includes(needle) || needle.includes(hay) ? 0.5 : distance(needle, hay);
+}
+
+/** The `n` candidates closest to the input, best first, however far (for "no such address" errors). */
+export function nearest(input: string, candidates: Iterable<string>, n: number): string[] {
+  const needle = input.toLowerCase();
+  return [...candidates].map((c) => ({ c, s: score(needle, c) })).sort((a, b) => a.s - b.s || (a.c < b.c ? -1 : 1)).slice(0, n).map((x) => x.c);
+}
+
 export function closest(input: string, candidates: Iterable<string>): string | undefined {
   const needle = input.toLowerCase();
   let best: string | undefined;
   let bestScore = Infinity;
   for (const candidate of candidates) {
-    const hay = candidate.toLowerCase();
-    // A candidate that contains the input (or vice versa) is a strong hint even when long.
-    const score = hay.includes(needle) || needle.includes(hay) ? 0.5 : distance(needle, hay);
-    if (score < bestScore) {
-      bestScore = score;
+    const s = score(needle, candidate);
+    if (s < bestScore) {
+      bestScore = s;
       best = candidate;
     }
   }

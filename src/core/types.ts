@@ -34,6 +34,11 @@ export interface FieldChange {
   field: string;
   before: Value | undefined;
   after: Value;
+  /**
+   * Set when the API does not read the field back, so `before` is not the live value: it says what
+   * the change rests on instead (the config at a git base, or --push-unverified).
+   */
+  basis?: string;
 }
 
 /**
@@ -87,6 +92,11 @@ export interface Change {
   operation: Operation | null;
   /** Human notes shown beside the change (e.g. workflow progress that is not reverted). */
   notes: string[];
+  /**
+   * Declared fields the API does not read back and this change does not write: downline cannot say
+   * whether the live object matches them. Never empty-and-silent: every renderer lists them.
+   */
+  unverified?: string[];
   source?: SourceLocation;
 }
 

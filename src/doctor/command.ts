@@ -39,8 +39,8 @@ export async function doctorCommand(paths: string[], options: DoctorCommandOptio
   const o = output(io, { ...options, format: 'text' });
   const configOrg = options.org ? undefined : await organizationFromConfig(paths, io);
   const observed: ObservedResponse[] = [];
-  const doctorOptions = { org: options.org, configOrg, testNpn: options.testNpn, testUplineNpn: options.testUplineNpn, concurrency: Math.max(1, Number.parseInt(options.concurrency, 10) || 4) };
-  const { session, ctx } = await open({ ...options, env, format: undefined }, io, observed, doctorOptions);
+  const doctorOptions = { org: options.org, configOrg, testNpn: options.testNpn, testUplineNpn: options.testUplineNpn, concurrency: options.concurrency };
+  const { session, ctx } = await open({ ...options, env, format: undefined }, io, paths, observed, doctorOptions);
   try {
     const { results, probe } = await runChecks(ctx, options, (text) => o.err(text), `${env} (${new URL(session.urls.api).host})`);
     const report = buildReport(results, session, env, probe, Boolean(options.writeProbe));
@@ -54,13 +54,13 @@ export async function doctorCommand(paths: string[], options: DoctorCommandOptio
 }
 
 /** Connect asking for every scope; a token endpoint that refuses a scope it did not provision (400) gets a read-only try. */
-async function open(options: CommonOptions, io: Io, observed: ObservedResponse[], doctorOptions: DoctorContext['options']): Promise<{ session: Session; ctx: DoctorContext }> {
+async function open(options: CommonOptions, io: Io, paths: string[], observed: ObservedResponse[], doctorOptions: DoctorContext['options']): Promise<{ session: Session; ctx: DoctorContext }> {
   const observe = (r: ObservedResponse) => void observed.push(r);
-  const session = await connect(options, io, [SCOPE.read, SCOPE.write, SCOPE.delete], { observe });
+  const session = await connect(options, io, [SCOPE.read, SCOPE.write, SCOPE.delete], paths, { observe });
   const ctx = new DoctorContext(session.api, session.urls, observed, doctorOptions);
   if ((await ctx.connection()).tokenError?.status !== 400) return { session, ctx };
   await session.close();
-  const readOnly = await connect(options, io, [SCOPE.read], { observe });
+  const readOnly = await connect(options, io, [SCOPE.read], paths, { observe });
   return { session: readOnly, ctx: new DoctorContext(readOnly.api, readOnly.urls, observed, doctorOptions) };
 }
 

@@ -113,11 +113,11 @@ export async function carriedFields(ctx: DoctorContext): Promise<Outcome> {
   return seen.length ? holds(seen.join('; ')) : cannot('no products or assignments in this account (the write probe checks this on objects of its own)');
 }
 
-const KIND_SAMPLES: Array<{ kind: KindName; label: string; from: 'carriers' | 'products' | 'levels' | 'assignments' }> = [
-  { kind: 'carrier', label: 'carrier', from: 'carriers' },
-  { kind: 'product', label: 'product', from: 'products' },
-  { kind: 'commissionLevel', label: 'commission level', from: 'levels' },
-  { kind: 'assignment', label: 'assignment', from: 'assignments' },
+const KIND_SAMPLES: Array<{ label: string; from: 'carriers' | 'products' | 'levels' | 'assignments'; self: string }> = [
+  { label: 'carrier', from: 'carriers', self: '/v1/customers/carriers' },
+  { label: 'product', from: 'products', self: '/v1/customers/products' },
+  { label: 'commission level', from: 'levels', self: '/v1/customers/commissionLevels' },
+  { label: 'assignment', from: 'assignments', self: '/v1/customers/contractAssignments' },
 ];
 
 /** What a single GET carries that the list item (as discovery normalises it) does not, and back. */
@@ -133,7 +133,7 @@ function difference(listed: RawObject, single: Record<string, unknown>): string[
   return out;
 }
 
-/** The stale-plan check compares fingerprints of a list item and a single GET: they must agree. */
+/** A list item (as discovery tags it) and a single GET of the same object carry the same fields. */
 export async function listVersusSingle(ctx: DoctorContext): Promise<Outcome> {
   const s = await ctx.sample();
   const problems: string[] = [];
@@ -141,9 +141,10 @@ export async function listVersusSingle(ctx: DoctorContext): Promise<Outcome> {
   for (const k of KIND_SAMPLES) {
     const listed = s[k.from][0];
     if (!listed) continue;
-    const single = (await kindOf(k.kind).read!({ liveId: listed.id } as Change, ctx.api)) as Record<string, unknown>;
-    if (fingerprint(single) === fingerprint(listed)) same.push(k.label);
-    else problems.push(`${k.label}: ${difference(listed, single).join('; ') || 'fingerprints differ'}`);
+    const single = (await ctx.api.get('agentsync', `${k.self}/${encodeURIComponent(String(listed.id))}`)) as Record<string, unknown>;
+    const differences = difference(listed, single);
+    if (differences.length === 0) same.push(k.label);
+    else problems.push(`${k.label}: ${differences.join('; ')}`);
   }
   if (problems.length) return differs(problems.join('; '));
   return same.length ? holds(`list item and single GET agree for ${same.join(', ')}`) : cannot('no objects in this account to compare (the write probe checks this on objects of its own)');

@@ -30,6 +30,14 @@ export interface Fault {
   times: number;
   /** true: the write is committed, then the answer is replaced by the error (an ambiguous failure). */
   afterCommit?: boolean;
-  /** 'reset': destroy the socket instead of answering. */
-  mode?: 'status' | 'reset';
+  /**
+   * 'reset': destroy the socket instead of answering; 'truncate': send the headers and half the
+   * body, then cut the connection (a read cut off mid-body).
+   */
+  mode?: 'status' | 'reset' | 'truncate';
+  /**
+   * Answer with this instead of the real body (after the request is processed and committed): a
+   * misbehaving API for tests. A string is sent as-is with content-type text/html.
+   */
+  rewrite?: (body: unknown, request: { query: URLSearchParams }) => unknown;
 }

@@ -48,6 +48,8 @@ export interface EmulatorOptions {
   failRate?: number;
   /** Probability (0..1) that a write commits but answers 502 (an ambiguous failure). */
   failAfterCommitRate?: number;
+  /** Listings leave out objects created less than this many ms ago (an eventually consistent API). */
+  listLagMs?: number;
   /** Clock, for point-in-time hierarchy tests. */
   now?: () => Date;
 }
@@ -84,6 +86,7 @@ const UNLIMITED = 1_000_000;
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const now = options.now ?? (() => new Date());
   const store = new Store(options.stateFile);
+  store.listLagMs = options.listLagMs ?? 0;
   if (store.data.turris.templates.length === 0) store.data.turris.templates = defaultTemplates();
   const credentials = {
     clientId: options.clientId ?? DEFAULT_CREDENTIALS.clientId,
@@ -116,7 +119,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const url = new URL(req.url ?? '/', 'http://emulator');
     const method = req.method ?? 'GET';
     const emReq: EmRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body: undefined, params: {} };
-    const { response, destroy } = dispatch(emReq, raw);
+    const { response, destroy, truncate } = dispatch(emReq, raw);
     log.push({ method, path: url.pathname, query: url.search, status: destroy ? 0 : response.status });
     if (destroy) {
       req.socket.destroy();
@@ -124,15 +127,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     const headers: Record<string, string> = { ...response.headers };
     let payload = '';
-    if (response.body !== undefined) {
+    if (typeof response.body === 'string') {
+      payload = response.body;
+      headers['content-type'] = 'text/html';
+    } else if (response.body !== undefined) {
       payload = JSON.stringify(response.body);
       headers['content-type'] = /^\/(contracting|producersync)\//.test(url.pathname) && response.status < 400 ? 'application/hal+json' : 'application/json';
+    }
+    if (truncate) {
+      // The full length is promised, half is sent, then the connection drops.
+      headers['content-length'] = String(Buffer.byteLength(payload));
+      res.writeHead(response.status, headers);
+      res.write(payload.slice(0, Math.floor(payload.length / 2)));
+      setTimeout(() => req.socket.destroy(), 5);
+      return;
     }
     res.writeHead(response.status, headers);
     res.end(payload);
   };
 
-  const dispatch = (req: EmRequest, raw: string): { response: EmResponse; destroy?: boolean } => {
+  const dispatch = (req: EmRequest, raw: string): { response: EmResponse; destroy?: boolean; truncate?: boolean } => {
     const found = match(routes, req.method, req.path);
     const api = req.path.startsWith('/turris') ? 'turris' : 'agentsync';
     const failWith = (status: number, messages: string[], headers?: Record<string, string>): EmResponse => ({
@@ -155,7 +169,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
     }
     const fault = faults.find((f) => f.times > 0 && f.method === req.method && f.path.test(req.path));
-    if (fault && !fault.afterCommit) {
+    if (fault && !fault.afterCommit && !fault.rewrite && fault.mode !== 'truncate') {
       fault.times -= 1;
       return fault.mode === 'reset' ? { response: { status: 0 }, destroy: true } : { response: failWith(fault.status, ['Injected failure.'], rateHeaders) };
     }
@@ -197,6 +211,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (WRITE_METHODS.has(req.method) && response.status < 300 && r.api !== 'auth') store.save();
     if (response.status < 300 && WRITE_METHODS.has(req.method) && r.api !== 'auth' && options.failAfterCommitRate && Math.random() < options.failAfterCommitRate) {
       return { response: failWith(502, ['Bad gateway (the write was committed).'], rateHeaders) };
+    }
+    if (fault && (fault.rewrite || fault.mode === 'truncate')) {
+      fault.times -= 1;
+      const body = fault.rewrite ? fault.rewrite(response.body, { query: req.query }) : response.body;
+      return { response: { ...response, body, headers: { ...rateHeaders, ...response.headers } }, truncate: fault.mode === 'truncate' };
     }
     if (fault && fault.afterCommit) {
       fault.times -= 1;

@@ -40,6 +40,8 @@ export interface StateData {
   products: Product[];
   levels: Level[];
   assignments: Assignment[];
+  /** Deleted assignments, kept for the Hierarchies changelog (an audit log keeps a deleted contract's history). */
+  deletedAssignments?: Assignment[];
   invitations: Json[];
   persons: Record<string, { firstName: string; lastName: string }>;
   turris: { associations: TurrisAssociation[]; templates: TurrisTemplate[] };
@@ -63,6 +65,9 @@ export class Store {
   private levelsById = new Map<string, Level>();
   private assignmentsById = new Map<string, Assignment>();
   private assignmentsByNpn = new Map<string, Assignment[]>();
+  /** When each object was created by this process, for the list-lag knob (an eventually consistent listing). */
+  private born = new WeakMap<object, number>();
+  listLagMs = 0;
 
   constructor(private readonly file?: string) {
     this.data = file && existsSync(file) ? readState(file) : emptyState();
@@ -90,14 +95,24 @@ export class Store {
   assignment(id: string) { return this.assignmentsById.get(id); }
   assignmentsOf(npn: string): Assignment[] { return this.assignmentsByNpn.get(npn) ?? []; }
 
-  addCarrier(c: Carrier) { this.data.carriers.push(c); this.carriersById.set(c.id, c); }
-  addProduct(p: Product) { this.data.products.push(p); this.productsById.set(p.id, p); }
-  addLevel(l: Level) { this.data.levels.push(l); this.levelsById.set(l.id, l); }
-  addAssignment(a: Assignment) { this.data.assignments.push(a); this.assignmentsById.set(a.id, a); this.indexAssignment(a); }
+  addCarrier(c: Carrier) { this.data.carriers.push(c); this.carriersById.set(c.id, c); this.born.set(c, Date.now()); }
+  addProduct(p: Product) { this.data.products.push(p); this.productsById.set(p.id, p); this.born.set(p, Date.now()); }
+  addLevel(l: Level) { this.data.levels.push(l); this.levelsById.set(l.id, l); this.born.set(l, Date.now()); }
+  addAssignment(a: Assignment) { this.data.assignments.push(a); this.assignmentsById.set(a.id, a); this.indexAssignment(a); this.born.set(a, Date.now()); }
+  addAssociation(a: TurrisAssociation) { this.data.turris.associations.push(a); this.born.set(a, Date.now()); }
+
+  /** What a listing shows: with a list lag, objects younger than the lag are not there yet. */
+  listed<T extends object>(items: T[]): T[] {
+    if (!this.listLagMs) return items;
+    const cutoff = Date.now() - this.listLagMs;
+    return items.filter((item) => (this.born.get(item) ?? 0) <= cutoff);
+  }
 
   removeProduct(id: string) { this.data.products = this.data.products.filter((p) => p.id !== id); this.productsById.delete(id); }
   removeLevel(id: string) { this.data.levels = this.data.levels.filter((l) => l.id !== id); this.levelsById.delete(id); }
   removeAssignment(id: string) {
+    const removed = this.assignmentsById.get(id);
+    if (removed) this.data.deletedAssignments = [...(this.data.deletedAssignments ?? []), removed];
     this.data.assignments = this.data.assignments.filter((a) => a.id !== id);
     this.reindex();
   }

@@ -5,7 +5,7 @@ import type { LiveIndex } from '../core/live-index.js';
 import type { RawObject } from '../core/live.js';
 import type { Lookups } from '../core/lookups.js';
 import { addressKey, type Change, type Value, type View } from '../core/types.js';
-import { ASSIGNMENT_LIFECYCLE_FIELDS, carrierDeclared, planObject, productPruned, undeclared, uplineDependency } from './common.js';
+import { ASSIGNMENT_LIFECYCLE_FIELDS, carrierDeclared, planObject, productPruned, same, undeclared, uplineDependency, USER_DEFINED, viewOf } from './common.js';
 import { findAssignmentIds } from './find.js';
 import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
 
@@ -22,7 +22,15 @@ function liveView(ctx: KindContext, raw: RawObject): View {
     ...(raw.assignmentStatusId !== undefined ? { status: ctx.lookups.nameOf(raw.assignmentStatusId) ?? `(status id ${String(raw.assignmentStatusId)})` } : {}),
     ...(Array.isArray(raw.administrativeDivisions) ? { administrativeDivisions: raw.administrativeDivisions as string[] } : {}),
     upline: liveUpline(raw),
+    ...viewOf(raw, Object.fromEntries(USER_DEFINED.map((f) => [f, same]))),
   };
+}
+
+/** Config field → wire field of what an assignment passes through as declared (the API keeps what a PUT leaves out). */
+const PASSED_THROUGH: Record<string, string> = { administrativeDivisions: 'administrativeDivisions', upline: UPLINE, ...Object.fromEntries(USER_DEFINED.map((f) => [f, f])) };
+
+function passedThrough(fields: View): Record<string, Value> {
+  return Object.fromEntries(Object.entries(PASSED_THROUGH).filter(([f]) => fields[f] !== undefined).map(([f, wire]) => [wire, fields[f]]));
 }
 
 /**
@@ -34,7 +42,8 @@ function fromInvites(ctx: KindContext): DesiredAssignment[] {
     .filter((c) => ctx.index.assignmentsByKey.has(keys.assignment(invite.producer.npn, c.carrier, c.product)))
     .map((c): DesiredAssignment => ({
       npn: invite.producer.npn, carrier: c.carrier, product: c.product, statusPolicy: 'initial',
-      fields: { commissionLevel: c.commissionLevel, ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}), ...(c.uplineNpn ? { upline: c.uplineNpn } : {}) },
+      // Upline and userDefined too: declared, so never silently dropped (compared, or listed as unverified).
+      fields: { commissionLevel: c.commissionLevel, ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}), ...(c.uplineNpn ? { upline: c.uplineNpn } : {}), ...c.userDefined },
       fieldSources: c.fieldSources, source: c.source,
     })));
 }
@@ -64,8 +73,7 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
   const levelId = idOrRef(ctx.index.levelByKey.get(keys.level(a.carrier, a.product, levelName))?.id, levelAddress);
   const body: Record<string, Value> = { npn: a.npn, productId: idOrRef(ctx.index.productByKey.get(keys.product(a.carrier, a.product))?.id, productAddress) as Value, commissionLevelId: levelId as Value };
   if (status) body.assignmentStatusId = status.id;
-  if (a.fields.administrativeDivisions !== undefined) body.administrativeDivisions = a.fields.administrativeDivisions;
-  if (typeof a.fields.upline === 'string') body[UPLINE] = a.fields.upline;
+  Object.assign(body, passedThrough(a.fields));
   const uplineKey = uplineDependency(ctx, typeof a.fields.upline === 'string' ? a.fields.upline : undefined, a.carrier, a.product);
   return planObject(ctx, {
     address: { kind: 'assignment', key },
@@ -82,7 +90,8 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
     update: (changed) => {
       const update: Record<string, Value> = { id: live!.id, commissionLevelId: levelId as Value };
       if (changed.includes('status') && status) update.assignmentStatusId = status.id;
-      if (a.fields.administrativeDivisions !== undefined) update.administrativeDivisions = a.fields.administrativeDivisions;
+      Object.assign(update, passedThrough(a.fields));
+      // A position moved to the top: no upline in the config, so passedThrough sends none.
       if (changed.includes('upline')) update[UPLINE] = (desired.upline ?? null) as Value;
       return { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${live!.id}`, body: update,
         batch: { key: 'PUT assignments', path: '/v1/customers/contractAssignments/bulk', refs: [], wrap: 'contractAssignments' } };
@@ -91,6 +100,12 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
 }
 
 function planUndeclared(ctx: KindContext): void {
+  // Unmanaged must be complete, or say that it is not: a producer removed from the config would vanish silently.
+  // (Only where unmanaged ones can exist: a live product of a declared carrier.)
+  if (ctx.live.assignmentsUnlisted && [...ctx.index.productById.values()].some((p) => carrierDeclared(ctx, p.carrier))) {
+    ctx.diagnostics.push(warning(`unmanaged contract assignments were not listed: ${ctx.live.assignmentsUnlisted}; assignments of producers not in the config are not shown`,
+      undefined, 'enable prune.assignments to read the whole listing, or run `downline export` to see every assignment'));
+  }
   const declared = new Set(ctx.desired.assignments.map((a) => keys.assignment(a.npn, a.carrier, a.product)));
   for (const invite of ctx.desired.invites) for (const c of invite.contracts) declared.add(keys.assignment(invite.producer.npn, c.carrier, c.product));
   for (const [key, list] of ctx.index.assignmentsByKey) {
@@ -100,6 +115,8 @@ function planUndeclared(ctx: KindContext): void {
     list.forEach((live, i) => undeclared(ctx, {
       address: { kind: 'assignment', key: i === 0 ? key : `${key}#${i + 1}` }, identity: { npn: String(live.npn), carrier: product.carrier, product: product.name },
       live, before: liveView(ctx, live), pruned, path: pathOf`/v1/customers/contractAssignments/${live.id}`,
+      // An invitation is "sent" while its contract exists: after this delete, the same entry comes back as a new invitation.
+      notes: [`if this contract returns to the config as an invitation, producer ${String(live.npn)} is invited (e-mailed) again`],
     }));
   }
 }
@@ -161,6 +178,5 @@ export const assignmentKind: KindModule = {
     const found = await findAssignmentIds(api, change.identity.npn, change.identity.carrier, change.identity.product, ids);
     return found[0] ?? null;
   },
-  read: (change, api) => api.get('agentsync', `/v1/customers/contractAssignments/${change.liveId}`),
   createdId: idOf,
 };

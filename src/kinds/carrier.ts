@@ -61,7 +61,6 @@ export const carrierKind: KindModule = {
   async locate(change, api) {
     return findCarrierId(api, change.identity.carrier);
   },
-  read: (change, api) => api.get('agentsync', `/v1/customers/carriers/${change.liveId}`),
   createdId: idOf,
 };
 

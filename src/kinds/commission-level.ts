@@ -69,6 +69,6 @@ export const commissionLevelKind: KindModule = {
     planUndeclared(ctx);
   },
   locate: (change, api, ids) => findLevelId(api, change.identity.carrier, change.identity.product, change.identity.commissionLevel, ids),
-  read: (change, api) => api.get('agentsync', `/v1/customers/commissionLevels/${change.liveId}`),
   createdId: idOf,
+  matchesCreated: (change, created) => !!created && typeof created === 'object' && (created as { name?: unknown }).name === change.identity.commissionLevel,
 };

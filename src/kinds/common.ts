@@ -1,8 +1,8 @@
-import { compareViews, type Comparator } from '../core/compare.js';
+import { compareViews, valuesEqual, type Comparator } from '../core/compare.js';
 import { keys, type DesiredState } from '../core/desired.js';
 import { fingerprint } from '../core/fingerprint.js';
 import type { RawObject } from '../core/live.js';
-import type { Address, AddressKey, Change, Operation, SourceLocation, View } from '../core/types.js';
+import { addressKey, type Address, type AddressKey, type Change, type FieldChange, type Operation, type SourceLocation, type View } from '../core/types.js';
 import { noteUnreadable, type KindContext } from './kind.js';
 
 export { USER_DEFINED } from '../core/desired.js';
@@ -40,10 +40,38 @@ export function planObject(ctx: KindContext, p: ObjectPlan): Change {
   const liveView = p.liveView ?? {};
   const { fields, unreadable } = compareViews(p.desired, liveView, p.comparators);
   noteUnreadable(ctx, p.address.kind, unreadable);
+  const { pushed, unverified } = unreadableChanges(ctx, addressKey(p.address), p.desired, unreadable, p.comparators);
+  fields.push(...pushed);
   const comparable = Object.fromEntries(Object.keys(p.desired).filter((k) => !unreadable.includes(k)).map((k) => [k, liveView[k]]));
-  const live = { liveId: p.live.id, fingerprint: fingerprint(p.live) };
+  const live = { liveId: p.live.id, fingerprint: fingerprint(p.live), ...(unverified.length ? { unverified } : {}) };
   if (fields.length === 0) return { ...base, ...live, action: 'noop', before: comparable, after: p.desired, fields: [], operation: null };
   return { ...base, ...live, action: 'update', before: comparable, after: p.desired, fields, operation: p.update(fields.map((f) => f.field)) };
+}
+
+/**
+ * Declared fields the live object does not carry: written when --push-unverified asks, or when they
+ * differ from the config at the --since base (an edit in this change set); otherwise unverified.
+ * An object the base did not declare counts as changed: its fields were never written by this config.
+ */
+function unreadableChanges(ctx: KindContext, key: AddressKey, desired: View, unreadable: string[], comparators: Record<string, Comparator>): { pushed: FieldChange[]; unverified: string[] } {
+  const pushed: FieldChange[] = [];
+  const unverified: string[] = [];
+  const { base, push } = ctx.unverified;
+  for (const field of unreadable) {
+    const after = desired[field];
+    if (push) {
+      pushed.push({ field, before: undefined, after, basis: 'not read back by the API; written by --push-unverified' });
+      continue;
+    }
+    const baseView = base?.views.get(key);
+    const before = baseView?.[field];
+    if (base && (before === undefined || !valuesEqual(after, before, comparators[field] ?? 'exact'))) {
+      pushed.push({ field, before, after, basis: `changed since ${base.ref}; the API does not read it back` });
+      continue;
+    }
+    unverified.push(field);
+  }
+  return { pushed, unverified };
 }
 
 /** Copy the fields of `raw` that exist into a view, mapping each through `map`. */
@@ -62,14 +90,14 @@ export const same = (v: unknown): unknown => v;
  * A live object the config does not declare: listed as unmanaged, or — when pruning covers it — a
  * delete that waits for `dependsOn` (what still uses it) to go first.
  */
-export function undeclared(ctx: KindContext, o: { address: Address; identity: Record<string, string>; live: RawObject; before: View; pruned: boolean; path: { path: string; refs: AddressKey[] }; dependsOn?: AddressKey[] }): void {
+export function undeclared(ctx: KindContext, o: { address: Address; identity: Record<string, string>; live: RawObject; before: View; pruned: boolean; path: { path: string; refs: AddressKey[] }; dependsOn?: AddressKey[]; notes?: string[] }): void {
   if (!o.pruned) {
     ctx.unmanaged.push({ address: o.address, liveId: o.live.id });
     return;
   }
   ctx.changes.push({
     address: o.address, identity: o.identity, action: 'delete', before: o.before, after: null, fields: [], dependsOn: o.dependsOn ?? [],
-    liveId: o.live.id, fingerprint: fingerprint(o.live), operation: { api: 'agentsync', method: 'DELETE', ...o.path }, notes: [],
+    liveId: o.live.id, fingerprint: fingerprint(o.live), operation: { api: 'agentsync', method: 'DELETE', ...o.path }, notes: o.notes ?? [],
   });
 }
 

@@ -1,18 +1,73 @@
-import { keys, type DesiredInvite } from '../core/desired.js';
+import { keys, type DesiredInvite, type DesiredInviteContract } from '../core/desired.js';
+import type { ContractTrace } from '../core/live.js';
 import { addressKey, type Value } from '../core/types.js';
 import { ASSIGNMENT_LIFECYCLE_FIELDS, uplineDependency } from './common.js';
 import { findAssignmentIds } from './find.js';
 import { idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
 
-function plan(ctx: KindContext, invite: DesiredInvite): void {
+const contractView = (c: DesiredInviteContract) => ({
+  carrier: c.carrier, product: c.product, commissionLevel: c.commissionLevel,
+  ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}),
+  // Name-space: `upline`, the canonical spelling (the plan's hierarchy reads it).
+  ...(c.uplineNpn ? { upline: c.uplineNpn } : {}),
+});
+
+/**
+ * Words for the e-mail an invitation sends, with stateless evidence that the producer was contracted
+ * before: contracts of theirs that exist live, and their entries in the Hierarchies changelog of the
+ * products invited to (a pruned contract still shows there).
+ */
+function emailNote(email: string, npn: string, contracts: number, held: string[], traces: string[]): string {
+  const what = `an invitation to ${contracts} contract(s)`;
+  const evidence: string[] = [];
+  if (held.length > 0) {
+    const shown = held.slice(0, 3).map((k) => k.slice(k.indexOf('@') + 1).split('/').join(' / ')).join(', ');
+    evidence.push(`previously contracted — producer ${npn} holds ${held.length} contract assignment(s) here (${shown}${held.length > 3 ? ', …' : ''})`);
+  }
+  if (traces.length > 0) evidence.push(`previously invited — ${traces.join(', ')}`);
+  return evidence.length ? `will e-mail ${email} again: ${evidence.join('; ')}; sending ${what}` : `will e-mail ${email} ${what}`;
+}
+
+/**
+ * Changelog entries of the producer (matched by name: the changelog carries no NPN) on the products
+ * the invitation contracts on: a contract that was deleted since still shows there.
+ */
+function tracesOf(ctx: KindContext, history: History, invite: DesiredInvite, contracts: DesiredInviteContract[]): string[] {
+  const name = nameKey(`${invite.producer.firstName} ${invite.producer.lastName}`);
+  return contracts.flatMap((c) => {
+    const productId = ctx.index.productByKey.get(keys.product(c.carrier, c.product))?.id;
+    const found = (productId && history.get(productId)?.get(name)) || [];
+    if (found.length === 0) return [];
+    const latest = found.map((t) => t.modifiedDate ?? '').sort().pop();
+    const numbers = [...new Set(found.map((t) => t.displayNumber).filter(Boolean))].join(', ');
+    return [`"${invite.producer.firstName} ${invite.producer.lastName}" held ${numbers ? `contract ${numbers}` : 'a contract'} on ${c.carrier} / ${c.product} (Hierarchies changelog${latest ? `, last changed ${latest.slice(0, 10)}` : ''})`];
+  });
+}
+
+/** Changelog traces by product id, then by normalised producer name: one pass, however many invitations. */
+type History = Map<string, Map<string, ContractTrace[]>>;
+const nameKey = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
+
+function historyOf(ctx: KindContext): History {
+  const history: History = new Map();
+  for (const [productId, traces] of Object.entries(ctx.live.contractHistory ?? {})) {
+    const byName = new Map<string, ContractTrace[]>();
+    for (const t of traces) byName.set(nameKey(t.producerName), [...(byName.get(nameKey(t.producerName)) ?? []), t]);
+    history.set(productId, byName);
+  }
+  return history;
+}
+
+function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, string[]>, history: History): void {
   const npn = invite.producer.npn;
-  const all = invite.contracts.map((c) => ({ carrier: c.carrier, product: c.product, commissionLevel: c.commissionLevel }));
+  // A reviewer needs where (states) and under whom (upline) each contract puts the producer.
+  const all = invite.contracts.map(contractView);
   // Satisfied contracts exist as assignments already: an invitation is never sent for them again.
   const missing = invite.contracts.filter((c) => !ctx.index.assignmentsByKey.has(keys.assignment(npn, c.carrier, c.product)));
   const base = { address: { kind: 'invite' as const, key: keys.invite(npn) }, identity: { npn }, source: invite.source, fields: [] };
   if (missing.length === 0) {
     ctx.changes.push({ ...base, action: 'noop', before: { email: invite.producer.email, contracts: all }, after: { email: invite.producer.email, contracts: all },
-      dependsOn: [], liveId: null, fingerprint: null, operation: null, notes: ['invitation satisfied: every contract exists'] });
+      dependsOn: [], liveId: null, fingerprint: null, operation: null, notes: ['invitation satisfied: every contract exists (sent once; its producer details are not compared)'] });
     return;
   }
   const dependsOn: string[] = [];
@@ -34,8 +89,11 @@ function plan(ctx: KindContext, invite: DesiredInvite): void {
   });
   const inviter = invite.inviter ?? ctx.desired.agency.inviter;
   const body = { producer: { ...invite.producer, ...(inviter ? { inviter: { ...inviter } } : {}) }, contractAssignments } as Record<string, Value>;
-  const planned = missing.map((c) => ({ carrier: c.carrier, product: c.product, commissionLevel: c.commissionLevel, ...(c.uplineNpn ? { upline: c.uplineNpn } : {}) }));
-  const notes = missing.length < all.length ? [`${all.length - missing.length} of ${all.length} contracts already exist; inviting for the rest`] : [];
+  const planned = missing.map(contractView);
+  const notes = [
+    ...(missing.length < all.length ? [`${all.length - missing.length} of ${all.length} contracts already exist; inviting for the rest`] : []),
+    emailNote(invite.producer.email, npn, missing.length, heldBy.get(npn) ?? [], tracesOf(ctx, history, invite, missing)),
+  ];
   ctx.changes.push({ ...base, action: 'create', before: null, after: { email: invite.producer.email, contracts: planned }, dependsOn: [...new Set(dependsOn)],
     liveId: null, fingerprint: null, notes, operation: { api: 'agentsync', method: 'POST', ...pathOf`/v1/invitation`, body } });
 }
@@ -43,7 +101,13 @@ function plan(ctx: KindContext, invite: DesiredInvite): void {
 export const inviteKind: KindModule = {
   kind: 'invite',
   plan(ctx) {
-    for (const invite of ctx.desired.invites) plan(ctx, invite);
+    const heldBy = new Map<string, string[]>();
+    for (const key of ctx.index.assignmentsByKey.keys()) {
+      const npn = key.slice(0, key.indexOf('@'));
+      heldBy.set(npn, [...(heldBy.get(npn) ?? []), key]);
+    }
+    const history = historyOf(ctx);
+    for (const invite of ctx.desired.invites) plan(ctx, invite, heldBy, history);
   },
   /**
    * An invitation has no id. It creates its contracts all at once, so once any of them exists the

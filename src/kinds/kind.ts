@@ -3,7 +3,7 @@ import type { LiveIndex } from '../core/live-index.js';
 import type { LiveSnapshot } from '../core/live.js';
 import type { Lookups } from '../core/lookups.js';
 import type { ApiPort } from '../core/ports.js';
-import type { AddressKey, Change, Diagnostic, IdRef, KindName, UncomparableField, UnmanagedObject } from '../core/types.js';
+import type { AddressKey, Change, Diagnostic, IdRef, KindName, UncomparableField, UnmanagedObject, View } from '../core/types.js';
 
 /** Everything a kind needs to plan: pure data, plus collectors for what it finds. */
 export interface KindContext {
@@ -15,6 +15,18 @@ export interface KindContext {
   changes: Change[];
   unmanaged: UnmanagedObject[];
   uncomparable: UncomparableField[];
+  /** How to treat declared fields the API does not read back (see UnverifiedPolicy). */
+  unverified: UnverifiedPolicy;
+}
+
+/**
+ * A field the API does not read back cannot be compared with the live value. It is compared with the
+ * same config at a git base instead (`base`: desired views by address key, computed by the same
+ * pipeline), or written unconditionally (`push`). With neither, it stays listed as unverified.
+ */
+export interface UnverifiedPolicy {
+  base?: { ref: string; views: ReadonlyMap<AddressKey, View> };
+  push: boolean;
 }
 
 /** Ids known so far in an apply: filled as creates succeed, so children of new parents resolve. */
@@ -29,14 +41,14 @@ export interface KindModule {
   /** Append this kind's changes, unmanaged objects and diagnostics to the context. */
   plan(ctx: KindContext): void;
   /**
-   * Find the live object at the change's address by its natural key — after an ambiguous write
-   * failure (did it commit?) and, for creates, to detect a stale saved plan. Returns its id or null.
+   * Find the live object at the change's address by its natural key, after an ambiguous write
+   * failure (did it commit?). Returns its id or null.
    */
   locate(change: Change, api: ApiPort, ids: IdTable): Promise<string | null>;
-  /** Read the live object an update/delete was planned against (stale-plan check). */
-  read?(change: Change, api: ApiPort): Promise<unknown>;
   /** The id of a created object, from the create response (or its element of a bulk response). */
   createdId?(response: unknown): string | undefined;
+  /** Whether an element of a bulk create answer is the object this change asked for (by its key). */
+  matchesCreated?(change: Change, created: unknown): boolean;
 }
 
 export function ref(key: AddressKey): IdRef {

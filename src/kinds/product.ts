@@ -76,7 +76,6 @@ export const productKind: KindModule = {
     }
   },
   locate: (change, api, ids) => findProductId(api, change.identity.carrier, change.identity.product, ids),
-  read: (change, api) => api.get('agentsync', `/v1/customers/products/${change.liveId}`),
   createdId: idOf,
 };
 

@@ -3,6 +3,7 @@ import type { DesiredTurrisInvite } from '../core/desired.js';
 import { deterministicUuid } from '../core/fingerprint.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Value } from '../core/types.js';
+import { isTurrisMatch, listTurris } from './find.js';
 import type { KindContext, KindModule } from './kind.js';
 
 const INVITE_PATH = '/v1/downstream-entity-associations/invite';
@@ -40,11 +41,17 @@ export const turrisInviteKind: KindModule = {
     for (const t of ctx.desired.turrisInvites) {
       const template = templateId(ctx, t);
       const found = ctx.live.turris?.associationsByKey[t.key] ?? [];
-      const view = { downstreamEntityName: t.downstreamEntityName, email: t.contact.email, category: t.category, ...(t.contractTemplate ? { contractTemplate: t.contractTemplate } : {}) };
+      // What the downstream entity will be asked to sign: the template, or a review before any contract.
+      const view = {
+        downstreamEntityName: t.downstreamEntityName, email: t.contact.email, category: t.category,
+        ...(t.producerCode ? { producerCode: t.producerCode } : {}),
+        ...(t.contractTemplate ? { contractTemplate: t.contractTemplate } : {}),
+        ...(t.preContractReview ? { preContractReview: true } : {}),
+      };
       const base = { address: { kind: 'turrisInvite' as const, key: t.key }, identity: { key: t.key, ...(t.producerCode ? { producerCode: t.producerCode } : { email: t.contact.email }) }, source: t.source, fields: [], dependsOn: [] };
       if (found.length > 0) {
         // Turris offers no update for associations: an existing one satisfies the invite.
-        ctx.changes.push({ ...base, action: 'noop', before: view, after: view, liveId: String(found[0]._id ?? found[0].id), fingerprint: null, operation: null, notes: ['already associated in Turris'] });
+        ctx.changes.push({ ...base, action: 'noop', before: view, after: view, liveId: String(found[0]._id ?? found[0].id), fingerprint: null, operation: null, notes: ['already associated in Turris (Turris has no update: its settings are not compared)'] });
         continue;
       }
       ctx.changes.push({ ...base, action: 'create', before: null, after: view, liveId: null, fingerprint: null, notes: t.useInviteUrl ? ['the invite URL is reported after apply'] : [],
@@ -53,8 +60,8 @@ export const turrisInviteKind: KindModule = {
   },
   async locate(change, api) {
     const { producerCode, email } = change.identity;
-    const found = (await api.get('turris', '/v1/downstream-entity-associations', producerCode ? {} : { email })) as { data?: Array<Record<string, unknown>> };
-    const match = (found.data ?? []).find((a) => (producerCode ? a.producerCode === producerCode : true));
+    const found = await listTurris(api, '/v1/downstream-entity-associations', producerCode ? {} : { email });
+    const match = found.find((a) => isTurrisMatch(a, { producerCode, email }));
     return match ? String(match._id) : null;
   },
 };

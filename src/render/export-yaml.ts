@@ -1,11 +1,11 @@
 import { Document, isMap, isSeq, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { escapeLiteral } from '../config/interpolate.js';
-import { USER_DEFINED } from '../core/desired.js';
+import { ALL_DIVISIONS, DECLARED_FIELDS, USER_DEFINED } from '../core/desired.js';
 import { warning } from '../core/diagnostics.js';
 import { LiveIndex } from '../core/live-index.js';
 import type { LiveSnapshot, RawObject } from '../core/live.js';
 import { Lookups } from '../core/lookups.js';
-import { liveUpline } from '../kinds/assignment.js';
+import { ASSIGNMENT_LIFECYCLE_FIELDS, liveUpline } from '../kinds/assignment.js';
 import type { Diagnostic } from '../core/types.js';
 import { hasControls, visible, yamlText } from './escape.js';
 
@@ -27,6 +27,8 @@ export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } 
     if (!found) warnings.push({ ...warning(`${owner}: unknown ${what} id ${String(id)}; left out`) });
     return found;
   };
+  const names = (ids: unknown, what: string, owner: string): string[] | undefined =>
+    (Array.isArray(ids) ? ids.map((id) => name(id, what, owner)).filter((n): n is string => n !== undefined).sort() : undefined);
   const ids: Array<{ path: Array<string | number>; id: string }> = [];
   const seen = new Set<string>();
   const unique = (key: string, what: string): boolean => {
@@ -60,12 +62,18 @@ export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } 
         ...(levels.length ? { commissionLevels: levels } : {}),
       };
     });
-    return { name: c.name, ...pickDefined(c, ['naic', 'tin', 'uplineFirmName', 'administrativeDivisions', ...USER_DEFINED]), ...(products.length ? { products } : {}) };
+    const owner = `carrier "${c.name}"`;
+    return {
+      name: c.name, ...pickDefined(c, ['naic', 'tin', 'uplineFirmName']),
+      ...optionalList('linesOfBusiness', names(c.linesOfBusiness, 'line of business', owner)),
+      ...optionalList('contractSubmissionMethods', names(c.contractSubmissionMethods, 'submission method', owner)),
+      ...pickDefined(c, ['administrativeDivisions', ...USER_DEFINED]),
+      ...(products.length ? { products } : {}),
+    };
   });
 
-  // One entry per (carrier, product, level, status); several producers on it become `npns:`.
-  // The position (upline, states) is part of the entry: an `npns:` list shares it.
-  const groups = new Map<string, { carrier: string; product: string; commissionLevel: string; status?: string; upline?: string; administrativeDivisions?: string[]; npns: string[] }>();
+  // One entry per contract (carrier, product, level, status, states, upline, userDefined); several producers on it become `npns:`.
+  const groups = new Map<string, { carrier: string; product: string; commissionLevel: string; status?: string; npns: string[] }>();
   for (const a of [...live.assignments].sort((x, y) => String(x.npn).localeCompare(String(y.npn)))) {
     const product = index.productById.get(String(a.productId));
     const level = index.levelById.get(String(a.commissionLevelId));
@@ -75,17 +83,16 @@ export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } 
     }
     if (!unique(`a:${a.npn}/${a.productId}`, `the contract of ${a.npn} on "${product.carrier} / ${product.name}"`)) continue;
     const status = name(a.assignmentStatusId, 'assignment status', `assignment ${a.id}`);
-    const upline = liveUpline(a);
-    const states = Array.isArray(a.administrativeDivisions) && a.administrativeDivisions.length > 0 ? [...(a.administrativeDivisions as string[])].sort() : undefined;
-    const key = [product.carrier, product.name, level.name, status ?? '', upline ?? '', states?.join(',') ?? ''].join('\u0000');
-    const group = groups.get(key) ?? { carrier: product.carrier, product: product.name, commissionLevel: level.name, ...(status ? { status } : {}),
-      ...(upline ? { upline } : {}), ...(states ? { administrativeDivisions: states } : {}), npns: [] };
+    const position = { ...pickDefined(a, ['administrativeDivisions']), ...(liveUpline(a) ? { upline: liveUpline(a)! } : {}), ...pickDefined(a, USER_DEFINED) };
+    const key = JSON.stringify([product.carrier, product.name, level.name, status ?? '', position]);
+    const group = groups.get(key) ?? { carrier: product.carrier, product: product.name, commissionLevel: level.name, ...(status ? { status } : {}), ...position, npns: [] };
     group.npns.push(String(a.npn));
     groups.set(key, group);
   }
-  const assignments = [...groups.values()].sort((x, y) => [x.carrier, x.product, x.commissionLevel, x.upline ?? ''].join('/').localeCompare([y.carrier, y.product, y.commissionLevel, y.upline ?? ''].join('/')))
+  const assignments = [...groups.values()].sort((x, y) => [x.carrier, x.product, x.commissionLevel].join('/').localeCompare([y.carrier, y.product, y.commissionLevel].join('/')))
     .map(({ npns, ...rest }) => (npns.length === 1 ? { npn: npns[0], ...rest } : { npns, ...rest }));
 
+  warnings.push(...notExported(live));
   // Live text is data: a name containing `${env:…}` must stay literal when the file is read back.
   const doc = new Document(escapeStrings({ version: 1, carriers, ...(assignments.length ? { assignments } : {}) }));
   for (const { path, id } of ids) {
@@ -110,8 +117,55 @@ function optional(key: string, value: string | undefined): Record<string, string
   return value === undefined ? {} : { [key]: value };
 }
 
+function optionalList(key: string, value: string[] | undefined): Record<string, string[]> {
+  return value === undefined || value.length === 0 ? {} : { [key]: value };
+}
+
+/** The fields a live object carries, as the config writes them: states as `all` or a sorted list; empty lists left out. */
 function pickDefined(raw: RawObject, fields: string[]): Record<string, unknown> {
-  return Object.fromEntries(fields.filter((f) => raw[f] !== undefined && raw[f] !== null).map((f) => [f, raw[f]]));
+  return Object.fromEntries(fields.filter((f) => raw[f] !== undefined && raw[f] !== null && !(Array.isArray(raw[f]) && (raw[f] as unknown[]).length === 0))
+    .map((f) => [f, f === 'administrativeDivisions' ? divisions(raw[f]) : raw[f]]));
+}
+
+function divisions(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.length === ALL_DIVISIONS.length && ALL_DIVISIONS.every((d) => value.includes(d)) ? 'all' : [...value].map(String).sort();
+}
+
+/** Config field → the wire field a live object carries it in, where they differ. */
+const WIRE: Record<string, string> = {
+  lineOfBusiness: 'lineOfBusinessId', contractSubmissionMethod: 'contractSubmissionMethodId', annualization: 'annualizationId',
+  commissionLevel: 'commissionLevelId', status: 'assignmentStatusId', upline: ASSIGNMENT_LIFECYCLE_FIELDS.upline,
+};
+
+/**
+ * What the export cannot write, said once each: fields no live object of a kind carries (the API
+ * does not read them back, or none is set), Turris invitations, and invitations' producer details.
+ */
+function notExported(live: LiveSnapshot): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const kinds = [
+    { what: 'carrier', objects: live.carriers, fields: DECLARED_FIELDS.carrier },
+    { what: 'product', objects: live.products, fields: DECLARED_FIELDS.product },
+    { what: 'commission level', objects: live.levels, fields: DECLARED_FIELDS.commissionLevel },
+    { what: 'contract assignment', objects: live.assignments, fields: DECLARED_FIELDS.assignment },
+  ];
+  for (const { what, objects, fields } of kinds) {
+    if (objects.length === 0) continue;
+    const missing = fields.filter((f) => !objects.some((o) => o[WIRE[f] ?? f] !== undefined && o[WIRE[f] ?? f] !== null));
+    if (missing.length === 0) continue;
+    const shown = missing.every((f) => !USER_DEFINED.includes(f)) || !USER_DEFINED.every((f) => missing.includes(f))
+      ? missing : [...missing.filter((f) => !USER_DEFINED.includes(f)), 'userDefined1..10'];
+    out.push(warning(`no live ${what} carries ${shown.join(', ')}: the API does not read ${missing.length === 1 ? 'it' : 'them'} back (or none is set), so the export cannot write ${missing.length === 1 ? 'it' : 'them'}`, undefined,
+      'add values by hand to manage them; plans list such declared fields as not verified'));
+  }
+  out.push(warning('Turris invitations are not exported: downline reads Turris associations only to find an invitation by its key, and an existing association already satisfies one', undefined,
+    'declare turris.invites by hand for the downstream entities you still want to invite'));
+  if (live.assignments.length > 0) {
+    out.push(warning('invitations are exported as the contract assignments they created: a producer\'s e-mail and name are not part of an assignment', undefined,
+      'keep an invites entry only for producers still to be invited'));
+  }
+  return out;
 }
 
 /** Lists of scalars (npns, state codes) read best on one line. */

@@ -62,6 +62,23 @@ export function summaryLine(plan: Plan): string {
   return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.unmanaged} unmanaged.`;
 }
 
+/** Objects whose declared fields the API does not read back (and this plan does not write). */
+export function unverifiedChanges(plan: Plan): Change[] {
+  return plan.changes.filter((c) => c.unverified?.length);
+}
+
+/** Said wherever a plan would otherwise claim the account matches the config. */
+export function unverifiedSentence(count: number): string {
+  return `${count} object(s) declare fields the API does not read back: downline cannot tell whether the live account holds those values. `
+    + 'Plan with --since <git base> to write the ones edited since, or --push-unverified to write them all.';
+}
+
+/** Instead of a summary when the plan has errors: nothing of it can be applied. */
+export function failedLine(plan: Plan): string {
+  const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
+  return `Plan failed: ${errors} error${errors === 1 ? '' : 's'}. Nothing can be applied; fix ${errors === 1 ? 'it' : 'them'} and run plan again.`;
+}
+
 export function byKind(plan: Plan, verbose: boolean): Array<{ kind: KindName; changes: Change[] }> {
   return KIND_ORDER.map((kind) => ({ kind, changes: plan.changes.filter((c) => c.address.kind === kind && (verbose || c.action !== 'noop')) })).filter((g) => g.changes.length > 0);
 }

@@ -16,6 +16,13 @@ export interface PlanDocument {
   env: string;
   /** sha256 of the interpolated config: apply --plan refuses a plan made from another config. */
   configDigest: string;
+  /** The config PATH arguments, relative to the repository root: what `apply --plan FILE` loads. */
+  configPaths: string[];
+  /** `--target` addresses the plan was limited to (re-derived the same way at apply time). */
+  targets: string[];
+  /** `--since REF` and `--push-unverified` as given to plan (re-derived the same way at apply time). */
+  since?: string;
+  pushUnverified?: boolean;
   summary: PlanSummary;
   changes: Change[];
   unmanaged: UnmanagedObject[];
@@ -25,7 +32,17 @@ export interface PlanDocument {
   hierarchy: PositionChange[];
 }
 
-export function planDocument(plan: Plan, meta: { toolVersion: string; env: string; configDigest: string }): PlanDocument {
+export interface PlanMeta {
+  toolVersion: string;
+  env: string;
+  configDigest: string;
+  configPaths: string[];
+  targets: string[];
+  since?: string;
+  pushUnverified?: boolean;
+}
+
+export function planDocument(plan: Plan, meta: PlanMeta): PlanDocument {
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     tool: 'downline',
@@ -41,13 +58,4 @@ export function planDocument(plan: Plan, meta: { toolVersion: string; env: strin
 
 export function renderPlanJson(doc: PlanDocument): string {
   return `${jsonText(JSON.stringify(doc, null, 2))}\n`;
-}
-
-/** Read back a saved plan, checking only what apply relies on. */
-export function parsePlanDocument(text: string): PlanDocument {
-  const doc = JSON.parse(text) as PlanDocument;
-  if (!doc || doc.tool !== 'downline' || doc.formatVersion !== PLAN_FORMAT_VERSION || !Array.isArray(doc.changes)) {
-    throw new Error(`not a downline plan of formatVersion ${PLAN_FORMAT_VERSION}`);
-  }
-  return doc;
 }

@@ -1,9 +1,10 @@
 import { summarize } from '../core/compute-plan.js';
-import type { Change, Plan } from '../core/types.js';
+import type { Change, Diagnostic, Plan } from '../core/types.js';
 import { markdownText, visible } from './escape.js';
+import { addressLabel, byKind, failedLine, KIND_TITLES, label, newParentsOf, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
+import { fieldChangeText, formatFieldLines } from './values.js';
+import { formatLocation } from '../core/diagnostics.js';
 import { hierarchyMarkdown } from './hierarchy-plan.js';
-import { addressLabel, byKind, KIND_TITLES, label, newParentsOf, SYMBOLS } from './labels.js';
-import { formatFieldChange, formatValue } from './values.js';
 
 /** Hidden marker a CI job uses to find and update its one pull-request comment. */
 export const COMMENT_MARKER = '<!-- downline-plan -->';
@@ -12,25 +13,42 @@ export const MARKDOWN_LIMIT = 60_000;
 function changeBlock(change: Change, parentsOf: (c: Change) => string[]): string {
   const parents = parentsOf(change);
   const lines = [`${SYMBOLS[change.action]} ${label(change)}${parents.length ? `  (under new ${parents.join(', ')})` : ''}`];
-  if (change.action === 'create') for (const [k, v] of Object.entries(change.after ?? {})) lines.push(`+     ${k}: ${formatValue(v)}`);
-  if (change.action === 'update') for (const f of change.fields) lines.push(`!     ${f.field}: ${formatFieldChange(f.before, f.after)}`);
+  if (change.action === 'create') for (const [k, v] of Object.entries(change.after ?? {})) lines.push(...formatFieldLines(k, v).map((l) => `+     ${l}`));
+  if (change.action === 'delete') for (const [k, v] of Object.entries(change.before ?? {})) lines.push(...formatFieldLines(k, v).map((l) => `-     ${l}`));
+  if (change.action === 'update') for (const f of change.fields) lines.push(`!     ${f.field}: ${fieldChangeText(f)}`);
   for (const note of change.notes) lines.push(`#     ${visible(note)}`);
   return lines.join('\n');
+}
+
+/** A location or address as inline code: controls visible, and no backtick can end the span early. */
+const codeSpan = (text: string) => `\`${visible(text).replace(/`/g, "'")}\``;
+
+function diagnosticText(d: Diagnostic): string {
+  const where = d.source ? `${codeSpan(formatLocation(d.source))} ` : d.address ? `${codeSpan(d.address)} ` : '';
+  return markdownText(`${d.message}${d.hint ? ` (${d.hint})` : ''}`).replace(/^/, where);
 }
 
 /**
  * A pull-request comment: summary first, one collapsible section per kind, and never more than
  * 60,000 characters — past that, sections are cut with a note pointing at the JSON plan.
  */
-export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drift?: boolean; env?: string }): string {
+export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drift?: boolean; env?: string; blocked?: string[] }): string {
   const s = summarize(plan);
   const head: string[] = [COMMENT_MARKER, `### downline plan${options.env ? ` (${options.env})` : ''}`, ''];
-  head.push(`**${s.create} to create, ${s.update} to update, ${s.delete} to delete**, ${s.unmanaged} unmanaged, ${s.noop} unchanged.`, '');
+  const errors = plan.diagnostics.filter((d) => d.severity === 'error');
+  // An errored plan is not a plan: the errors, and no counts a reviewer could take for the outcome.
+  if (errors.length) {
+    head.push(`> [!CAUTION]\n> **${failedLine(plan)}**`, '', ...errors.slice(0, 50).map((d) => `- ${diagnosticText(d)}`));
+    if (errors.length > 50) head.push(`- … and ${errors.length - 50} more`);
+    return `${head.join('\n').trimEnd()}\n`;
+  }
+  head.push(`**${s.create} to create, ${s.update} to update, ${s.delete} to delete**, ${s.unmanaged} unmanaged, ${s.noop} unchanged${s.unverified ? `, **${s.unverified} not verified**` : ''}.`, '');
+  if (options.blocked?.length) head.push(`> [!CAUTION]\n> **Blocked:** ${options.blocked.join('; ')}. Apply would refuse this plan (nothing would be written) unless run with \`--force\`.`, '');
   if (s.delete > 0) head.push(`> [!WARNING]\n> This plan **deletes ${s.delete} object(s)**: review the sections below.`, '');
   const updates = plan.changes.filter((c) => c.action === 'update');
   if (options.drift && updates.length > 0) head.push(`> [!CAUTION]\n> **Drift:** ${updates.length} object(s) differ from the config — someone changed the account outside git.`, '');
-  const errors = plan.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) head.push(`> [!CAUTION]\n> ${errors.length} error(s): ${errors.slice(0, 5).map((d) => markdownText(d.message)).join('; ')}`, '');
+  const warnings = plan.diagnostics.filter((d) => d.severity === 'warning');
+  if (warnings.length) head.push(`> [!NOTE]\n> ${warnings.length} warning(s):`, ...warnings.slice(0, 20).map((d) => `> - ${diagnosticText(d)}`), '');
   const groups = byKind(plan, options.verbose);
   if (groups.length > 0) {
     head.push('| kind | create | update | delete |', '| --- | ---: | ---: | ---: |');
@@ -39,9 +57,11 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
       head.push(`| ${KIND_TITLES[g.kind]} | ${n('create')} | ${n('update')} | ${n('delete')} |`);
     }
     head.push('');
-  } else {
+  } else if (s.unverified === 0) {
     head.push('No changes. The live account matches the config.', '');
   }
+  // Never "matches" while declared fields are unverified: say so where the verdict would be.
+  if (s.unverified > 0) head.push(`> [!IMPORTANT]\n> ${groups.length === 0 ? 'Nothing to write in the fields downline can read back. ' : ''}${unverifiedSentence(s.unverified)}`, '');
 
   const footer: string[] = [];
   if (plan.unmanaged.length > 0) {
@@ -49,7 +69,12 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
     if (plan.unmanaged.length > 200) footer.push(`- … and ${plan.unmanaged.length - 200} more`);
     footer.push('', '</details>', '');
   }
-  if (plan.uncomparable.length > 0) footer.push(`<sub>Not compared (not read back by the API): ${plan.uncomparable.map((u) => `\`${u.kind}.${u.field}\``).join(', ')}</sub>`, '');
+  const unverified = unverifiedChanges(plan);
+  if (unverified.length > 0) {
+    footer.push(`<details><summary>Not verified: ${unverified.length} object(s) with declared fields the API does not read back</summary>`, '', ...unverified.slice(0, 200).map((c) => `- ${markdownText(label(c))}: ${c.unverified!.map((f) => `\`${f}\``).join(', ')}`));
+    if (unverified.length > 200) footer.push(`- … and ${unverified.length - 200} more`);
+    footer.push('', '</details>', '');
+  }
 
   let budget = MARKDOWN_LIMIT - head.join('\n').length - footer.join('\n').length - 400;
   // The hierarchy charts come first (reviewers read the picture), with at most a third of the room.

@@ -1,10 +1,11 @@
-import type { Change, Plan } from '../core/types.js';
+import { addressKey, type Change, type Plan } from '../core/types.js';
 import { renderDiagnosticsText } from './diagnostics.js';
 import { hierarchyTextLines } from './hierarchy-plan.js';
 import { visible } from './escape.js';
-import { addressLabel, byKind, KIND_TITLES, label, newParentsOf, summaryLine, SYMBOLS } from './labels.js';
+import { addressLabel, byKind, failedLine, KIND_TITLES, label, newParentsOf, summaryLine, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
+import { hasErrors } from '../core/diagnostics.js';
 import type { Style } from './style.js';
-import { formatFieldChange, formatValue } from './values.js';
+import { fieldChangeText, formatFieldLines } from './values.js';
 
 export interface TextOptions {
   verbose: boolean;
@@ -16,16 +17,26 @@ function paint(change: Change, style: Style, text: string): string {
   return change.action === 'create' ? style.create(text) : change.action === 'update' ? style.update(text) : change.action === 'delete' ? style.remove(text) : text;
 }
 
-function changeLines(change: Change, parentsOf: (c: Change) => string[], style: Style): string[] {
+/** The address as `--target` takes it, quoted for a POSIX shell when it needs to be. */
+export function targetArgument(change: Pick<Change, 'address'>): string {
+  const key = addressKey(change.address);
+  return `--target ${/^[\w.@/:+-]+$/.test(key) ? key : `'${key.replace(/'/g, `'\\''`)}'`}`;
+}
+
+function changeLines(change: Change, parentsOf: (c: Change) => string[], style: Style, verbose = false): string[] {
   const parents = parentsOf(change);
   const head = `  ${paint(change, style, `${SYMBOLS[change.action]} ${label(change)}`)}${parents.length ? style.note(`  (under new ${parents.join(', ')})`) : ''}${change.action === 'delete' ? style.remove('  (delete)') : ''}`;
   const lines = [head];
   if (change.action === 'create') {
-    for (const [field, value] of Object.entries(change.after ?? {})) lines.push(`      ${field}: ${formatValue(value)}`);
+    for (const [field, value] of Object.entries(change.after ?? {})) lines.push(...formatFieldLines(field, value).map((l) => `      ${l}`));
+  } else if (change.action === 'delete') {
+    // What is about to disappear, so the reviewer sees more than a name.
+    for (const [field, value] of Object.entries(change.before ?? {})) lines.push(...formatFieldLines(field, value).map((l) => style.remove(`      ${l}`)));
   } else if (change.action === 'update') {
-    for (const f of change.fields) lines.push(`      ${field(f.field, style)}: ${formatFieldChange(f.before, f.after)}`);
+    for (const f of change.fields) lines.push(`      ${field(f.field, style)}: ${fieldChangeText(f)}`);
   }
   for (const note of change.notes) lines.push(style.note(`      # ${visible(note)}`));
+  if (verbose) lines.push(style.note(`      # ${targetArgument(change)}`));
   return lines;
 }
 
@@ -34,10 +45,13 @@ const field = (name: string, style: Style) => style.update(name);
 /** The plan as a person reads it in a terminal: grouped by kind, per-field before → after. */
 export function renderPlanText(plan: Plan, style: Style, options: TextOptions): string {
   const out: string[] = [];
+  // Problems come first and apart from the changes; an errored plan is not a plan (no summary).
+  if (plan.diagnostics.length > 0) out.push(renderDiagnosticsText(plan.diagnostics, style));
+  if (hasErrors(plan.diagnostics)) return `${[...out, style.error(failedLine(plan))].join('\n')}\n`;
   const parentsOf = newParentsOf(plan);
   for (const group of byKind(plan, options.verbose)) {
     out.push(style.bold(KIND_TITLES[group.kind]));
-    for (const change of group.changes) out.push(...changeLines(change, parentsOf, style));
+    for (const change of group.changes) out.push(...changeLines(change, parentsOf, style, options.verbose));
     out.push('');
   }
   out.push(...hierarchyTextLines(plan, style));
@@ -48,10 +62,12 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
     for (const u of plan.unmanaged) out.push(`  ? ${addressLabel(u.address)}`);
     out.push('');
   }
-  if (plan.uncomparable.length > 0) {
-    out.push(style.note(`Not compared (the API does not read these fields back): ${plan.uncomparable.map((u) => `${u.kind}.${u.field}`).join(', ')}`), '');
+  const unverified = unverifiedChanges(plan);
+  if (unverified.length > 0) {
+    out.push(style.bold('Not verified (declared, but the API does not read these fields back)'));
+    for (const c of unverified) out.push(`  ? ${label(c)}: ${c.unverified!.join(', ')}`);
+    out.push('');
   }
-  if (plan.diagnostics.length > 0) out.push(renderDiagnosticsText(plan.diagnostics, style));
   const deletes = plan.changes.filter((c) => c.action === 'delete');
   if (deletes.length > 0) {
     const perKind = [...new Set(deletes.map((d) => d.address.kind))].map((k) => `${deletes.filter((d) => d.address.kind === k).length} ${KIND_TITLES[k].toLowerCase()}`);
@@ -59,6 +75,7 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
   }
   const updates = plan.changes.filter((c) => c.action === 'update').length;
   if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`));
+  if (unverified.length > 0) out.push(style.warning(unverifiedSentence(unverified.length)));
   out.push(style.bold(summaryLine(plan)));
   return `${out.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 import { diffWordsWithSpace } from 'diff';
 import { ALL_DIVISIONS } from '../core/desired.js';
-import type { Value } from '../core/types.js';
+import type { FieldChange, Value } from '../core/types.js';
 import { visible } from './escape.js';
 
 const isAllDivisions = (value: Value[]) => value.length === ALL_DIVISIONS.length && ALL_DIVISIONS.every((d) => value.includes(d));
@@ -19,9 +19,30 @@ function rawValue(value: Value | undefined): string {
   return String(value);
 }
 
-function formatObject(value: Value): string {
-  if (value && typeof value === 'object' && !Array.isArray(value)) return Object.values(value).map((v) => (typeof v === 'string' ? v : formatValue(v))).join(' / ');
-  return formatValue(value);
+/** Keys that name an object (its path); the others are its details, shown as `key: value`. */
+const NAME_KEYS = new Set(['carrier', 'product', 'commissionLevel']);
+
+/**
+ * An object in a list (an invitation's contract): its name path, then its other fields in words —
+ * `Acme / Term / L1 (states: [CA, CO], upline: "15645555")` — so a reviewer sees where and under whom.
+ */
+export function formatObject(value: Value): string {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return formatValue(value);
+  const entries = Object.entries(value);
+  const names = entries.filter(([k, v]) => NAME_KEYS.has(k) && typeof v === 'string').map(([, v]) => v as string);
+  const details = entries.filter(([k, v]) => !(NAME_KEYS.has(k) && typeof v === 'string')).map(([k, v]) => `${DETAIL_LABELS[k] ?? k}: ${formatValue(v)}`);
+  if (names.length === 0) return details.join(', ');
+  return `${visible(names.join(' / '))}${details.length ? ` (${details.join(', ')})` : ''}`;
+}
+
+const DETAIL_LABELS: Record<string, string> = { administrativeDivisions: 'states', uplineNpn: 'upline' };
+
+/** A field as `key: value` lines: a list of objects (contracts) one per line, under the key. */
+export function formatFieldLines(field: string, value: Value | undefined): string[] {
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v))) {
+    return [`${field}:`, ...value.map((v) => `  - ${formatObject(v)}`)];
+  }
+  return [`${field}: ${formatValue(value)}`];
 }
 
 const LONG = 60;
@@ -46,4 +67,10 @@ function rawFieldChange(before: Value | undefined, after: Value): string {
     return diffWordsWithSpace(before, after).map((part) => (part.added ? `{+${part.value}+}` : part.removed ? `[-${part.value}-]` : part.value)).join('');
   }
   return `${formatValue(before)} → ${formatValue(after)}`;
+}
+
+/** One field of an update; a field the API does not read back says what its `before` rests on. */
+export function fieldChangeText(f: FieldChange): string {
+  if (!f.basis) return formatFieldChange(f.before, f.after);
+  return `${f.before === undefined ? `(not read back) → ${formatValue(f.after)}` : formatFieldChange(f.before, f.after)}  (${f.basis})`;
 }

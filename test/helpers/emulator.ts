@@ -13,6 +13,8 @@ export function envFor(em: Emulator, extra: Record<string, string> = {}): Record
     TURRIS_BASE_URL: em.turrisUrl,
     TURRIS_CLIENT_ID: em.credentials.turrisClientId,
     TURRIS_CLIENT_SECRET: em.credentials.turrisClientSecret,
+    // As a real account has one: outside --env local the examples' placeholder default is refused.
+    AGENTSYNC_ORG_ID: '6f1c1c9e-6b0a-4b7e-9a51-0c2f4a1e9d10',
     ...extra,
   };
 }

@@ -14,6 +14,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   isTTY?: boolean;
   prompt?: (question: string) => Promise<string>;
+  /** Stands for Ctrl-C: abort it with 'SIGINT' or 'SIGTERM'. */
+  signal?: AbortSignal;
 }
 
 /** Call main() in-process, as the CLI would, capturing everything it prints. */
@@ -23,10 +25,12 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<Run
   const code = await main(argv, {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
-    env: { DOWNLINE_RETRY_BASE_MS: '5', ...options.env },
+    // Fast backoff, and no consistency window (the emulator's listings do not lag unless a test asks).
+    env: { DOWNLINE_RETRY_BASE_MS: '5', DOWNLINE_CONSISTENCY_WINDOW_S: '0', ...options.env },
     cwd: options.cwd ?? process.cwd(),
     isTTY: options.isTTY ?? false,
     prompt: options.prompt,
+    signal: options.signal,
   });
   return { code, stdout, stderr };
 }

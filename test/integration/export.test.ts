@@ -47,9 +47,23 @@ describe('downline export', () => {
     writeFileSync(join(sandbox.dir.path, 'npns.txt'), '15645556\n');
     const out = (await downline('export', '--npn-file', 'npns.txt')).stdout;
     expect(out).toContain('npn: "15645556"');
-    // 15645555 is only named as the upline of the producer asked for, never exported as a producer.
-    expect(out).not.toMatch(/npns?: .*15645555/);
+    // 15645555 appears only as 15645556's upline, never as an exported producer.
+    expect(out).not.toContain('npn: "15645555"');
     expect(out).toContain('upline: "15645555"');
+  });
+
+  it('exports the states of assignments (round-trip clean), and warns for what the API does not read back and for Turris', async () => {
+    await downline('apply', '--auto-approve', example('quickstart'));
+    const t = await token(sandbox.em);
+    const a = sandbox.em.store.data.assignments.find((x) => x.npn === '15645555')!;
+    await call(sandbox.em, t, 'PUT', `/v1/customers/contractAssignments/${a.id}`, { administrativeDivisions: ['TX', 'NY'] });
+    const out = await downline('export');
+    expect(out.stdout).toContain('  - npn: "15645555"\n    carrier: Acme Insurance Company\n    product: Term Life — Standard\n    commissionLevel: Level 1 — 55%\n    status: APPROVED\n    administrativeDivisions: [ NY, TX ]\n');
+    expect(out.stdout).toContain('    status: PENDING_WITH_PRODUCER\n    administrativeDivisions: [ CA, CO ]\n');
+    expect(out.stderr).toContain('warning: no live contract assignment carries userDefined1..10: the API does not read them back (or none is set), so the export cannot write them');
+    expect(out.stderr).toContain('warning: no live carrier carries uplineFirmName, linesOfBusiness, contractSubmissionMethods, administrativeDivisions, userDefined1..10');
+    expect(out.stderr).toContain('warning: Turris invitations are not exported');
+    await roundTrip();
   });
 
   it('warns about what the config cannot express instead of dropping it silently', async () => {

@@ -87,7 +87,7 @@ describe('the hierarchy as code: upline and states on assignments', () => {
     const text = (await downline('export')).stdout;
     expect(text).toContain('upline: "100"');
     expect(text).toContain('administrativeDivisions: [ CA, TX ]');
-    expect(text).toMatch(/- npns: \[ "300", "301", "302" \]\n(.*\n){4} {4}upline: "200"/);
+    expect(text).toMatch(/- npns: \[ "300", "301", "302" \]\n( {4}.*\n)*? {4}upline: "200"\n/);
     expect((await downline('plan', 'exported.yaml', '--detailed-exitcode')).code).toBe(0);
   });
 

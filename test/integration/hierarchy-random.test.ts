@@ -68,7 +68,7 @@ describe('random forests converge', () => {
           const env = envFor(em);
           const step = async (f: Forest, name: string) => {
             writeFileSync(join(dir.path, 'downline.yaml'), configOf(f, rand));
-            const applied = await run(['apply', '--auto-approve', '--concurrency', '16'], { cwd: dir.path, env });
+            const applied = await run(['apply', '--auto-approve', '--force', '--concurrency', '16'], { cwd: dir.path, env });
             expect(applied.code, `seed ${seed}, apply ${name}: ${applied.stdout}${applied.stderr}`).toBe(0);
           };
           await step(a, 'A');

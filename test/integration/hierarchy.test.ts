@@ -96,4 +96,29 @@ describe('downline hierarchy', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('--date must be a date like 2025-01-15');
   });
+
+  it('takes a carrier name for --org, an NPN for --person, a product name for --product', async () => {
+    const byId = await hierarchy();
+    const byName = await run(['hierarchy', '--org', 'Acme IMO'], { env: envFor(em) });
+    expect(byName).toEqual(byId);
+    expect((await run(['hierarchy', '--org', 'acme imo'], { env: envFor(em) })).stdout).toBe(byId.stdout);
+    const person = await hierarchy('--person', '300', '--product', 'Term Life 10-Year');
+    expect(person.code).toBe(0);
+    expect(person.stdout).toBe('Term Life 10-Year\n└─ Joe Producer — L3 (80) · CA · Active\n');
+  });
+
+  it('an unknown name, NPN or product is an error with suggestions; so is a date that does not exist', async () => {
+    const org = await run(['hierarchy', '--org', 'Acme IMOO'], { env: envFor(em) });
+    expect(org.code).toBe(1);
+    expect(org.stderr).toContain('error: --org "Acme IMOO": no carrier of that name (did you mean "Acme IMO"?)');
+    const product = await hierarchy('--product', 'Term Life 10');
+    expect(product.code).toBe(1);
+    expect(product.stderr).toContain('error: --product "Term Life 10": no product with a hierarchy of that name (did you mean "Term Life 10-Year"?)');
+    const person = await hierarchy('--person', '999');
+    expect(person.code).toBe(1);
+    expect(person.stderr).toContain('--person 999: no producer with this NPN holds a position');
+    const date = await hierarchy('--date', '2025-02-30');
+    expect(date.code).toBe(1);
+    expect(date.stderr).toContain('--date must be a date like 2025-01-15 (got "2025-02-30")');
+  });
 });

@@ -37,7 +37,12 @@ describe('HTTP edge cases (nock)', () => {
       .get('/contracting/v1/customers/carriers').query(true).reply(502, 'bad gateway')
       .get('/contracting/v1/customers/carriers').query(true).reply(200, empty);
     const result = await run(['plan', '--detailed-exitcode'], { cwd: dir.path, env });
-    expect(result.stderr).toBe('');
+    // Each retry is one line on stderr as it happens, nothing else.
+    expect(result.stderr.split('\n').filter(Boolean)).toEqual([
+      expect.stringMatching(/^downline: GET \/v1\/customers\/carriers → 429; the API asks to wait [\d.]+ s \(until \d\d:\d\d:\d\d UTC\) — attempt 2 of 6$/),
+      expect.stringMatching(/→ 503; retrying in [\d.]+ s — attempt 3 of 6$/),
+      expect.stringMatching(/→ 502; retrying in [\d.]+ s — attempt 4 of 6$/),
+    ]);
     expect(result.code).toBe(2);
     expect(result.stdout).toContain('+ carrier "Acme"');
     expect(api.isDone()).toBe(true);
@@ -104,6 +109,30 @@ describe('HTTP edge cases (nock)', () => {
     expect(await client.agentsync.get('/v1/x')).toEqual({ second: true });
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(client.agentsync.stats.rateLimitWaitMs()).toBeGreaterThan(0);
+  });
+
+  it('after the first page, fetches the other pages of a listing concurrently, bounded by --concurrency', async () => {
+    nock(AUTH).post('/oauth2/token').reply(200, { access_token: 'tok', expires_in: 3600 });
+    const client = createApi({ agentsync: { baseUrl: `${BASE}/contracting`, tokenUrl: `${AUTH}/oauth2/token`, clientId: 'id', clientSecret: 's' } }, { concurrency: 3, scopes: [], retryBaseMs: 1 });
+    let active = 0;
+    let most = 0;
+    const asked: string[] = [];
+    nock(BASE).get('/contracting/v1/things').query(true).times(8).reply(async (uri) => {
+      const query = new URL(uri, BASE).searchParams;
+      asked.push(`${query.get('page')}/${query.get('size')}`);
+      active += 1;
+      most = Math.max(most, active);
+      await new Promise((r) => setTimeout(r, 30));
+      active -= 1;
+      const n = Number(query.get('page'));
+      // The server clamps the page size to 2, whatever was asked.
+      return [200, { _embedded: { things: [{ id: `t${2 * n}` }, { id: `t${2 * n + 1}` }] }, page: { size: 2, totalElements: 16, totalPages: 8, number: n } }];
+    });
+    const items = await client.agentsync.list('/v1/things', 'things');
+    expect(items.map((t) => t.id)).toEqual(Array.from({ length: 16 }, (_, i) => `t${i}`));
+    expect(asked[0]).toBe('0/1000');
+    expect(asked.slice(1).sort()).toEqual(['1/2', '2/2', '3/2', '4/2', '5/2', '6/2', '7/2']);
+    expect(most).toBe(3);
   });
 
   it('shares one token fetch between concurrent requests and reuses it', async () => {

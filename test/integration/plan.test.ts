@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { call, envFor, startEmulator, token, useSandbox, writes } from '../helpers/emulator.js';
@@ -136,10 +136,13 @@ describe('downline plan', () => {
   });
 
   it('without --env uses local with a notice, but under CI refuses', async () => {
-    const ci = await run(['plan', quickstart], { cwd: sandbox.dir.path, env: { CI: 'true' } });
+    // A copy: the local account lives beside the config (or at its repository root), never in this repository.
+    const copy = join(sandbox.dir.path, 'quickstart');
+    cpSync(quickstart, copy, { recursive: true });
+    const ci = await run(['plan', copy], { cwd: sandbox.dir.path, env: { CI: 'true' } });
     expect(ci.code).toBe(1);
     expect(ci.stderr).toContain('no environment chosen');
-    const local = await run(['plan', quickstart, '--detailed-exitcode'], { cwd: sandbox.dir.path, env: {} });
+    const local = await run(['plan', copy, '--detailed-exitcode'], { cwd: sandbox.dir.path, env: {} });
     expect(local.stderr).toContain('using the local emulator');
     expect(local.code).toBe(2);
   });

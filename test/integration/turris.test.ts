@@ -26,7 +26,7 @@ const INVITE = { useInviteUrl: true, isNpnRequired: true, downstreamEntityName: 
 describe('Turris invitations', () => {
   it('are sent exactly once across three applies, with the invite URL reported', async () => {
     for (let i = 0; i < 3; i++) {
-      const result = await downline('apply', '--auto-approve', example('agency'));
+      const result = await downline('apply', '--auto-approve', example('agency'), ...(i === 0 ? ['--show-invite-links'] : []));
       expect(result.code).toBe(0);
       if (i === 0) expect(result.stdout).toMatch(/invite link for turrisInvite\.ana@gulfcoast-agency\.example: https:\/\//);
     }

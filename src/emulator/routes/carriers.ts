@@ -45,7 +45,7 @@ function nameTaken(ctx: RouteContext, name: unknown, except?: string): boolean {
 }
 
 export const carrierRoutes: Route[] = [
-  route('GET', '/contracting/v1/customers/carriers', 'read', (req, ctx) => halPage(ctx.store.data.carriers.map(presentCarrier), 'carriers', req, ctx.paging)),
+  route('GET', '/contracting/v1/customers/carriers', 'read', (req, ctx) => halPage(ctx.store.listed(ctx.store.data.carriers).map(presentCarrier), 'carriers', req, ctx.paging)),
   route('POST', '/contracting/v1/customers/carriers', 'write', (req: EmRequest, ctx) => {
     const body = objectBody(req.body);
     check(body, true);

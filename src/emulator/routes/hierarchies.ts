@@ -80,7 +80,8 @@ function nodesOf(ctx: RouteContext, product: Product, date: string): Record<stri
 
 function changelog(ctx: RouteContext, product: Product): Record<string, unknown>[] {
   const entries: Record<string, unknown>[] = [];
-  for (const a of ctx.store.data.assignments.filter((x) => x.productId === product.id)) {
+  // Deleted contracts keep their history: the changelog is an audit log (README assumptions table).
+  for (const a of [...ctx.store.data.assignments, ...(ctx.store.data.deletedAssignments ?? [])].filter((x) => x.productId === product.id)) {
     for (const c of a.changes) {
       entries.push({
         contractAssignmentChangeId: c.id, contractAssignmentId: a.id, contractAssignmentDisplayNumber: a.displayNumber,

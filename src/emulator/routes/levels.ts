@@ -68,7 +68,7 @@ export const levelRoutes: Route[] = [
   }),
   route('GET', '/contracting/v1/customers/:productId/commissionLevels', 'read', (req, ctx) => {
     const product = findProduct(ctx, req.params.productId);
-    return halPage(ctx.store.data.levels.filter((l) => l.productId === product.id).map(presentLevel), 'commissionLevels', req, ctx.paging);
+    return halPage(ctx.store.listed(ctx.store.data.levels.filter((l) => l.productId === product.id)).map(presentLevel), 'commissionLevels', req, ctx.paging);
   }),
   route('POST', '/contracting/v1/customers/:productId/commissionLevels', 'write', (req, ctx) => {
     const product = findProduct(ctx, req.params.productId);

@@ -40,7 +40,7 @@ export function findProduct(ctx: RouteContext, id: string): Product {
 export const productRoutes: Route[] = [
   route('GET', '/contracting/v1/customers/carriers/:id/products', 'read', (req, ctx) => {
     const carrier = findCarrier(ctx, req.params.id);
-    return halPage(ctx.store.data.products.filter((p) => p.carrierId === carrier.id).map(presentProduct), 'products', req, ctx.paging);
+    return halPage(ctx.store.listed(ctx.store.data.products.filter((p) => p.carrierId === carrier.id)).map(presentProduct), 'products', req, ctx.paging);
   }),
   route('POST', '/contracting/v1/customers/carriers/:id/products', 'write', (req, ctx) => {
     const carrier = findCarrier(ctx, req.params.id);

@@ -56,7 +56,7 @@ function invite(req: EmRequest, ctx: RouteContext): EmResponse {
     ...(typeof body.externalId === 'string' ? { externalId: body.externalId } : {}),
     email: String(body.email),
   };
-  ctx.store.data.turris.associations.push(association);
+  ctx.store.addAssociation(association);
   const response = envelope(body.useInviteUrl ? { url: `https://app.turris.emulator.invalid/invite/${association._id}` } : {}, 201);
   if (key) seen.set(key, { at: ctx.now().getTime(), response });
   return response;
@@ -70,7 +70,7 @@ export const turrisRoutes: Route[] = [
     const filters = [q.has('downstreamEntityNpn'), q.has('licenseNumber') || q.has('stateCode'), q.has('emailDomain'), q.has('email')].filter(Boolean).length;
     if (filters > 1) fail(400, 'downstreamEntityNpn, licenseNumber/stateCode, emailDomain and email are mutually exclusive');
     if (q.has('licenseNumber') !== q.has('stateCode')) fail(400, 'licenseNumber and stateCode must be provided together');
-    let items = ctx.store.data.turris.associations;
+    let items = ctx.store.listed(ctx.store.data.turris.associations);
     const email = q.get('email');
     const domain = q.get('emailDomain');
     const npn = q.get('downstreamEntityNpn');

@@ -17,7 +17,8 @@ function fakeApi(fail: (op: ResolvedOperation) => { status: number; message: str
       sent.push(op);
       const failure = fail(op);
       if (failure) throw Object.assign(new Error(failure.message), failure);
-      if (Array.isArray(op.body)) return op.body.map(() => ({ id: `id${++n}` }));
+      // Like the API: each created object comes back with its fields and its new id.
+      if (Array.isArray(op.body)) return op.body.map((b) => ({ ...(b as object), id: `id${++n}` }));
       return { id: `id${++n}` };
     },
   };
@@ -57,5 +58,17 @@ describe('applyPlan', () => {
     expect(bulk.path).toBe('/v1/customers/id2/commissionLevels/bulk');
     expect((bulk.body as Array<{ name: string }>).map((b) => b.name)).toEqual(['L1', 'L2', 'L3']);
     expect(results.slice(2).map((r) => r.id)).toEqual(['id3', 'id4', 'id5']);
+  });
+
+  it('matches a bulk create answer to the request by name, not by position', async () => {
+    const api = fakeApi();
+    const send = api.send;
+    api.send = async (op) => {
+      const answer = await send(op);
+      return Array.isArray(answer) ? [...answer].reverse() : answer;
+    };
+    const d = desired([], (s) => s.levels.push({ ...s.levels[0], name: 'L2' }, { ...s.levels[0], name: 'L3' }));
+    const results = await applyPlan(computePlan(d, live(), KINDS).changes, api, { kinds: KINDS, concurrency: 4 });
+    expect(results.slice(2).map((r) => `${r.address} ${r.id}`)).toEqual(['commissionLevel.Acme/Term/L1 id3', 'commissionLevel.Acme/Term/L2 id4', 'commissionLevel.Acme/Term/L3 id5']);
   });
 });
