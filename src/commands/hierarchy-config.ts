@@ -26,8 +26,12 @@ export interface HierarchyConfigOptions extends Omit<CommonOptions, 'format'> {
 export async function hierarchyConfigCommand(options: HierarchyConfigOptions, io: Io): Promise<number> {
   const o = output(io, { ...options, format: 'text' });
   const config = await loadConfig(options.config === true ? [] : [options.config], io.cwd, io.env);
+  if (hasErrors(config.diagnostics)) {
+    // Under --format json stdout holds one JSON document, here the diagnostics.
+    (options.format === 'json' ? o.out : o.err)(renderDiagnostics(config.diagnostics, options.format === 'json' ? 'json' : 'text', o.style));
+    return 1;
+  }
   o.err(renderDiagnostics(config.diagnostics, 'text', o.style));
-  if (hasErrors(config.diagnostics)) return 1;
   const declared = declaredPositions(config.state);
   let live: ReturnType<typeof livePositions> | undefined;
   if (options.env) {

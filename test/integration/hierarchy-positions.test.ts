@@ -112,6 +112,25 @@ describe('the hierarchy as code: upline and states on assignments', () => {
   });
 });
 
+describe('uplines in invitation contracts', () => {
+  it('an invitation whose upline is invited in the same apply waits for that invitation (declared in either order)', async () => {
+    const text = treeConfig().replace('version: 1\n', 'version: 1\nagency: { organizationId: org-1, inviter: { firstName: A, lastName: B, email: a@b.example } }\n') + `invites:
+  - producer: { npn: "402", email: c@x.example, firstName: C, lastName: D }
+    contracts: [{ carrier: Acme Life, product: Term 10, commissionLevel: Street, upline: "401" }]
+  - producer: { npn: "401", email: p@x.example, firstName: P, lastName: Q }
+    contracts: [{ carrier: Acme Life, product: Term 10, commissionLevel: Street, upline: "300" }]
+`;
+    writeFileSync(join(sandbox.dir.path, 'downline.yaml'), text);
+    const plan = JSON.parse((await downline('plan', '--format', 'json')).stdout);
+    expect(plan.changes.find((c: { address: { key: string } }) => c.address.key === '402').dependsOn[0]).toBe('invite.401');
+    expect((await downline('apply', '--auto-approve')).code).toBe(0);
+    const posts = writes(sandbox.em).filter((r) => r.path.endsWith('/invitation')).map((r) => r.status);
+    expect(posts).toEqual([201, 201]);
+    expect(liveTree()).toMatchObject({ 100: { 200: { 300: { 401: { 402: {} } } } } });
+    expect((await downline('plan', '--detailed-exitcode')).code).toBe(0);
+  });
+});
+
 describe('the emulator keeps uplines on assignments', () => {
   it('rejects an uplineNpn with no assignment on that product (POST, PUT and bulk PUT) with a 400 naming it', async () => {
     write();
@@ -182,6 +201,13 @@ describe('downline hierarchy --config', () => {
     expect(result.stdout).toContain('      ├─ 301 [~ live under 200] — Street · CA\n');
     expect(result.stdout).toContain('      └─ 305 [? live only, not declared] — Street · CA · PENDING_WITH_AGENCY\n');
     expect(result.stdout).toContain('3 position(s) differ from the live tree');
+  });
+
+  it('an invalid config draws nothing: exit 1 with the findings (a JSON document under --format json)', async () => {
+    write({ extra: '  - npn: "306"\n    carrier: Acme Life\n    product: Term 10\n    commissionLevel: Street\n    upline: "306"\n' });
+    const json = await run(['hierarchy', '--config', '--format', 'json'], { cwd: sandbox.dir.path, env: {} });
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).diagnostics.map((d: { message: string }) => d.message)).toEqual(['producer 306 is its own upline on "Acme Life / Term 10" [noCycles]']);
   });
 
   it('without --config, --org is required', async () => {
