@@ -210,7 +210,6 @@ async function benchRateLimit(dir: string): Promise<void> {
   print(`rate limit ${limit} per ${windowMs / 1000} s (3,000/min scaled), ${n} invitations`, ['run', 'result', 'wall', 'requests served', '429s', 'throughput'], out);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
  * A 10,000-producer tree of depth 4 (SPEC §10): validate with the hierarchy rules and with every
@@ -246,7 +245,7 @@ async function benchHierarchy(dir: string): Promise<void> {
   const config = await loadConfig([on], dir, {});
   const levels = declaredLevels(config.state);
   const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 7; i++) {
     const started = performance.now();
     const found = checkHierarchy({ positions: declaredPositions(config.state), levelOf: (c, p, l) => levels.get(keys.level(c, p, l)), rules: config.state.rules, complete: false });
     times.push(performance.now() - started);
@@ -256,7 +255,7 @@ async function benchHierarchy(dir: string): Promise<void> {
     ['validate CLI, rules on / every rule off: wall (best of 7)', `${fmt(best(walls.on))} / ${fmt(best(walls.off))} (${added(walls)})`],
     ['validate CLI, rules on / every rule off: CPU (best of 7)', `${fmt(best(cpu.on))} / ${fmt(best(cpu.off))} (${added(cpu)})`],
     ['validate in-process (loadConfig), rules on / off (best of 7)', `${fmt(best(inProcess.on))} / ${fmt(best(inProcess.off))} (${added(inProcess)})`],
-    ['the five rules alone, in-process (median of 5)', `${median(times).toFixed(1)} ms (${((median(times) / best(inProcess.off)) * 100).toFixed(1)}% of validate)`]);
+    ['the five rules alone, in-process (best of 7)', `${best(times).toFixed(1)} ms (${((best(times) / best(inProcess.off)) * 100).toFixed(1)}% of validate)`]);
   // Seeded at zero latency in memory (a state file would be rewritten on each of 10,000 writes), then measured at the bench latency.
   const options: EmulatorOptions = { latency: 0 };
   await withEmulator(options, async (em) => {

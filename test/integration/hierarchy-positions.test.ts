@@ -79,6 +79,17 @@ describe('the hierarchy as code: upline and states on assignments', () => {
     expect((await downline('plan', '--detailed-exitcode')).code).toBe(0);
   });
 
+  it('terminating a position (statusPolicy: enforce) shows as terminated in the Hierarchy section and the chart', async () => {
+    write();
+    expect((await downline('apply', '--auto-approve')).code).toBe(0);
+    const text = treeConfig().replace(/( {2}- npn: "305"\n(.*\n){4})/, '$1    status: TERMINATED\n    statusPolicy: enforce\n');
+    writeFileSync(join(sandbox.dir.path, 'downline.yaml'), text);
+    const plan = await downline('plan');
+    expect(plan.stdout).toContain('Hierarchy\n  "Acme Life / Term 10"\n    - terminated 305 (under 201)\n');
+    expect((await downline('plan', '--format', 'markdown')).stdout).toContain('  class n305 terminated\n');
+    expect(JSON.parse((await downline('plan', '--format', 'json')).stdout).hierarchy).toEqual([{ carrier: 'Acme Life', product: 'Term 10', npn: '305', change: 'terminated', from: '201', to: null }]);
+  });
+
   it('export writes upline and states, and the export plans clean', async () => {
     write();
     expect((await downline('apply', '--auto-approve')).code).toBe(0);
