@@ -212,6 +212,12 @@ describe('downline hierarchy --config', () => {
     expect(result.stdout).toContain('      ├─ 301 [~ live under 200] — Street · CA\n');
     expect(result.stdout).toContain('      └─ 305 [? live only, not declared] — Street · CA · PENDING_WITH_AGENCY\n');
     expect(result.stdout).toContain('3 position(s) differ from the live tree');
+    type Node = { node: { npn: string; difference?: string; liveUpline?: string | null }; children: Node[] };
+    const flat = (nodes: Node[]): Node['node'][] => nodes.flatMap((n) => [n.node, ...flat(n.children)]);
+    const json = JSON.parse((await downline('hierarchy', '--config', '--env', 'sandbox', '--format', 'json')).stdout);
+    expect(json.source).toBe('config+live');
+    expect(flat(json.products[0].tree).filter((n) => n.difference).map((n) => [n.npn, n.difference, n.liveUpline ?? null]).sort())
+      .toEqual([['301', 'moved', '200'], ['305', 'live only', '201'], ['307', 'not live', null]]);
   });
 
   it('an invalid config draws nothing: exit 1 with the findings (a JSON document under --format json)', async () => {
