@@ -1,5 +1,8 @@
 import { addressKey, type Change, type Plan } from '../core/types.js';
+import type { Attribution } from '../core/attribution.js';
+import { attributionLines } from './attribution.js';
 import { renderDiagnosticsText } from './diagnostics.js';
+import { hierarchyTextLines } from './hierarchy-plan.js';
 import { visible } from './escape.js';
 import { addressLabel, byKind, failedLine, KIND_TITLES, label, newParentsOf, summaryLine, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
 import { hasErrors } from '../core/diagnostics.js';
@@ -11,6 +14,8 @@ export interface TextOptions {
   verbose: boolean;
   /** Scheduled drift checks word updates as drift. */
   drift?: boolean;
+  /** With drift: who changed each drifted assignment, and when (SPEC §14). */
+  attributions?: readonly Attribution[];
 }
 
 function paint(change: Change, style: Style, text: string): string {
@@ -69,6 +74,7 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
     for (const change of group.changes) out.push(...changeLines(change, parentsOf, style, options.verbose));
     out.push('');
   }
+  out.push(...hierarchyTextLines(plan, style));
   const progressed = plan.changes.filter((c) => c.action === 'noop' && c.address.kind === 'assignment' && c.notes.length > 0).length;
   if (progressed > 0 && !options.verbose) out.push(style.note(`${progressed} contract assignment(s) moved on in the contracting workflow; their status is not reverted (--verbose lists them).`), '');
   out.push(...scheduledText(plan, style));
@@ -91,7 +97,7 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
   const terminations = terminationsSentence(plan);
   if (terminations) out.push(style.remove(terminations));
   const updates = plan.changes.filter((c) => c.action === 'update').length;
-  if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`));
+  if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`), ...attributionLines(options.attributions ?? []));
   if (unverified.length > 0) out.push(style.warning(unverifiedSentence(unverified.length)));
   out.push(style.bold(summaryLine(plan)));
   return `${out.join('\n')}\n`;

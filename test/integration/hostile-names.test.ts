@@ -35,7 +35,9 @@ async function hostileAccount(): Promise<{ carrierId: string }> {
   const evil = (await call(sandbox.em, t, 'POST', `/v1/customers/carriers/${carrierId}/products`, { name: HOSTILE, lineOfBusinessId: lob })).body as { id: string };
   await call(sandbox.em, t, 'POST', `/v1/customers/carriers/${carrierId}/products`, { name: 'Victim Product', lineOfBusinessId: lob });
   const level = (await call(sandbox.em, t, 'POST', `/v1/customers/${evil.id}/commissionLevels`, { name: HOSTILE, type: 'Percent', firstYearValue: 1 })).body as { id: string };
-  for (let i = 0; i < 2; i++) await call(sandbox.em, t, 'POST', '/v1/customers/contractAssignments', { npn: '15645599', productId: evil.id, commissionLevelId: level.id });
+  // A small hierarchy on the hostile product, so its level name reaches the markdown plan's chart too.
+  await call(sandbox.em, t, 'POST', '/v1/customers/contractAssignments', { npn: '15645598', productId: evil.id, commissionLevelId: level.id });
+  for (let i = 0; i < 2; i++) await call(sandbox.em, t, 'POST', '/v1/customers/contractAssignments', { npn: '15645599', productId: evil.id, commissionLevelId: level.id, uplineNpn: '15645598' });
   await call(sandbox.em, t, 'POST', `/v1/customers/${await productId()}/commissionLevels`, { name: HOSTILE, type: 'Percent', firstYearValue: 2 });
   const config = readFileSync(example('quickstart') + '/downline.yaml', 'utf8');
   writeFileSync(join(sandbox.dir.path, 'downline.yaml'), `${config}\nprune: { products: true }\n`);
@@ -64,7 +66,9 @@ describe('hostile live names in every output', () => {
     expect(prose.split('<!--')).toHaveLength(2);
     expect(md.startsWith('<!-- downline-plan -->\n')).toBe(true);
     const lines = md.split('\n');
-    expect(lines.filter((l) => l.startsWith('```'))).toEqual(['```diff', '```', '```diff', '```', '```diff', '```']);
+    // The hierarchy chart's labels are entity-encoded: the hostile level name cannot end its fence either.
+    expect(lines.filter((l) => l.startsWith('```'))).toEqual(['```mermaid', '```', '```diff', '```', '```diff', '```', '```diff', '```']);
+    expect(md).toContain('(Evil#10;#96;#96;#96;#10;#60;#33;--#10;#58;#58;error file#61;x.yaml#58;#58;forged#13;#10;#27;#91;2K');
     const products = md.slice(md.indexOf('<summary>Products'), md.indexOf('</details>', md.indexOf('<summary>Products')));
     expect(products).toContain(`- product "Acme Insurance Company / ${SHOWN}"`);
     expect(products).toContain('- product "Acme Insurance Company / Victim Product"');

@@ -49,6 +49,8 @@ function job(name: string, sha: string, extraEnv: Record<string, string> = {}): 
     // The base of the pull request and the `before` of the push: the commit before this one.
     'github.event.pull_request.base.sha': parentOf(sha),
     'github.event.before': parentOf(sha),
+    'github.run_id': '99',
+    'github.ref_name': 'main',
   };
   const env = { ...npmEnv(), AGENTSYNC_BASE_URL: em.baseUrl, AGENTSYNC_TOKEN_URL: em.tokenUrl, ...extraEnv };
   return runJob(workflow, name, { repo, commit: sha, dir: join(scratch.path, 'runs', `${++jobCount}-${name}`), env, context });
@@ -186,6 +188,19 @@ describe('the generated workflow, run step by step', () => {
     expect(drift.steps.at(-1)!.code).toBe(2);
     expect(drift.summary).toContain('**Drift:** 1 object(s) differ from the config');
 
+    // Keeping the hand change instead (workflow_dispatch with adopt): a pull request writes it into the config.
+    const adopt = await job('adopt', changeSha);
+    expect(adopt.failed, adopt.steps.map((s) => s.stderr).join('\n')).toBe(false);
+    expect(git('branch', '--list', 'downline/adopt-drift-*').replace('*', '').trim()).toBe('downline/adopt-drift-99');
+    expect(git('diff', changeSha, 'downline/adopt-drift-99', '--', 'downline.yaml').split('\n').filter((l) => /^[-+] /.test(l))).toEqual([
+      '-          - { name: Street, type: percent, firstYearValue: 82.5, level: 1 }',
+      '+          - { name: Street, type: percent, firstYearValue: 70, level: 1 }',
+    ]);
+    expect(ghCalls().at(-1)).toMatch(/^pr create --base main --head downline\/adopt-drift-99 /);
+    expect(readFileSync(join(scratch.path, 'gh', 'pr.md'), 'utf8')).toContain('**Drift:** 1 object(s) differ from the config');
+    // The adopted config is what the account holds: its drift check passes.
+    expect((await job('drift', git('rev-parse', 'downline/adopt-drift-99'))).failed).toBe(false);
+
     // A raise that starts on 2027-01-01, merged ahead of time. The day before, the daily job applies
     // nothing and still fails on the hand change; from that day it applies exactly the raise — not the drift.
     writeFileSync(join(repo, 'downline.yaml'), config({ fyv: 82.5, annualization: 'Annual', moved: true, legacy: false, agencyFrom: '2027-01-01' }));
@@ -194,7 +209,7 @@ describe('the generated workflow, run step by step', () => {
     const early = await job('drift', raiseSha, { DOWNLINE_AS_OF: '2026-12-31' });
     expect(codes(early), early.steps.map((s) => s.stderr).join('\n')).toMatchObject({
       'Plan the changes that came due today (effective / until dates)': 0, 'Apply exactly those (re-derived for the same date, refused if anything differs)': 0,
-      'Drift check (fails when the live account differs from main)': 2,
+      'Drift check (fails when the live account differs from main; names who changed it, and when)': 2,
     });
     expect(writes(em)).toEqual([]);
     expect(JSON.parse(readFileSync(join(early.dir, 'due-report.json'), 'utf8'))).toMatchObject({ status: 'no-changes' });
@@ -207,7 +222,7 @@ describe('the generated workflow, run step by step', () => {
     expect(JSON.parse(readFileSync(join(due.dir, 'due-report.json'), 'utf8'))).toMatchObject({ status: 'applied', summary: { updated: 1, failed: 0 } });
     expect(data.levels.map((l) => [l.name, l.firstYearValue]).sort()).toEqual([['Agency', 97], ['Street', 70]]);
     // The hand change is still drift, reported and not applied by the daily job.
-    expect(codes(due)['Drift check (fails when the live account differs from main)']).toBe(2);
+    expect(codes(due)['Drift check (fails when the live account differs from main; names who changed it, and when)']).toBe(2);
     expect(due.summary).toContain('**Drift:** 1 object(s) differ from the config');
   }, 600_000);
 });
