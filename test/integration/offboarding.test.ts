@@ -112,6 +112,18 @@ describe('prune: { assignments: terminate }', () => {
     expect(liveOf('1005')).toMatchObject({ endDate: '2027-03-01', terminationReason: 'left the agency' });
   });
 
+  it('a pruned position under an upline shows as terminated in the plan\'s Hierarchy section, not as removed', async () => {
+    const lines = (npns: string[]) => [...HEAD, ...prune, 'assignments:', '  - { npn: "1001", carrier: Acme, product: Term, commissionLevel: Street, status: APPROVED }',
+      ...npns.map((n) => `  - { npn: "${n}", carrier: Acme, product: Term, commissionLevel: Street, status: APPROVED, upline: "1001" }`), ''].join('\n');
+    write(lines(['1002', '1003']).replace(`${prune[0]}\n`, ''));
+    expect((await downline('apply', '--auto-approve')).code).toBe(0);
+    write(lines(['1002']));
+    const plan = await downline('plan', '--no-color');
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('terminated 1003 (under 1001)');
+    expect(plan.stdout).not.toContain('removed 1003');
+  });
+
   it('over --max-deletes it blocks with exit 3 and zero writes: terminations count like deletes', async () => {
     write(config(five));
     expect((await downline('apply', '--auto-approve')).code).toBe(0);
