@@ -29,13 +29,14 @@ export function readCsv(file: string, text: string): { grid?: Grid; diagnostics:
   let records: string[][];
   try {
     // Empty lines are kept as rows: row numbers must be the ones a spreadsheet shows.
-    records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
+    // `trim` drops spaces around a separator, never inside quotes: " Acme " keeps its spaces, as in YAML.
+    records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: false, trim: true }) as string[][];
   } catch (cause) {
     const e = cause as { code?: string; message: string; lines?: number; records?: number; column?: number };
     const row = (e.records ?? 0) + 1;
     const column = (e.column ?? 0) + 1;
     // The row starts a line after the last complete record ends (an unclosed quote reads to the end of the file).
-    const complete = e.records ? (parse(text, { bom: true, relax_column_count: true, to: e.records }) as string[][]) : [];
+    const complete = e.records ? (parse(text, { bom: true, relax_column_count: true, trim: true, to: e.records }) as string[][]) : [];
     const line = 1 + complete.reduce((n, record) => n + lines(record), 0);
     const problem = CSV_PROBLEMS[e.code ?? ''] ?? e.message;
     return { diagnostics: [error(`cannot read the CSV: ${problem} (row ${row}, from line ${line})`, { file, line: row, column, cell: `${columnLetters(column)}${row}`, textLine: line },

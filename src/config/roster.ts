@@ -90,7 +90,11 @@ export function rosterDocument(file: string, grid: Grid): { parsed?: ParsedFile;
 
   for (const row of body) {
     if (blank(row.cells)) continue;
-    const cell = (column: string) => (columns.has(column) ? (row.cells[columns.get(column)!] ?? '').trim() : '');
+    // A cell holding only spaces is empty; otherwise a value is taken as written (CSV spaces outside quotes are already gone).
+    const cell = (column: string) => {
+      const value = columns.has(column) ? (row.cells[columns.get(column)!] ?? '') : '';
+      return value.trim() === '' ? '' : value;
+    };
     const where = (column: string) => at(row, (columns.get(column) ?? 0) + 1);
     let broken = false;
     row.cells.forEach((value, i) => {
