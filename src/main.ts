@@ -134,6 +134,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .argument('[dir]', 'where to write (default: the current directory)')
     .option('--force', 'overwrite the scaffold\'s own files (downline.yaml, the workflow); .gitignore and package.json are merged, never overwritten')
     .option('--from <source>', 'where CI installs downline from: a registry version, a git URL with #tag, or a tarball path (default: this version)')
+    .option('--roster', 'producers in a spreadsheet: producers.csv beside the YAML (which keeps the setup), read by every workflow step')
     .action((dir: string | undefined, options) => run(() => initCommand(dir, options, io))());
 
   program.command('emulator').description('run the local AgentSync + Turris API emulator in the foreground')
