@@ -68,3 +68,24 @@ export function oneListConfig(n: number): string {
   const k = contractOf(0);
   return `${HEADER}${carriersYaml()}\nassignments:\n  - npns: [${npns}]\n    carrier: ${k.carrier}\n    product: ${k.product}\n    commissionLevel: ${k.level}\n`;
 }
+
+/** The carriers alone (a roster's setup file). */
+export function setupConfig(): string {
+  return `${HEADER}${carriersYaml()}\n`;
+}
+
+/** N producers as roster rows (one contract each, with states; every 10th a quoted multi-line cell). */
+export function rosterRows(n: number): string[][] {
+  const rows = [['npn', 'carrier', 'product', 'commissionLevel', 'status', 'states']];
+  for (let i = 0; i < n; i++) {
+    const k = contractOf(i);
+    rows.push([npnOf(i), k.carrier, k.product, k.level, 'APPROVED', i % 10 === 0 ? 'CA,\nTX' : 'CA TX']);
+  }
+  return rows;
+}
+
+/** The same rows as CSV text (RFC 4180 quoting). */
+export function rosterCsvText(n: number): string {
+  const quote = (cell: string) => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+  return `${rosterRows(n).map((row) => row.map(quote).join(',')).join('\r\n')}\r\n`;
+}
