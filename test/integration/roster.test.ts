@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -119,5 +120,25 @@ describe('downline import', () => {
     const result = await downline('import', 'downline.yaml');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('downline.yaml: import reads a roster, a .csv or .xlsx file');
+  });
+});
+
+describe('a roster under --since', () => {
+  it('is read at the base commit too: an edited field the API does not read back is planned from the roster', async () => {
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], { cwd: sandbox.dir.path, encoding: 'utf8' });
+    const commit = (code: string, message: string) => {
+      write('producers.csv', `npn,carrier,product,commissionLevel,userDefined1\r\n1000,Acme,Term,L1,"${code}"\r\n`);
+      git('add', '.');
+      git('commit', '-q', '-m', message);
+    };
+    git('init', '-q');
+    write('setup.yaml', 'version: 1\ncarriers:\n  - name: Acme\n    products:\n      - name: Term\n        lineOfBusiness: Life\n        commissionLevels:\n          - { name: L1, type: percent, firstYearValue: 50 }\n');
+    commit('A-1, old', 'base');
+    expect((await downline('apply', '--auto-approve', 'setup.yaml', 'producers.csv')).code).toBe(0);
+    commit('A-1, new', 'edit');
+    const plan = await downline('plan', 'setup.yaml', 'producers.csv', '--since', 'HEAD~1', '--detailed-exitcode');
+    expect(plan.stderr).toBe('');
+    expect(plan.stdout).toContain('userDefined1: "A-1, old" → "A-1, new"  (changed since HEAD~1');
+    expect(plan.code).toBe(2);
   });
 });
