@@ -24,7 +24,18 @@ const CSV_PROBLEMS: Record<string, string> = {
 };
 
 /** RFC 4180 CSV (quoted fields with commas, quotes and newlines; a UTF-8 BOM; CRLF or LF). */
-export function readCsv(file: string, text: string): { grid?: Grid; diagnostics: Diagnostic[] } {
+export function readCsv(file: string, bytes: Buffer | string): { grid?: Grid; diagnostics: Diagnostic[] } {
+  let text: string;
+  try {
+    text = typeof bytes === 'string' ? bytes : UTF8.decode(bytes);
+  } catch {
+    // Excel's plain "CSV" is the system code page: read as UTF-8, its accents would become U+FFFD silently.
+    // Line breaks are ASCII, so the lenient decoding keeps lines: the first replacement character is the first bad byte.
+    const lenient = bytes.toString('utf8');
+    const line = lenient.slice(0, lenient.indexOf('\uFFFD')).split(LINE_BREAK).length;
+    // Nothing was read as rows yet: the place is the file's line, as for a YAML syntax error.
+    return { diagnostics: [error('the CSV is not UTF-8 text', { file, line, column: 1 }, 'save it as "CSV UTF-8" (Excel: Save As → CSV UTF-8), or as .xlsx')] };
+  }
   if (text.includes('\u0000')) return { diagnostics: [error('file is binary, not CSV', { file, line: 1, column: 1 }, 'save the roster as CSV (UTF-8) or .xlsx')] };
   let records: string[][];
   try {
@@ -52,6 +63,8 @@ export function readCsv(file: string, text: string): { grid?: Grid; diagnostics:
   });
   return { grid: { rows }, diagnostics: [] };
 }
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** How many lines of the file a record spans. */
 const lines = (record: string[]) => 1 + record.reduce((n, cell) => n + (cell.match(LINE_BREAK)?.length ?? 0), 0);

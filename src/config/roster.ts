@@ -40,7 +40,7 @@ function accepted() {
 const contractUpline = () => (accepted().inviteContract.has('upline') ? 'upline' : 'uplineNpn');
 
 export async function parseRoster(file: string, bytes: Buffer): Promise<{ parsed?: ParsedFile; diagnostics: Diagnostic[] }> {
-  const read = isXlsx(file) ? await readXlsx(file, bytes) : readCsv(file, bytes.toString('utf8'));
+  const read = isXlsx(file) ? await readXlsx(file, bytes) : readCsv(file, bytes);
   if (!read.grid) return { diagnostics: read.diagnostics };
   return rosterDocument(file, read.grid);
 }
@@ -67,7 +67,7 @@ export function rosterDocument(file: string, grid: Grid): { parsed?: ParsedFile;
     const column = canonical.get(name.toLowerCase());
     const here = at(header, i + 1);
     if (!column) {
-      diagnostics.push(error(`unknown column "${name}"`, here, didYouMean(name, ROSTER_COLUMNS) ?? `rename or remove it; roster columns: ${ROSTER_COLUMNS.slice(0, 14).join(', ')}, userDefined1..10`));
+      diagnostics.push(error(`unknown column "${name}"`, here, didYouMean(name, ROSTER_COLUMNS) ?? `rename or remove it; roster columns: ${ROSTER_COLUMNS.filter((c) => !c.startsWith('userDefined')).join(', ')}, userDefined1..10`));
     } else if (columns.has(column)) {
       const first = at(header, columns.get(column)! + 1);
       diagnostics.push(error(`column "${column}" appears twice`, here, `first at ${first.cell}; keep one`));

@@ -36,6 +36,8 @@ const EXPECTED: Record<string, Expected> = {
   'unclosed-quote.csv': at(3, 2, 'cannot read the CSV: a quoted field is never closed (row 3, from line 3)', /quote a field that holds commas/),
   // The third data row starts on line 6: two quoted fields above it span two lines each.
   'multiline-dangling.csv': { ...at(4, 3, 'product "Term\r\nLife" is not declared under carrier "Acme Life"', /did you mean "Term Life"\?/), textLine: 6 },
+  // Excel's plain "CSV" on Windows is cp1252: "Café" is one byte 0xE9, not UTF-8.
+  'not-utf8.csv': { line: 4, column: 1, message: 'the CSV is not UTF-8 text', hint: /save it as "CSV UTF-8"/ },
   'bad-date.csv': at(1, 5, 'column "until" is not supported yet', /remove the column/),
 };
 
@@ -121,10 +123,14 @@ describe('xlsx rosters', () => {
 
   it('locates an error at the sheet and cell, and reads numbers, dates and hyperlinks as text', async () => {
     const path = await workbook([
-      ['NPN', 'carrier', 'product', 'commissionLevel', 'email', 'firstName', 'lastName'],
-      [17100001, 'Acme Life', 'Term Life', 'Street'],
+      ['NPN', 'carrier', 'product', 'commissionLevel', 'email', 'firstName', 'lastName', 'userDefined1', 'userDefined2'],
+      [17100001, 'Acme Life', 'Term Life', 'Street', null, null, null, new Date(Date.UTC(2027, 0, 1)), { formula: '"ab"&"c"', result: 'abc' }],
       [17900001, 'Acme Life', 'Term Life', 'Stret', { text: 'maria@example.com', hyperlink: 'mailto:maria@example.com' }, 'Maria', 'Lopez'],
     ]);
+    const imported = await run(['import', path], { cwd: dir.path });
+    expect(imported.stderr).toBe('');
+    expect(imported.stdout).toContain('  - npn: "17100001"\n    carrier: Acme Life\n    product: Term Life\n    commissionLevel: Street\n    userDefined1: 2027-01-01\n    userDefined2: abc\n');
+    expect(imported.stdout).toContain('  - producer: { npn: "17900001", email: maria@example.com, firstName: Maria, lastName: Lopez }\n');
     const result = await run(['validate', '--format', 'json', join(ROOT, SETUP), path], { cwd: dir.path });
     const errors = errorsOf(result.stdout);
     expect(errors).toHaveLength(1);
