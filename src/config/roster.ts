@@ -57,29 +57,7 @@ export function rosterDocument(file: string, grid: Grid): { parsed?: ParsedFile;
     return { diagnostics: [error('the roster is empty', { file, line: 1, column: 1 }, `add a header row (${REQUIRED.join(',')}) and a row per producer contract; a header alone is a valid, empty roster`)] };
   }
 
-  // Header: column name → index (0-based).
-  const canonical = new Map(ROSTER_COLUMNS.map((c) => [c.toLowerCase(), c as string]));
-  const columns = new Map<string, number>();
-  const named = new Set<number>();
-  header.cells.forEach((raw, i) => {
-    const name = raw.trim();
-    if (name === '') return;
-    const column = canonical.get(name.toLowerCase());
-    const here = at(header, i + 1);
-    if (!column) {
-      diagnostics.push(error(`unknown column "${name}"`, here, didYouMean(name, ROSTER_COLUMNS) ?? `rename or remove it; roster columns: ${ROSTER_COLUMNS.filter((c) => !c.startsWith('userDefined')).join(', ')}, userDefined1..10`));
-    } else if (columns.has(column)) {
-      const first = at(header, columns.get(column)! + 1);
-      diagnostics.push(error(`column "${column}" appears twice`, here, `first at ${first.cell}; keep one`));
-    } else if (!accepted().assignment.has(FIELD[column] ?? column) && !PRODUCER.includes(column) && column !== 'npn') {
-      diagnostics.push(error(`column "${column}" is not supported yet: this version of the config language has no "${column}"`, here, 'remove the column (its values would be ignored otherwise)'));
-    } else {
-      columns.set(column, i);
-    }
-    named.add(i);
-  });
-  const missing = REQUIRED.filter((c) => !columns.has(c) && !header.cells.some((h) => h.trim().toLowerCase() === c.toLowerCase()));
-  for (const column of missing) diagnostics.push(error(`missing required column "${column}"`, at(header, 1), `add a column named ${column} to row 1`));
+  const { columns, named, missing } = readHeader(header, at, diagnostics);
   if (missing.length > 0) return { diagnostics };
 
   const assignments: Entry[] = [];
@@ -200,6 +178,36 @@ export function rosterDocument(file: string, grid: Grid): { parsed?: ParsedFile;
     return found?.column;
   };
   return { parsed: { file, data, locate, sourceText, label, defaulted: [] }, diagnostics };
+}
+
+/**
+ * Row 1: which column holds which field (0-based index), and which columns are named at all. Unknown,
+ * repeated and not-yet-supported columns are reported at their header cell; missing required ones at A1.
+ */
+function readHeader(header: RowMeta & { cells: string[] }, at: (meta: RowMeta, column: number) => SourceLocation, diagnostics: Diagnostic[]) {
+  const canonical = new Map(ROSTER_COLUMNS.map((c) => [c.toLowerCase(), c as string]));
+  const columns = new Map<string, number>();
+  const named = new Set<number>();
+  header.cells.forEach((raw, i) => {
+    const name = raw.trim();
+    if (name === '') return;
+    const column = canonical.get(name.toLowerCase());
+    const here = at(header, i + 1);
+    if (!column) {
+      diagnostics.push(error(`unknown column "${name}"`, here, didYouMean(name, ROSTER_COLUMNS) ?? `rename or remove it; roster columns: ${ROSTER_COLUMNS.filter((c) => !c.startsWith('userDefined')).join(', ')}, userDefined1..10`));
+    } else if (columns.has(column)) {
+      const first = at(header, columns.get(column)! + 1);
+      diagnostics.push(error(`column "${column}" appears twice`, here, `first at ${first.cell}; keep one`));
+    } else if (!accepted().assignment.has(FIELD[column] ?? column) && !PRODUCER.includes(column) && column !== 'npn') {
+      diagnostics.push(error(`column "${column}" is not supported yet: this version of the config language has no "${column}"`, here, 'remove the column (its values would be ignored otherwise)'));
+    } else {
+      columns.set(column, i);
+    }
+    named.add(i);
+  });
+  const missing = REQUIRED.filter((c) => !columns.has(c) && !header.cells.some((h) => h.trim().toLowerCase() === c.toLowerCase()));
+  for (const column of missing) diagnostics.push(error(`missing required column "${column}"`, at(header, 1), `add a column named ${column} to row 1`));
+  return { columns, named, missing };
 }
 
 /** The column a config field came from. */
