@@ -77,6 +77,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   planOptions(program.command('plan').description('read-only: compare the live account with the config and show the changes'), ['text', 'json', 'markdown', 'github'])
     .option('--out <file>', 'save the plan (JSON) for apply --plan')
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are')
+    .option('--adopt', 'keep the drift: write the live values of drifted objects into the config files, in place (implies --drift)')
     .action((paths: string[], options) => run(() => planCommand(paths, options, io))());
 
   planOptions(program.command('apply').description('plan, confirm and execute the changes (--format json: the apply report on stdout)'), ['text', 'json', 'github'])
@@ -153,6 +154,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--list-lag <ms>', 'listings leave out objects created less than this long ago (eventual consistency)', count, 0)
     .option('--fail-rate <p>', 'probability of a random 503', probability, 0)
     .option('--fail-after-commit-rate <p>', 'probability that a write commits but answers 502', probability, 0)
+    .option('--licenses <file>', 'ProducerSync licence table (JSON: NPN → licences); NPNs not listed are licensed everywhere')
     .action(async (options) => void (exitCode = await emulatorCommand(options, io)));
 
   program.command('version').description('print the version (same as --version)')

@@ -84,6 +84,10 @@ export function toDesiredState(files: Array<{ file: ParsedFile; health?: Health 
       const prune = isRaw(root.prune) ? root.prune : {};
       state.prune = { products: prune.products === true, commissionLevels: prune.commissionLevels === true, assignments: prune.assignments === true };
     }
+    if (root.readiness && single('readiness', file)) {
+      const readiness = isRaw(root.readiness) ? root.readiness : {};
+      state.readiness = { licenses: (readiness.licenses as 'error' | 'warning' | 'off' | undefined) ?? 'warning', source: file.locate(['readiness', ...(readiness.licenses ? ['licenses'] : [])]) };
+    }
     addCarriers(state, ctx, root);
     diagnostics.push(...addAssignments(state, ctx, root));
     addInvites(state, ctx, root);

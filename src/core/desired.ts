@@ -99,9 +99,16 @@ export interface PruneSettings {
   assignments: boolean;
 }
 
+/** SPEC §15: licence readiness of what the plan creates; `warning` unless the config says otherwise. */
+export interface ReadinessSettings {
+  licenses: 'error' | 'warning' | 'off';
+  source?: SourceLocation;
+}
+
 export interface DesiredState {
   agency: { organizationId?: string; inviter?: Person; source?: SourceLocation };
   prune: PruneSettings;
+  readiness: ReadinessSettings;
   carriers: DesiredCarrier[];
   products: DesiredProduct[];
   levels: DesiredLevel[];
@@ -114,6 +121,7 @@ export function emptyDesiredState(): DesiredState {
   return {
     agency: {},
     prune: { products: false, commissionLevels: false, assignments: false },
+    readiness: { licenses: 'warning' },
     carriers: [],
     products: [],
     levels: [],

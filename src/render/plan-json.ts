@@ -1,3 +1,4 @@
+import type { Attribution } from '../core/attribution.js';
 import { summarize, type PlanSummary } from '../core/compute-plan.js';
 import type { Change, Diagnostic, Plan, UncomparableField, UnmanagedObject } from '../core/types.js';
 import { jsonText } from './escape.js';
@@ -27,6 +28,8 @@ export interface PlanDocument {
   unmanaged: UnmanagedObject[];
   uncomparable: UncomparableField[];
   diagnostics: Diagnostic[];
+  /** `plan --drift` only: who changed each drifted assignment and when (newest changelog entry). */
+  drift?: Attribution[];
 }
 
 export interface PlanMeta {

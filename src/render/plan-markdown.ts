@@ -1,5 +1,7 @@
 import { summarize } from '../core/compute-plan.js';
 import type { Change, Diagnostic, Plan } from '../core/types.js';
+import type { Attribution } from '../core/attribution.js';
+import { attributionMarkdown } from './attribution.js';
 import { markdownText, visible } from './escape.js';
 import { addressLabel, byKind, failedLine, KIND_TITLES, label, newParentsOf, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
 import { fieldChangeText, formatFieldLines } from './values.js';
@@ -31,7 +33,7 @@ function diagnosticText(d: Diagnostic): string {
  * A pull-request comment: summary first, one collapsible section per kind, and never more than
  * 60,000 characters — past that, sections are cut with a note pointing at the JSON plan.
  */
-export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drift?: boolean; env?: string; blocked?: string[] }): string {
+export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drift?: boolean; env?: string; blocked?: string[]; attributions?: readonly Attribution[] }): string {
   const s = summarize(plan);
   const head: string[] = [COMMENT_MARKER, `### downline plan${options.env ? ` (${options.env})` : ''}`, ''];
   const errors = plan.diagnostics.filter((d) => d.severity === 'error');
@@ -45,7 +47,10 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
   if (options.blocked?.length) head.push(`> [!CAUTION]\n> **Blocked:** ${options.blocked.join('; ')}. Apply would refuse this plan (nothing would be written) unless run with \`--force\`.`, '');
   if (s.delete > 0) head.push(`> [!WARNING]\n> This plan **deletes ${s.delete} object(s)**: review the sections below.`, '');
   const updates = plan.changes.filter((c) => c.action === 'update');
-  if (options.drift && updates.length > 0) head.push(`> [!CAUTION]\n> **Drift:** ${updates.length} object(s) differ from the config — someone changed the account outside git.`, '');
+  if (options.drift && updates.length > 0) {
+    const who = attributionMarkdown(options.attributions ?? []);
+    head.push(`> [!CAUTION]\n> **Drift:** ${updates.length} object(s) differ from the config — someone changed the account outside git.${who.length ? `\n>\n${who.join('\n')}` : ''}`, '');
+  }
   const warnings = plan.diagnostics.filter((d) => d.severity === 'warning');
   if (warnings.length) head.push(`> [!NOTE]\n> ${warnings.length} warning(s):`, ...warnings.slice(0, 20).map((d) => `> - ${diagnosticText(d)}`), '');
   const groups = byKind(plan, options.verbose);

@@ -1,4 +1,6 @@
 import { addressKey, type Change, type Plan } from '../core/types.js';
+import type { Attribution } from '../core/attribution.js';
+import { attributionLines } from './attribution.js';
 import { renderDiagnosticsText } from './diagnostics.js';
 import { visible } from './escape.js';
 import { addressLabel, byKind, failedLine, KIND_TITLES, label, newParentsOf, summaryLine, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
@@ -10,6 +12,8 @@ export interface TextOptions {
   verbose: boolean;
   /** Scheduled drift checks word updates as drift. */
   drift?: boolean;
+  /** With drift: who changed each drifted assignment, and when (SPEC §14). */
+  attributions?: readonly Attribution[];
 }
 
 function paint(change: Change, style: Style, text: string): string {
@@ -72,7 +76,7 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
     out.push(style.remove(`Deletes: ${perKind.join(', ')}.`));
   }
   const updates = plan.changes.filter((c) => c.action === 'update').length;
-  if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`));
+  if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`), ...attributionLines(options.attributions ?? []));
   if (unverified.length > 0) out.push(style.warning(unverifiedSentence(unverified.length)));
   out.push(style.bold(summaryLine(plan)));
   return `${out.join('\n')}\n`;
