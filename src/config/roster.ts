@@ -14,13 +14,13 @@ import { loadSchema } from './schema.js';
  */
 
 /** The columns a roster may have, as the README and SPEC §13 spell them (matched case-insensitively). */
-export const ROSTER_COLUMNS = ['npn', 'carrier', 'product', 'commissionLevel', 'status', 'statusPolicy', 'upline', 'states', 'effective', 'until', 'terminationReason', 'email', 'firstName', 'lastName', ...USER_DEFINED] as const;
+export const ROSTER_COLUMNS = ['npn', 'carrier', 'product', 'commissionLevel', 'status', 'statusPolicy', 'upline', 'states', 'effective', 'until', 'terminationReason', 'endDate', 'email', 'firstName', 'lastName', ...USER_DEFINED] as const;
 const REQUIRED = ['npn', 'carrier', 'product', 'commissionLevel'];
 const PRODUCER = ['email', 'firstName', 'lastName'];
 /** Columns whose config field has another name. */
 const FIELD: Record<string, string> = { states: 'administrativeDivisions' };
 /** Columns an invitation row cannot carry: an invitation creates its contracts, it does not end them. */
-const NOT_ON_INVITATIONS = ['status', 'statusPolicy', 'until', 'terminationReason'];
+const NOT_ON_INVITATIONS = ['status', 'statusPolicy', 'until', 'terminationReason', 'endDate'];
 
 type Entry = Record<string, unknown>;
 interface RowMeta { row: number; line?: number }
@@ -111,7 +111,7 @@ export function rosterDocument(file: string, grid: Grid): { parsed?: ParsedFile;
     if (broken) continue;
 
     const fields: Entry = {};
-    for (const column of ['carrier', 'product', 'commissionLevel', ...(invitation ? [] : ['status', 'statusPolicy']), 'upline', 'states', ...(invitation ? [] : ['until', 'terminationReason']), ...USER_DEFINED]) {
+    for (const column of ['carrier', 'product', 'commissionLevel', ...(invitation ? [] : ['status', 'statusPolicy']), 'upline', 'states', ...(invitation ? [] : ['until', 'terminationReason', 'endDate']), ...USER_DEFINED]) {
       const value = cell(column);
       if (value === '') continue;
       const field = column === 'upline' && invitation ? contractUpline() : (FIELD[column] ?? column);
