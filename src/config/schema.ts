@@ -129,11 +129,9 @@ function toDiagnostic(e: ErrorObject, file: ParsedFile): Diagnostic {
       const { i, j } = e.params as { i: number; j: number };
       return error(`${label} lists the same value twice (items ${j + 1} and ${i + 1})`, file.locate([...path, i]), 'remove the duplicate');
     }
-    case 'format': {
-      const format = (e.params as { format: string }).format;
-      if (format === 'date') return error(`${label} "${String(e.data)}" is not a calendar date`, at, 'write a real day as YYYY-MM-DD, e.g. 2027-01-31');
-      return error(`${label} "${String(e.data)}" is not a valid ${format} address`, at, 'write the whole address, e.g. name@example.com');
-    }
+    case 'format':
+      if ((e.params as { format: string }).format === 'date') return error(`${label} "${String(e.data)}" is not a real date`, at, 'write YYYY-MM-DD, e.g. 2027-01-01');
+      return error(`${label} "${String(e.data)}" is not a valid ${(e.params as { format: string }).format} address`, at);
     case 'anyOf':
       return error(`${label} must be "all" or a list of two-letter state codes`, at, 'e.g. [CA, TX]');
     default:
