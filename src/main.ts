@@ -105,7 +105,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action((file: string, options: CommonOptions) => run(() => importCommand(file, options, io))());
 
   program.command('hierarchy').description('read-only Hierarchies API views: the upline tree, or lifecycle events')
-    .requiredOption('--org <id|name>', 'the organization: a carrier id or a carrier name')
+    .option('--org <id|name>', 'the organization: a carrier id or a carrier name; required unless --config')
+    .option('--config [path]', 'draw the tree the config declares (default downline.yaml), offline; with --env, where the live tree differs')
     .option('--product <name>', 'only this product\'s hierarchy')
     .option('--person <npn|id>', 'only this producer\'s positions: an NPN or a person id')
     .option('--date <yyyy-mm-dd>', 'the hierarchy as it was on this date')

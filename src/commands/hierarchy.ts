@@ -4,11 +4,13 @@ import { mapLimit } from '../core/concurrency.js';
 import { didYouMean } from '../core/suggest.js';
 import { buildTree, lifecycleEvents, type HierarchyNode } from '../core/hierarchy.js';
 import { renderEvents, renderTree } from '../render/hierarchy.js';
+import { hierarchyConfigCommand } from './hierarchy-config.js';
 import { connect, SCOPE } from './connect.js';
 import { output, UserError, type CommonOptions, type Io } from './io.js';
 
 export interface HierarchyOptions extends Omit<CommonOptions, 'format'> {
-  org: string;
+  org?: string;
+  config?: string | true;
   product?: string;
   person?: string;
   date?: string;
@@ -36,6 +38,8 @@ function pick<T>(flag: string, name: string, candidates: T[], nameOf: (c: T) => 
 
 /** Read-only views of the Hierarchies API: the upline tree (optionally at a date) or lifecycle events. */
 export async function hierarchyCommand(options: HierarchyOptions, io: Io): Promise<number> {
+  if (options.config !== undefined) return hierarchyConfigCommand({ ...options, config: options.config }, io);
+  if (!options.org) throw new UserError('hierarchy needs --org ID (the live views), or --config [PATH] (the declared tree)');
   for (const [flag, value] of [['--date', options.date], ['--changes-since', options.changesSince]] as const) {
     if (value !== undefined && !isDate(value)) throw new UserError(`${flag} must be a date like 2025-01-15 (got "${value}")`);
   }

@@ -52,7 +52,10 @@ export interface DesiredLevel extends Located {
 
 export type StatusPolicy = 'initial' | 'enforce';
 
-/** fields: commissionLevel (name) and optionally status (lookup name). */
+/**
+ * fields: commissionLevel (name) and optionally status (lookup name), upline (the NPN of the direct
+ * upline on this product; absent = a top position) and administrativeDivisions (sorted codes).
+ */
 export interface DesiredAssignment extends Located {
   npn: string;
   carrier: string;
@@ -93,6 +96,13 @@ export interface DesiredTurrisInvite extends Located {
   customFieldValues?: Record<string, string | number | boolean>;
 }
 
+/** Levels of the hierarchy integrity rules (SPEC §10); `rules:` in the config overrides them. */
+export type RuleLevel = 'error' | 'warning' | 'off';
+export const HIERARCHY_RULE_DEFAULTS = {
+  uplineExists: 'error', noCycles: 'error', levelNotAboveUpline: 'error', statesWithinUpline: 'warning', activeUnderTerminated: 'error',
+} as const satisfies Record<string, RuleLevel>;
+export type HierarchyRule = keyof typeof HIERARCHY_RULE_DEFAULTS;
+
 export interface PruneSettings {
   products: boolean;
   commissionLevels: boolean;
@@ -109,6 +119,7 @@ export interface DesiredState {
   agency: { organizationId?: string; inviter?: Person; source?: SourceLocation };
   prune: PruneSettings;
   readiness: ReadinessSettings;
+  rules: Record<HierarchyRule, RuleLevel>;
   carriers: DesiredCarrier[];
   products: DesiredProduct[];
   levels: DesiredLevel[];
@@ -122,6 +133,7 @@ export function emptyDesiredState(): DesiredState {
     agency: {},
     prune: { products: false, commissionLevels: false, assignments: false },
     readiness: { licenses: 'warning' },
+    rules: { ...HIERARCHY_RULE_DEFAULTS },
     carriers: [],
     products: [],
     levels: [],

@@ -54,7 +54,7 @@ export const CHECKS: Check[] = [
   { id: 'probe-put-single', group: 'write probe', mode: 'probe', assumption: 'PUT on carriers/{id}, products/{id}, commissionLevels/{id} answers 200 and updates', constant: 'update in src/kinds/*.ts' },
   { id: 'probe-put-keeps', group: 'write probe', mode: 'probe', assumption: 'a PUT sets the fields in its body and keeps the others', constant: 'update bodies in src/kinds/*.ts' },
   { id: 'probe-put-bulk', group: 'write probe', mode: 'probe', assumption: 'PUT commissionLevels/bulk and contractAssignments/bulk take an object body and answer 200', constant: 'batch (wrap) in src/kinds/commission-level.ts and src/kinds/assignment.ts' },
-  { id: 'probe-assignment-fields', group: 'write probe', mode: 'probe', assumption: 'uplineNpn, terminationReason and endDate are accepted on an assignment and read back', constant: 'ASSIGNMENT_LIFECYCLE_FIELDS in src/kinds/assignment.ts' },
+  { id: 'probe-assignment-fields', group: 'write probe', mode: 'probe', assumption: 'uplineNpn, terminationReason and endDate are accepted on an assignment and read back', constant: 'ASSIGNMENT_LIFECYCLE_FIELDS in src/kinds/common.ts' },
   { id: 'probe-deletes', group: 'write probe', mode: 'probe', assumption: 'DELETE on assignments, levels and products answers 204; carriers cannot be deleted', constant: 'src/kinds/{product,commission-level,assignment}.ts' },
   { id: 'invitation', group: 'write probe', mode: 'read', assumption: 'an invitation\'s inline contractAssignments create those assignments', constant: 'src/kinds/invite.ts', run: never('doctor never sends an invitation: it would email a producer') },
 ];

@@ -6,6 +6,7 @@ import { markdownText, visible } from './escape.js';
 import { addressLabel, byKind, failedLine, KIND_TITLES, label, newParentsOf, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
 import { fieldChangeText, formatFieldLines } from './values.js';
 import { formatLocation } from '../core/diagnostics.js';
+import { hierarchyMarkdown } from './hierarchy-plan.js';
 
 /** Hidden marker a CI job uses to find and update its one pull-request comment. */
 export const COMMENT_MARKER = '<!-- downline-plan -->';
@@ -81,7 +82,10 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
   }
 
   let budget = MARKDOWN_LIMIT - head.join('\n').length - footer.join('\n').length - 400;
-  const sections: string[] = [];
+  // The hierarchy charts come first (reviewers read the picture), with at most a third of the room.
+  const hierarchy = hierarchyMarkdown(plan, Math.floor(budget / 3));
+  budget -= hierarchy.length;
+  const sections: string[] = hierarchy ? [hierarchy] : [];
   const parentsOf = newParentsOf(plan);
   let omitted = 0;
   for (const g of groups) {

@@ -2,6 +2,7 @@ import { addressKey, type Change, type Plan } from '../core/types.js';
 import type { Attribution } from '../core/attribution.js';
 import { attributionLines } from './attribution.js';
 import { renderDiagnosticsText } from './diagnostics.js';
+import { hierarchyTextLines } from './hierarchy-plan.js';
 import { visible } from './escape.js';
 import { addressLabel, byKind, failedLine, KIND_TITLES, label, newParentsOf, summaryLine, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
 import { hasErrors } from '../core/diagnostics.js';
@@ -57,6 +58,7 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
     for (const change of group.changes) out.push(...changeLines(change, parentsOf, style, options.verbose));
     out.push('');
   }
+  out.push(...hierarchyTextLines(plan, style));
   const progressed = plan.changes.filter((c) => c.action === 'noop' && c.address.kind === 'assignment' && c.notes.length > 0).length;
   if (progressed > 0 && !options.verbose) out.push(style.note(`${progressed} contract assignment(s) moved on in the contracting workflow; their status is not reverted (--verbose lists them).`), '');
   if (plan.unmanaged.length > 0) {

@@ -37,6 +37,11 @@ function validate(ctx: RouteContext, body: Record<string, unknown>, creating: bo
     const level = ctx.store.level(String(body.commissionLevelId)) ?? fail(404, 'Commission level not found.');
     if (body.productId !== undefined && level.productId !== body.productId) fail(400, `${prefix}commissionLevelId does not belong to the product.`);
   }
+  // The hierarchy is built from uplines: an upline must hold a contract on the same product.
+  const productId = body.productId === undefined ? undefined : String(body.productId);
+  if (typeof body.uplineNpn === 'string' && body.uplineNpn !== '' && productId && !ctx.store.assignmentsOf(body.uplineNpn).some((x) => x.productId === productId)) {
+    fail(400, `${prefix}uplineNpn ${body.uplineNpn} holds no contract assignment on product ${productId}.`);
+  }
   if (body.endDate !== undefined && (typeof body.endDate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(body.endDate))) fail(400, `${prefix}endDate must be formatted yyyy-MM-dd.`);
   if (body.assignmentStatusId !== undefined && !STATUS_IDS.has(String(body.assignmentStatusId))) fail(404, 'Assignment status not found.');
 }

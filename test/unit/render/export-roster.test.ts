@@ -24,7 +24,8 @@ describe('roster rows written and read back', () => {
       { npn: '1002', carrier: ' Acme, Inc. ', product: 'Term "10"', commissionLevel: 'Line\nBreak', upline: '900', administrativeDivisions: ['CA', 'TX'] },
       { npn: '1003', carrier: 'Acme', product: 'Term', commissionLevel: 'L1', status: 'APPROVED', statusPolicy: 'enforce', administrativeDivisions: 'all' },
     ]);
-    expect(data.invites).toEqual(invites);
+    // `uplineNpn` is read back under its canonical spelling.
+    expect(data.invites).toEqual([{ ...invites[0], contracts: [{ carrier: 'Acme', product: 'Term', commissionLevel: 'L1', upline: '1003' }] }]);
     // And as YAML, the two producers on one contract share an entry again.
     expect(rosterYaml(data)).toContain('  - npns: [ "1001", "1002" ]\n');
   });
