@@ -37,6 +37,9 @@ const EXPECTED: Record<string, Expected> = {
   'unclosed-quote.csv': at(3, 2, 'cannot read the CSV: a quoted field is never closed (row 3, from line 3)', /quote a field that holds commas/),
   // The third data row starts on line 6: two quoted fields above it span two lines each.
   'multiline-dangling.csv': { ...at(4, 3, 'product "Term\r\nLife" is not declared under carrier "Acme Life"', /did you mean "Term Life"\?/), textLine: 6 },
+  // The hierarchy's integrity rules (SPEC §10) report at the row of the entry, as in YAML.
+  'upline-cycle.csv': at(2, 1, 'upline cycle on "Acme Life / Term Life": 17100001 → 17100002 → 17100001', /another upline, or none/),
+  'level-above-upline.csv': at(3, 1, 'producer 17100003\'s commission level "Advanced" (90) pays more than the level "Street" (80) of its upline 17100001', /a level paying at most 80/),
   // Excel's plain "CSV" on Windows is cp1252: "Café" is one byte 0xE9, not UTF-8.
   'not-utf8.csv': { line: 4, column: 1, message: 'the CSV is not UTF-8 text', hint: /save it as "CSV UTF-8"/ },
   'bad-date.csv': at(1, 5, 'column "until" is not supported yet', /remove the column/),
