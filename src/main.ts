@@ -4,6 +4,7 @@ import { applyCommand } from './commands/apply.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { exportCommand } from './commands/export.js';
 import { hierarchyCommand } from './commands/hierarchy.js';
+import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
 import { Interrupted, interruptExitCode } from './commands/interrupt.js';
 import { concurrency, count, percentage, probability, wholeNumber } from './commands/options.js';
@@ -98,7 +99,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--npn <npn>', 'export the assignments of this producer; repeatable (default: all assignments)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--npn-file <file>', 'a file of NPNs (whitespace or comma separated)')
+    .option('--roster <file>', 'write assignments to this roster (.csv) and only the setup to the YAML')
     .action((options) => run(() => exportCommand(options, io))());
+
+  common(program.command('import').description('print a roster (.csv or .xlsx) as config YAML entries'), ['text', 'github'])
+    .argument('<file>', 'a roster: producers.csv or producers.xlsx')
+    .action((file: string, options: CommonOptions) => run(() => importCommand(file, options, io))());
 
   program.command('hierarchy').description('read-only Hierarchies API views: the upline tree, or lifecycle events')
     .option('--org <id|name>', 'the organization: a carrier id or a carrier name; required unless --config')
@@ -132,6 +138,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .argument('[dir]', 'where to write (default: the current directory)')
     .option('--force', 'overwrite the scaffold\'s own files (downline.yaml, the workflow); .gitignore and package.json are merged, never overwritten')
     .option('--from <source>', 'where CI installs downline from: a registry version, a git URL with #tag, or a tarball path (default: this version)')
+    .option('--roster', 'producers in a spreadsheet: producers.csv beside the YAML (which keeps the setup), read by every workflow step')
     .action((dir: string | undefined, options) => run(() => initCommand(dir, options, io))());
 
   program.command('emulator').description('run the local AgentSync + Turris API emulator in the foreground')

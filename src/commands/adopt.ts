@@ -1,6 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { adoptInText, type AdoptEdit } from '../config/adopt.js';
+import { ROSTER_FILE } from '../config/roster-read.js';
+import { warning } from '../core/diagnostics.js';
 import type { Diagnostic, Plan, Value } from '../core/types.js';
 import { label } from '../render/labels.js';
 
@@ -26,6 +28,12 @@ export async function adoptDrift(plan: Plan, cwd: string): Promise<Adopted> {
   const adopted: Adopted = { files: [], diagnostics: [] };
   for (const [file, edits] of byFile) {
     const path = resolve(cwd, file);
+    if (ROSTER_FILE.test(file)) {
+      // A spreadsheet is not rewritten: the row is named with the live values to type in.
+      adopted.diagnostics.push(...edits.map((e) => warning(`${e.label}: declared in a roster, which --adopt does not rewrite; not adopted`,
+        { file, line: e.line, column: e.column }, `edit row ${e.line} by hand: ${Object.entries(e.values).map(([k, v]) => `${k === 'administrativeDivisions' ? 'states' : k} ${JSON.stringify(v)}`).join(', ')}`)));
+      continue;
+    }
     const result = adoptInText(file, await readFile(path, 'utf8'), edits);
     adopted.diagnostics.push(...result.problems);
     if (result.adopted > 0 && !result.problems.some((p) => p.severity === 'error')) {

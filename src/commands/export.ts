@@ -5,6 +5,7 @@ import { mapLimit } from '../core/concurrency.js';
 import type { LiveSnapshot, RawObject } from '../core/live.js';
 import { parse } from 'yaml';
 import { diagnosticsJson, renderDiagnostics } from '../render/diagnostics.js';
+import { splitRoster } from '../render/export-roster.js';
 import { exportYaml } from '../render/export-yaml.js';
 import { connect, SCOPE } from './connect.js';
 import { output, UserError, type CommonOptions, type Io } from './io.js';
@@ -15,6 +16,8 @@ export interface ExportOptions extends Omit<CommonOptions, 'format'> {
   out?: string;
   npn: string[];
   npnFile?: string;
+  /** Write the assignments to this roster (CSV) instead of the YAML. */
+  roster?: string;
 }
 
 /** Live account → config YAML (stdout or --out) that plans clean against the same account. */
@@ -22,6 +25,7 @@ export async function exportCommand(options: ExportOptions, io: Io): Promise<num
   const json = options.format === 'json';
   // Warnings go to stderr as text (as annotations inside GitHub Actions unless a format was asked for).
   const o = output(io, { ...options, format: options.format ? 'text' : undefined });
+  if (options.roster && !/\.csv$/i.test(options.roster)) throw new UserError(`--roster ${options.roster}: export writes a CSV roster (name it .csv)`);
   const npns = [...options.npn];
   if (options.npnFile) npns.push(...(await readFile(resolve(io.cwd, options.npnFile), 'utf8')).split(/[\s,]+/).filter(Boolean));
   const session = await connect({ ...options, format: undefined }, io, [SCOPE.read]);
@@ -38,13 +42,18 @@ export async function exportCommand(options: ExportOptions, io: Io): Promise<num
       assignments = all;
     }
     const live: LiveSnapshot = { lookups, carriers, products, levels, assignments };
-    const { text: yamlText, warnings } = exportYaml(live);
+    const exported = exportYaml(live);
+    const roster = options.roster ? splitRoster(exported.text) : undefined;
+    if (roster) await writeFile(resolve(io.cwd, options.roster!), roster.csv);
+    const yamlText = roster?.yaml ?? exported.text;
+    const warnings = [...exported.warnings, ...(roster?.warnings ?? [])];
     // The JSON form is the same config as data (the `# id:` comments are YAML-only), with the warnings.
     const text = json ? `${JSON.stringify({ formatVersion: 1, config: parse(yamlText), warnings: diagnosticsJson(warnings) }, null, 2)}\n` : yamlText;
     if (options.out) await writeFile(resolve(io.cwd, options.out), text);
     else o.out(text);
     o.err(renderDiagnostics(warnings, o.format, o.style));
     if (options.out) o.err(`Exported ${carriers.length} carrier(s), ${products.length} product(s), ${levels.length} level(s), ${assignments.length} assignment(s) to ${options.out}.\n`);
+    if (roster) o.err(`Wrote ${roster.rows} roster row(s) to ${options.roster}.\n`);
     return 0;
   } finally {
     await session.close();

@@ -1,6 +1,7 @@
 import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { VERSION } from '../version.js';
+import { ROSTER_NAME, ROSTER_PATHS, rosterConfig, rosterWorkflow, SCAFFOLD_ROSTER } from './init-roster.js';
 import { UserError, type Io } from './io.js';
 
 export const SCAFFOLD_CONFIG = `# yaml-language-server: $schema=./node_modules/downline/schemas/downline.schema.json
@@ -310,13 +311,16 @@ async function mergeGitignore(path: string, done: Outcome): Promise<void> {
  * Scaffold a config repository, or add what is missing to an existing one: the config and the
  * workflow are written when absent (replaced with --force); package.json and .gitignore are merged.
  */
-export async function initCommand(dir: string | undefined, options: { force?: boolean; from?: string }, io: Io): Promise<number> {
+export async function initCommand(dir: string | undefined, options: { force?: boolean; from?: string; roster?: boolean }, io: Io): Promise<number> {
   const root = resolve(io.cwd, dir ?? '.');
   if ((await stat(root).catch(() => undefined))?.isFile()) throw new UserError(`${dir} is a file; give a directory`);
   const spec = await dependencySpec(options.from, root, io.cwd);
   await mkdir(root, { recursive: true });
   const done: Outcome = { wrote: [], kept: [] };
-  for (const [name, text] of Object.entries({ 'downline.yaml': SCAFFOLD_CONFIG, '.github/workflows/downline.yml': SCAFFOLD_WORKFLOW })) {
+  const files = options.roster
+    ? { 'downline.yaml': rosterConfig(SCAFFOLD_CONFIG), [ROSTER_NAME]: SCAFFOLD_ROSTER, '.github/workflows/downline.yml': rosterWorkflow(SCAFFOLD_WORKFLOW) }
+    : { 'downline.yaml': SCAFFOLD_CONFIG, '.github/workflows/downline.yml': SCAFFOLD_WORKFLOW };
+  for (const [name, text] of Object.entries(files)) {
     const path = join(root, name);
     if ((await exists(path)) && !options.force) {
       done.kept.push(`${name} (exists; --force replaces it)`);
@@ -334,7 +338,7 @@ export async function initCommand(dir: string | undefined, options: { force?: bo
   io.stdout.write([
     'Next:',
     `  npm install          pins downline (${spec}) in package-lock.json; commit package.json and package-lock.json`,
-    '  npx downline validate, then npx downline plan --env local to try it against the emulator',
+    `  npx downline validate${options.roster ? ` ${ROSTER_PATHS}` : ''}, then npx downline plan${options.roster ? ` ${ROSTER_PATHS}` : ''} --env local to try it against the emulator`,
     '  add the repository secrets AGENTSYNC_CLIENT_ID and AGENTSYNC_CLIENT_SECRET for the workflow',
     '',
   ].join('\n'));

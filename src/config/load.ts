@@ -7,6 +7,8 @@ import { fileHealth, type Health } from './health.js';
 import { MAX_FILE_BYTES, parseConfigFile, type ParsedFile } from './parse.js';
 import { checkRules } from './rules.js';
 import { checkSchema } from './schema.js';
+import { parseRoster } from './roster.js';
+import { ROSTER_FILE } from './roster-read.js';
 import { toDesiredState } from './to-desired.js';
 import { createHash } from 'node:crypto';
 
@@ -58,6 +60,8 @@ export interface ConfigSource {
   /** Names of the plain files (and symbolic links) in a directory. */
   list(absolute: string): Promise<string[]>;
   read(absolute: string): Promise<string>;
+  /** The file's bytes (an .xlsx roster is binary). */
+  readBytes(absolute: string): Promise<Buffer>;
   /** Why a symbolic link cannot be followed (loop, dangling, not a file); undefined for a plain file. */
   linkProblem?(absolute: string): Promise<string | undefined>;
   /** The path with links resolved, so a file reached twice is read once. */
@@ -71,11 +75,12 @@ export const fileSystem: ConfigSource = {
   },
   list: async (absolute) => (await readdir(absolute, { withFileTypes: true })).filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name),
   read: (absolute) => readFile(absolute, 'utf8'),
+  readBytes: (absolute) => readFile(absolute),
   linkProblem: async (absolute) => ((await lstat(absolute).catch(() => undefined))?.isSymbolicLink() ? symlinkProblem(absolute) : undefined),
   realpath: (absolute) => realpath(absolute).catch(() => absolute),
 };
 
-/** Expand PATH arguments: files as given, directories to their *.yaml / *.yml files, sorted. */
+/** Expand PATH arguments: files as given, directories to their *.yaml / *.yml files and rosters (*.csv, *.xlsx), sorted. */
 async function expandPaths(paths: string[], cwd: string, source: ConfigSource): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -88,7 +93,7 @@ async function expandPaths(paths: string[], cwd: string, source: ConfigSource): 
     } else if (!info) {
       diagnostics.push(error(`${path}: no such file or directory`, undefined, paths.length === 0 ? 'create downline.yaml (downline init) or pass a config path' : 'check the path'));
     } else if (info.directory) {
-      const entries = (await source.list(absolute)).filter((name) => YAML_FILE.test(name)).sort();
+      const entries = (await source.list(absolute)).filter((name) => YAML_FILE.test(name) || ROSTER_FILE.test(name)).sort();
       if (entries.length === 0) diagnostics.push(error(`${path}: directory has no .yaml or .yml files`));
       for (const name of entries) {
         const file = resolve(absolute, name);
@@ -139,8 +144,7 @@ export async function loadConfig(paths: string[], cwd: string, env: Record<strin
       diagnostics.push(error(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`, { file: display, line: 1, column: 1 }, 'split the config into several files in a directory'));
       continue;
     }
-    const text = await source.read(absolute);
-    const result = parseConfigFile(display, text, env);
+    const result = ROSTER_FILE.test(absolute) ? await parseRoster(display, await source.readBytes(absolute)) : parseConfigFile(display, await source.read(absolute), env);
     diagnostics.push(...result.diagnostics);
     if (!result.parsed) continue;
     const file = result.parsed;

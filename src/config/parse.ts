@@ -13,6 +13,8 @@ export interface ParsedFile {
   locate(path: Path, atKey?: boolean): SourceLocation;
   /** The value at `path` as written in the file (before interpolation and typing): for hints. */
   sourceText(path: Path): string | undefined;
+  /** What to call the value at `path` in a message, when not its config key (a roster's column). */
+  label?(path: Path): string | undefined;
   /** Scalars whose value came from a `${env:NAME:-default}` default: the variable was unset or empty. */
   defaulted: Array<{ path: Path; variables: string[]; source: SourceLocation }>;
 }

@@ -35,6 +35,9 @@ const PATTERN_MESSAGES: Record<string, string> = {
   type: 'must be percent, dollar or number (any case)',
 };
 
+const NPN_HINT = 'write the National Producer Number as digits only, e.g. 17100001 (keep leading zeros)';
+const PATTERN_HINTS: Record<string, string> = { npn: NPN_HINT, npns: NPN_HINT, uplineNpn: NPN_HINT, upline: NPN_HINT };
+
 /** Validate one parsed file against the JSON Schema; every error becomes a located, worded diagnostic. */
 export function validateSchema(file: ParsedFile): Diagnostic[] {
   return checkSchema(file).map((p) => p.diagnostic);
@@ -78,7 +81,7 @@ function toDiagnostic(e: ErrorObject, file: ParsedFile): Diagnostic {
   const path = pathOf(e);
   const last = path.length > 0 ? path[path.length - 1] : undefined;
   const field = typeof last === 'number' ? String(path[path.length - 2] ?? '') : String(last ?? 'config');
-  const label = typeof last === 'number' ? `${field}[${last}]` : field;
+  const label = file.label?.(path) ?? (typeof last === 'number' ? `${field}[${last}]` : field);
   const at = file.locate(path);
   switch (e.keyword) {
     case 'additionalProperties': {
@@ -112,7 +115,7 @@ function toDiagnostic(e: ErrorObject, file: ParsedFile): Diagnostic {
       return error(`${label} "${String(e.data)}" ${what}`, at, hint);
     }
     case 'pattern':
-      return error(`${label} "${String(e.data)}" ${PATTERN_MESSAGES[field] ?? 'has the wrong format'}`, at);
+      return error(`${label} "${String(e.data)}" ${PATTERN_MESSAGES[field] ?? 'has the wrong format'}`, at, PATTERN_HINTS[field]);
     case 'maxLength':
       return error(`${label} must be at most ${(e.params as { limit: number }).limit} characters (got ${String(e.data).length})`, at);
     case 'minLength':

@@ -13,7 +13,7 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 }
 
 export function formatLocation(source: SourceLocation): string {
-  return `${source.file}:${source.line}:${source.column}`;
+  return `${source.file}:${source.line}:${source.column}${source.cell ? ` (${source.cell})` : ''}`;
 }
 
 /** Stable order: by file, line, column, then message — so output is deterministic. */

@@ -8,6 +8,10 @@ export interface SourceLocation {
   file: string;
   line: number;
   column: number;
+  /** In a roster (CSV or xlsx) `line` is the row and `column` the column a spreadsheet shows; `cell` names it (`C7`, `Sheet1!C7`). */
+  cell?: string;
+  /** In a CSV roster, the line the row starts on (a quoted field may span lines): where a pull-request annotation goes. */
+  textLine?: number;
 }
 
 export type Scalar = string | number | boolean | null;

@@ -18,7 +18,8 @@ export function countLine(diagnostics: readonly Diagnostic[]): string {
 }
 
 export function annotation(d: Diagnostic): string {
-  const props = d.source ? ` file=${workflowProperty(d.source.file)},line=${d.source.line},col=${d.source.column}` : '';
+  // A roster's column is a spreadsheet column, not a character: its annotation marks the row's line.
+  const props = d.source ? ` file=${workflowProperty(d.source.file)},line=${d.source.textLine ?? d.source.line}${d.source.cell ? '' : `,col=${d.source.column}`}` : '';
   const text = d.hint ? `${d.message} (${d.hint})` : d.message;
   return `::${d.severity === 'error' ? 'error' : 'warning'}${props}::${workflowMessage(text)}`;
 }

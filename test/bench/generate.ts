@@ -69,6 +69,27 @@ export function oneListConfig(n: number): string {
   return `${HEADER}${carriersYaml()}\nassignments:\n  - npns: [${npns}]\n    carrier: ${k.carrier}\n    product: ${k.product}\n    commissionLevel: ${k.level}\n`;
 }
 
+/** The carriers alone (a roster's setup file). */
+export function setupConfig(): string {
+  return `${HEADER}${carriersYaml()}\n`;
+}
+
+/** N producers as roster rows (one contract each, with states; every 10th a quoted multi-line cell). */
+export function rosterRows(n: number): string[][] {
+  const rows = [['npn', 'carrier', 'product', 'commissionLevel', 'status', 'states']];
+  for (let i = 0; i < n; i++) {
+    const k = contractOf(i);
+    rows.push([npnOf(i), k.carrier, k.product, k.level, 'APPROVED', i % 10 === 0 ? 'CA,\nTX' : 'CA TX']);
+  }
+  return rows;
+}
+
+/** The same rows as CSV text (RFC 4180 quoting). */
+export function rosterCsvText(n: number): string {
+  const quote = (cell: string) => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+  return `${rosterRows(n).map((row) => row.map(quote).join(',')).join('\r\n')}\r\n`;
+}
+
 /**
  * A distribution tree of N producers and depth 4 on one product (10 agencies → 100 managers → 1,000
  * team leads → the rest), each level paid less and covering fewer states than the one above; the

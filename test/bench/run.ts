@@ -2,7 +2,7 @@
  * npm run bench [-- --quick | --full | --rate-only | --validate-only | --hierarchy-only] [--no-rate] [--latency MS]   (builds dist/ first: downline is measured compiled)
  *
  * Measures downline against the emulator (downline runs in a child process, so its memory is its
- * own): validate of a 10,000-producer config, emulator GET throughput, computePlan CPU time, and for
+ * own): validate of a 10,000-producer config and of 10,000-row CSV / XLSX rosters, emulator GET throughput, computePlan CPU time, and for
  * N producers a cold apply, a no-op plan and a plan after 1% drift — beside the naive quick-start
  * flow. Then pacing under a (time-scaled) rate limit, with and without rate-limit headers.
  */
@@ -19,6 +19,7 @@ import { computePlan } from '../../src/core/compute-plan.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/server.js';
 import { KINDS } from '../../src/kinds/index.js';
 import { runBaseline } from './baseline.js';
+import { benchRoster } from './roster.js';
 import { assignmentConfig, contractOf, hierarchyConfig, inviteConfig, npnOf, oneListConfig } from './generate.js';
 import { checkHierarchy, declaredLevels, declaredPositions } from '../../src/core/hierarchy-rules.js';
 import { keys } from '../../src/core/desired.js';
@@ -79,6 +80,8 @@ async function benchValidate(dir: string): Promise<void> {
     results.push([name, `${(text.length / 1024 / 1024).toFixed(1)} MB`, fmt(m.wallMs), `${Math.round(m.maxRssMb)} MB`]);
   }
   print('validate (target: under 2 s for 10,000 producers, and for 100,000 NPNs in one list)', ['config', 'size', 'wall', 'peak RSS'], results);
+  const roster = await withEmulator({}, (em) => benchRoster(dir, (argv) => downline(argv, dir, em)));
+  print('validate of a roster beside its setup YAML (target: under 1 s for 10,000 CSV rows)', ['roster', 'size', 'wall', 'peak RSS'], roster);
 }
 
 async function benchEmulator(): Promise<void> {

@@ -12,7 +12,7 @@ const plan = (args: string[]) => run(['plan', ...args], { cwd: sandbox.dir.path,
 const quickstart = example('quickstart');
 
 describe('downline apply', () => {
-  it.each(['quickstart', 'agency', 'split'])('%s: apply to an empty account, then plan is clean and a second apply writes nothing', async (name) => {
+  it.each(['quickstart', 'agency', 'split', 'roster'])('%s: apply to an empty account, then plan is clean and a second apply writes nothing', async (name) => {
     const first = await apply([example(name), '--report', 'report.json', '--show-invite-links']);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/Apply complete: \d+ created, 0 updated, 0 deleted, 0 failed, 0 skipped\./);

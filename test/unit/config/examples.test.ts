@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { example, ROOT, run } from '../../helpers/run.js';
 
 describe('examples', () => {
-  it.each(['quickstart', 'agency', 'split'])('%s validates', async (name) => {
+  it.each(['quickstart', 'agency', 'split', 'roster'])('%s validates', async (name) => {
     const result = await run(['validate', example(name)], { cwd: ROOT });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
