@@ -42,7 +42,7 @@ const EXPECTED: Record<string, Expected> = {
   'level-above-upline.csv': at(3, 1, 'producer 17100003\'s commission level "Advanced" (90) pays more than the level "Street" (80) of its upline 17100001', /a level paying at most 80/),
   // Excel's plain "CSV" on Windows is cp1252: "Café" is one byte 0xE9, not UTF-8.
   'not-utf8.csv': { line: 4, column: 1, message: 'the CSV is not UTF-8 text', hint: /save it as "CSV UTF-8"/ },
-  'bad-date.csv': at(1, 5, 'column "until" is not supported yet', /remove the column/),
+  'bad-date.csv': at(2, 5, 'until "2026-02-30" is not a real date', /YYYY-MM-DD/),
 };
 
 type Json = { diagnostics: Array<{ severity: string; message: string; hint?: string; source?: Record<string, unknown> }> };
