@@ -138,6 +138,8 @@ function addAssignments(state: DesiredState, { file, health }: Context, root: Ra
       ? many.flatMap((npn, i) => (health.unnamed([...path, 'npns', i], []) ? [] : [{ npn, source: file.locate([...path, 'npns', i]) }]))
       : [{ npn: entry.npn as string, source: file.locate(path) }];
     const { fields, fieldSources } = fieldsOf(entry, ASSIGNMENT_FIELDS, file, path);
+    // One entry's fields and their sources are shared by each of its NPNs (located once, not per NPN).
+    const sources = { ...fieldSources, carrier: file.locate([...path, 'carrier']), product: file.locate([...path, 'product']) };
     for (const { npn, source } of npns) {
       state.assignments.push({
         npn,
@@ -145,7 +147,7 @@ function addAssignments(state: DesiredState, { file, health }: Context, root: Ra
         product: String(entry.product),
         statusPolicy: entry.statusPolicy === 'enforce' ? 'enforce' : 'initial',
         fields,
-        fieldSources: { ...fieldSources, carrier: file.locate([...path, 'carrier']), product: file.locate([...path, 'product']) },
+        fieldSources: sources,
         source,
       });
     }

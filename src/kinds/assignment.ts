@@ -12,13 +12,16 @@ import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind
  */
 export const ASSIGNMENT_LIFECYCLE_FIELDS = { upline: 'uplineNpn', terminationReason: 'terminationReason', endDate: 'endDate' } as const;
 
+/** Built once: liveView runs for every live assignment. */
+const USER_DEFINED_AS_IS = Object.fromEntries(USER_DEFINED.map((f) => [f, same]));
+
 function liveView(ctx: KindContext, raw: RawObject): View {
   return {
     commissionLevel: ctx.index.levelById.get(String(raw.commissionLevelId))?.name ?? `(level id ${String(raw.commissionLevelId)})`,
     ...(raw.assignmentStatusId !== undefined ? { status: ctx.lookups.nameOf(raw.assignmentStatusId) ?? `(status id ${String(raw.assignmentStatusId)})` } : {}),
     ...(Array.isArray(raw.administrativeDivisions) ? { administrativeDivisions: raw.administrativeDivisions as string[] } : {}),
     ...(raw.uplineNpn !== undefined && raw.uplineNpn !== null ? { upline: String(raw.uplineNpn) } : {}),
-    ...viewOf(raw, Object.fromEntries(USER_DEFINED.map((f) => [f, same]))),
+    ...viewOf(raw, USER_DEFINED_AS_IS),
   };
 }
 
@@ -26,7 +29,9 @@ function liveView(ctx: KindContext, raw: RawObject): View {
 const PASSED_THROUGH: Record<string, string> = { administrativeDivisions: 'administrativeDivisions', upline: 'uplineNpn', ...Object.fromEntries(USER_DEFINED.map((f) => [f, f])) };
 
 function passedThrough(fields: View): Record<string, Value> {
-  return Object.fromEntries(Object.entries(PASSED_THROUGH).filter(([f]) => fields[f] !== undefined).map(([f, wire]) => [wire, fields[f]]));
+  const out: Record<string, Value> = {};
+  for (const f in PASSED_THROUGH) if (fields[f] !== undefined) out[PASSED_THROUGH[f]] = fields[f];
+  return out;
 }
 
 /**

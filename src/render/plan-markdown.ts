@@ -1,4 +1,4 @@
-import { summarize } from '../core/compute-plan.js';
+import { census, summarize } from '../core/compute-plan.js';
 import type { Change, Diagnostic, Plan } from '../core/types.js';
 import { markdownText, visible } from './escape.js';
 import { addressLabel, byKind, failedLine, KIND_TITLES, label, newParentsOf, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
@@ -44,15 +44,14 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
   head.push(`**${s.create} to create, ${s.update} to update, ${s.delete} to delete**, ${s.unmanaged} unmanaged, ${s.noop} unchanged${s.unverified ? `, **${s.unverified} not verified**` : ''}.`, '');
   if (options.blocked?.length) head.push(`> [!CAUTION]\n> **Blocked:** ${options.blocked.join('; ')}. Apply would refuse this plan (nothing would be written) unless run with \`--force\`.`, '');
   if (s.delete > 0) head.push(`> [!WARNING]\n> This plan **deletes ${s.delete} object(s)**: review the sections below.`, '');
-  const updates = plan.changes.filter((c) => c.action === 'update');
-  if (options.drift && updates.length > 0) head.push(`> [!CAUTION]\n> **Drift:** ${updates.length} object(s) differ from the config — someone changed the account outside git.`, '');
+  if (options.drift && s.update > 0) head.push(`> [!CAUTION]\n> **Drift:** ${s.update} object(s) differ from the config — someone changed the account outside git.`, '');
   const warnings = plan.diagnostics.filter((d) => d.severity === 'warning');
   if (warnings.length) head.push(`> [!NOTE]\n> ${warnings.length} warning(s):`, ...warnings.slice(0, 20).map((d) => `> - ${diagnosticText(d)}`), '');
   const groups = byKind(plan, options.verbose);
   if (groups.length > 0) {
     head.push('| kind | create | update | delete |', '| --- | ---: | ---: | ---: |');
     for (const g of groups) {
-      const n = (a: Change['action']) => g.changes.filter((c) => c.action === a).length;
+      const n = (a: Change['action']) => census(plan).kinds[g.kind]?.actions[a] ?? 0;
       head.push(`| ${KIND_TITLES[g.kind]} | ${n('create')} | ${n('update')} | ${n('delete')} |`);
     }
     head.push('');
