@@ -64,15 +64,13 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
   const lv = live && liveView(ctx, live);
   const notes: string[] = [];
   // After creation the status belongs to the contracting workflow: report progress, never revert it.
-  const compared: View = { ...desired };
+  let compared = desired;
   if (a.statusPolicy === 'initial' && status && lv && lv.status !== status.name) {
+    compared = { ...desired };
     delete compared.status;
     notes.push(`status is ${String(lv.status)} (workflow progress since ${status.name}; not reverted — set statusPolicy: enforce to change it)`);
   }
   const levelId = idOrRef(ctx.index.levelByKey.get(keys.level(a.carrier, a.product, levelName))?.id, levelAddress);
-  const body: Record<string, Value> = { npn: a.npn, productId: idOrRef(ctx.index.productByKey.get(keys.product(a.carrier, a.product))?.id, productAddress) as Value, commissionLevelId: levelId as Value };
-  if (status) body.assignmentStatusId = status.id;
-  Object.assign(body, passedThrough(a.fields));
   return planObject(ctx, {
     address: { kind: 'assignment', key },
     identity: { npn: a.npn, carrier: a.carrier, product: a.product },
@@ -83,7 +81,13 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
     comparators: { administrativeDivisions: 'set' },
     dependsOn: [productAddress, levelAddress],
     notes,
-    create: () => ({ api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/contractAssignments`, body }),
+    // Built only when there is something to create (most of a large book is unchanged).
+    create: () => {
+      const body: Record<string, Value> = { npn: a.npn, productId: idOrRef(ctx.index.productByKey.get(keys.product(a.carrier, a.product))?.id, productAddress) as Value, commissionLevelId: levelId as Value };
+      if (status) body.assignmentStatusId = status.id;
+      Object.assign(body, passedThrough(a.fields));
+      return { api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/contractAssignments`, body };
+    },
     update: (changed) => {
       const update: Record<string, Value> = { id: live!.id, commissionLevelId: levelId as Value };
       if (changed.includes('status') && status) update.assignmentStatusId = status.id;
