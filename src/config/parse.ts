@@ -48,10 +48,11 @@ export function parseConfigFile(
   const diagnostics: Diagnostic[] = doc.errors.map((e) => error(yamlMessage(e.message), where(e.pos[0]), 'fix the YAML syntax'));
   if (diagnostics.length > 0) return { diagnostics };
 
-  // Both walks visit every node: a file without any `${` (most large books) skips them.
+  // Both walks visit every node: a file without any `${` (most large books) skips them. (A backslash
+  // may be an escape that spells `${` in a double-quoted scalar, so such a file is walked.)
   if (variables.masking) visit(doc, { Scalar: (_key, node) => void (typeof node.value === 'string' && (node.value = variables.restore(node.value))) });
   const defaulted: ParsedFile['defaulted'] = [];
-  diagnostics.push(...interpolateDocument(doc, env, where, defaulted, text.includes('${')));
+  diagnostics.push(...interpolateDocument(doc, env, where, defaulted, text.includes('${') || text.includes('\\')));
 
   let data: unknown;
   try {

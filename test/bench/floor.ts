@@ -7,8 +7,9 @@
  * products; for each declared product that exists, every page of its levels; and the contract
  * assignments of the declared producers — the cheaper of every page of the unfiltered listing and
  * one filtered read per producer. Pages counted at the largest page size the API serves.
- * Writes: one per object the run created (an invitation creates its producer's contracts in one
- * request), counted from what changed in the emulator's store, not from what downline sent.
+ * Writes: one per object the run created — except that an invitation creates its producer's
+ * contracts in one request, and the new levels of one product go in one bulk POST — counted from
+ * what changed in the emulator's store, not from what downline sent.
  * (The bench's runs create only; an update floor would count bulk updates per bulk request.)
  */
 import type { Emulator } from '../../src/emulator/server.js';
@@ -41,7 +42,8 @@ export function requestFloor(em: Emulator, before: Counts, after: Counts, npns: 
   const assignmentReads = npns === 0 ? 0 : Math.min(pages(before.assignments), npns);
   const reads = 1 + LOOKUPS + pages(before.carriers) + productPages + levelPages + assignmentReads;
   const invitedNow = after.invited - before.invited;
-  const writes = (after.carriers - before.carriers) + (after.products - before.products) + (after.levels - before.levels)
+  const levelBulks = new Set(d.levels.slice(before.levels, after.levels).map((l) => l.productId)).size;
+  const writes = (after.carriers - before.carriers) + (after.products - before.products) + levelBulks
     + (after.invitations - before.invitations) + (after.assignments - before.assignments - invitedNow);
   return reads + writes;
 }
