@@ -115,12 +115,12 @@ export interface KindCensus { actions: Record<Action, number>; live: number }
 const zero = (): Record<Action, number> => ({ create: 0, update: 0, delete: 0, noop: 0 });
 const kindCensus = (): KindCensus => ({ actions: zero(), live: 0 });
 
-// Plans are not mutated once computed; the census is remembered per plan (and re-counted if its lists were swapped).
-const censuses = new WeakMap<Pick<Plan, 'changes' | 'unmanaged'>, { changes: readonly Change[]; unmanaged: Plan['unmanaged']; census: PlanCensus }>();
+// Plans are not mutated once computed; the census is remembered per plan (and re-counted if its lists were swapped or grew).
+const censuses = new WeakMap<Pick<Plan, 'changes' | 'unmanaged'>, { changes: readonly Change[]; length: number; unmanaged: Plan['unmanaged']; census: PlanCensus }>();
 
 export function census(plan: Pick<Plan, 'changes' | 'unmanaged'>): PlanCensus {
   const known = censuses.get(plan);
-  if (known && known.changes === plan.changes && known.unmanaged === plan.unmanaged) return known.census;
+  if (known && known.changes === plan.changes && known.length === plan.changes.length && known.unmanaged === plan.unmanaged) return known.census;
   const kinds: PlanCensus['kinds'] = {};
   const result: PlanCensus = { actions: zero(), kinds, unverified: 0, progressed: 0 };
   for (const c of plan.changes) {
@@ -132,6 +132,6 @@ export function census(plan: Pick<Plan, 'changes' | 'unmanaged'>): PlanCensus {
     if (c.action === 'noop' && c.address.kind === 'assignment' && c.notes.length > 0) result.progressed += 1;
   }
   for (const u of plan.unmanaged) (kinds[u.address.kind] ??= kindCensus()).live += 1;
-  censuses.set(plan, { changes: plan.changes, unmanaged: plan.unmanaged, census: result });
+  censuses.set(plan, { changes: plan.changes, length: plan.changes.length, unmanaged: plan.unmanaged, census: result });
   return result;
 }

@@ -50,6 +50,9 @@ describe('plan census', () => {
     expect(summarize(plan)).toEqual({ create: 1, update: 1, delete: 1, noop: 14, unmanaged: 2, unverified: 0 });
     expect(hasChanges(plan)).toBe(true);
     expect(hasChanges(computePlan(desired(['1']), converged(['1']), KINDS))).toBe(false);
+    // Remembered per plan, but never stale: a list that grew is counted again.
+    plan.changes.push({ ...plan.changes[0], action: 'delete' });
+    expect(census(plan).actions.delete).toBe(2);
   });
 
   it('summaries, guard rails and every rendering of a plan walk its change list a bounded number of times', () => {
