@@ -76,6 +76,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   planOptions(program.command('plan').description('read-only: compare the live account with the config and show the changes'), ['text', 'json', 'markdown', 'github'])
     .option('--out <file>', 'save the plan (JSON) for apply --plan')
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are')
+    .option('--adopt', 'keep the drift: write the live values of drifted objects into the config files, in place (implies --drift)')
     .action((paths: string[], options) => run(() => planCommand(paths, options, io))());
 
   planOptions(program.command('apply').description('plan, confirm and execute the changes (--format json: the apply report on stdout)'), ['text', 'json', 'github'])
@@ -98,7 +99,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action((options) => run(() => exportCommand(options, io))());
 
   program.command('hierarchy').description('read-only Hierarchies API views: the upline tree, or lifecycle events')
-    .requiredOption('--org <id|name>', 'the organization: a carrier id or a carrier name')
+    .option('--org <id|name>', 'the organization: a carrier id or a carrier name; required unless --config')
+    .option('--config [path]', 'draw the tree the config declares (default downline.yaml), offline; with --env, where the live tree differs')
     .option('--product <name>', 'only this product\'s hierarchy')
     .option('--person <npn|id>', 'only this producer\'s positions: an NPN or a person id')
     .option('--date <yyyy-mm-dd>', 'the hierarchy as it was on this date')
@@ -146,6 +148,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--list-lag <ms>', 'listings leave out objects created less than this long ago (eventual consistency)', count, 0)
     .option('--fail-rate <p>', 'probability of a random 503', probability, 0)
     .option('--fail-after-commit-rate <p>', 'probability that a write commits but answers 502', probability, 0)
+    .option('--licenses <file>', 'ProducerSync licence table (JSON: NPN → licences); NPNs not listed are licensed everywhere')
     .action(async (options) => void (exitCode = await emulatorCommand(options, io)));
 
   program.command('version').description('print the version (same as --version)')

@@ -59,7 +59,9 @@ export async function discover(api: Api, desired: DesiredState, concurrency: num
  * one lookup per producer, and the snapshot says the unmanaged ones could not be listed.
  */
 async function fetchAssignments(api: Api, desired: DesiredState, concurrency: number): Promise<Pick<LiveSnapshot, 'assignments' | 'assignmentsUnlisted'>> {
-  const npns = [...new Set([...desired.assignments.map((a) => a.npn), ...desired.invites.map((i) => i.producer.npn)])];
+  // Uplines too: an upline declared nowhere may hold its position live (SPEC §10, uplineExists).
+  const uplines = [...desired.assignments.map((a) => a.fields.upline), ...desired.invites.flatMap((i) => i.contracts.map((c) => c.uplineNpn))].filter((u): u is string => typeof u === 'string');
+  const npns = [...new Set([...desired.assignments.map((a) => a.npn), ...desired.invites.map((i) => i.producer.npn), ...uplines])];
   const pruning = desired.prune.assignments || desired.prune.products;
   const declaredCarriers = desired.carriers.length > 0;
   if (npns.length === 0 && !pruning) {

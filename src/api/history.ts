@@ -2,13 +2,12 @@ import { mapLimit } from '../core/concurrency.js';
 import type { ContractTrace } from '../core/live.js';
 import type { Plan } from '../core/types.js';
 import type { Api } from './client.js';
+import { changelog, productHierarchies } from './hierarchies.js';
 
 /**
  * ASSUMPTION (README table): the Hierarchies changelog of a product keeps the entries of a contract
- * assignment after the assignment is deleted, under `hierarchyChangelogViewList` with `producerName`.
+ * assignment after the assignment is deleted, with `producerName` (its keys: `HIERARCHY_KEYS`).
  */
-const PRODUCT_HIERARCHIES = 'decoratedProductHierarchyList';
-const CHANGELOG = 'hierarchyChangelogViewList';
 
 /** Live carrier and product ids the plan's invitations would contract on (new products have no history). */
 export function invitedProducts(plan: Plan): Map<string, Set<string>> {
@@ -31,10 +30,10 @@ export function invitedProducts(plan: Plan): Map<string, Set<string>> {
  */
 export async function fetchContractHistory(api: Api, wanted: Map<string, Set<string>>, concurrency: number): Promise<Record<string, ContractTrace[]>> {
   const history: Record<string, ContractTrace[]> = {};
-  const hierarchies = (await mapLimit([...wanted.keys()], concurrency, (carrierId) => api.list(`/v1/organizations/${carrierId}/productHierarchies`, PRODUCT_HIERARCHIES))).flat();
+  const hierarchies = (await mapLimit([...wanted.keys()], concurrency, (carrierId) => productHierarchies(api, carrierId))).flat();
   const targets = hierarchies.filter((h) => [...wanted.values()].some((ids) => ids.has(String(h.productId))));
   await mapLimit(targets, concurrency, async (h) => {
-    const entries = await api.list(`/v1/productHierarchies/${h.id}/changelog`, CHANGELOG);
+    const entries = await changelog(api, h.id);
     history[String(h.productId)] = entries.filter((e) => typeof e.producerName === 'string').map((e) => ({
       producerName: String(e.producerName),
       ...(typeof e.contractAssignmentDisplayNumber === 'string' ? { displayNumber: e.contractAssignmentDisplayNumber } : {}),

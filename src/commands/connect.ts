@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createApi, type Api, type ClientOptions, type Endpoints } from '../api/client.js';
+import { LicenceTableError, readLicenceTable, type LicenceTable } from '../emulator/licences.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { interruptible } from './interrupt.js';
 import { UserError, type CommonOptions, type Io } from './io.js';
@@ -94,7 +95,7 @@ export async function connect(options: CommonOptions, io: Io, scopes: string[], 
     const api = interruptible(createApi(endpoints, { ...client, ...extra }), io.signal, concurrency);
     return { env, api, urls: { api: endpoints.agentsync.baseUrl, token: endpoints.agentsync.tokenUrl }, cancel, close: async () => cancel() };
   }
-  const emulator = await startEmulator({ stateFile });
+  const emulator = await startEmulator({ stateFile, licences: localLicences(stateFile) });
   const c = emulator.credentials;
   const api = interruptible(createApi({
     agentsync: { baseUrl: emulator.baseUrl, tokenUrl: emulator.tokenUrl, clientId: c.clientId, clientSecret: c.clientSecret },
@@ -116,3 +117,17 @@ function secondsVar(vars: Io['env'], name: string): number | undefined {
   if (!Number.isFinite(value) || value < 0) throw new UserError(`${name} must be a number of seconds, got "${raw}"`);
   return value * 1000;
 }
+
+/** `--env local`: a `licenses.json` beside the state file makes producers unlicensed where it says; without one, every NPN is licensed everywhere. */
+export function localLicences(stateFile: string): LicenceTable | undefined {
+  const file = join(dirname(stateFile), LOCAL_LICENCES_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    return readLicenceTable(file);
+  } catch (cause) {
+    if (cause instanceof LicenceTableError) throw new UserError(cause.message);
+    throw cause;
+  }
+}
+
+export const LOCAL_LICENCES_FILE = 'licenses.json';

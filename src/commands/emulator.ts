@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { startEmulator } from '../emulator/server.js';
+import { LicenceTableError, readLicenceTable } from '../emulator/licences.js';
 import { StateFileError } from '../emulator/store.js';
 import { UserError, type Io } from './io.js';
 
@@ -19,6 +20,7 @@ export interface EmulatorCommandOptions {
   failAfterCommitRate: number;
   rateWindow: number;
   listLag: number;
+  licenses?: string;
 }
 
 /** Serve the local API in the foreground until interrupted. */
@@ -41,9 +43,10 @@ export async function emulatorCommand(options: EmulatorCommandOptions, io: Io): 
       failAfterCommitRate: options.failAfterCommitRate,
       rateWindowMs: options.rateWindow,
       listLagMs: options.listLag,
+      ...(options.licenses ? { licences: readLicenceTable(resolve(io.cwd, options.licenses)) } : {}),
     });
   } catch (cause) {
-    if (cause instanceof StateFileError) throw new UserError(cause.message);
+    if (cause instanceof StateFileError || cause instanceof LicenceTableError) throw new UserError(cause.message);
     throw cause;
   }
   const c = emulator.credentials;
@@ -56,7 +59,9 @@ export async function emulatorCommand(options: EmulatorCommandOptions, io: Io): 
     `  TURRIS_BASE_URL=${emulator.turrisUrl}`,
     `  TURRIS_CLIENT_ID=${c.turrisClientId}`,
     `  TURRIS_CLIENT_SECRET=${c.turrisClientSecret}`,
+    `  AGENTSYNC_PRODUCERSYNC_URL=${emulator.producersyncUrl}`,
     `  state: ${options.state ? resolve(io.cwd, options.state) : '(memory only)'}`,
+    `  licences: ${options.licenses ? `${resolve(io.cwd, options.licenses)} (NPNs not listed are licensed everywhere)` : 'every NPN licensed everywhere'}`,
     'Press Ctrl-C to stop.',
     '',
   ].join('\n'));

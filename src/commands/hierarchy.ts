@@ -1,13 +1,16 @@
 import { COLLECTION_KEYS } from '../api/discover.js';
+import { changelog, productHierarchies } from '../api/hierarchies.js';
 import { mapLimit } from '../core/concurrency.js';
 import { didYouMean } from '../core/suggest.js';
-import { buildTree, lifecycleEvents, type ChangelogEntry, type HierarchyNode } from '../core/hierarchy.js';
+import { buildTree, lifecycleEvents, type HierarchyNode } from '../core/hierarchy.js';
 import { renderEvents, renderTree } from '../render/hierarchy.js';
+import { hierarchyConfigCommand } from './hierarchy-config.js';
 import { connect, SCOPE } from './connect.js';
 import { output, UserError, type CommonOptions, type Io } from './io.js';
 
 export interface HierarchyOptions extends Omit<CommonOptions, 'format'> {
-  org: string;
+  org?: string;
+  config?: string | true;
   product?: string;
   person?: string;
   date?: string;
@@ -22,8 +25,6 @@ const NPN = /^\d{1,15}$/;
 /** A real calendar day in yyyy-mm-dd (2025-02-30 is not one). */
 const isDate = (value: string) => DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
 
-interface ProductHierarchy { id: string; productName: string; organizationName?: string }
-
 /** `name` among `candidates`: exactly, else ignoring case; else an error naming the closest ones. */
 function pick<T>(flag: string, name: string, candidates: T[], nameOf: (c: T) => string, what: string): T[] {
   const exact = candidates.filter((c) => nameOf(c) === name);
@@ -37,6 +38,8 @@ function pick<T>(flag: string, name: string, candidates: T[], nameOf: (c: T) => 
 
 /** Read-only views of the Hierarchies API: the upline tree (optionally at a date) or lifecycle events. */
 export async function hierarchyCommand(options: HierarchyOptions, io: Io): Promise<number> {
+  if (options.config !== undefined) return hierarchyConfigCommand({ ...options, config: options.config }, io);
+  if (!options.org) throw new UserError('hierarchy needs --org ID (the live views), or --config [PATH] (the declared tree)');
   for (const [flag, value] of [['--date', options.date], ['--changes-since', options.changesSince]] as const) {
     if (value !== undefined && !isDate(value)) throw new UserError(`${flag} must be a date like 2025-01-15 (got "${value}")`);
   }
@@ -49,14 +52,14 @@ export async function hierarchyCommand(options: HierarchyOptions, io: Io): Promi
     const orgId = UUID.test(options.org) ? options.org
       : pick('--org', options.org, await api.list('/v1/customers/carriers', COLLECTION_KEYS.carriers), (c) => String(c.name), 'carrier')[0].id;
     const org = encodeURIComponent(orgId);
-    const all = (await api.list(`/v1/organizations/${org}/productHierarchies`, 'decoratedProductHierarchyList')) as unknown as ProductHierarchy[];
+    const all = await productHierarchies(api, orgId);
     if (all.length === 0) o.err(`note: organization ${options.org} has no product hierarchies (no contracted positions yet)\n`);
     const hierarchies = options.product ? pick('--product', options.product, all, (h) => h.productName, 'product with a hierarchy') : all;
 
     if (options.changesSince) {
       const since = options.changesSince;
       const events = (await mapLimit(hierarchies, concurrency, async (ph) => {
-        const entries = (await api.list(`/v1/productHierarchies/${ph.id}/changelog`, 'hierarchyChangelogViewList', { sort: 'modifiedDate,desc' })) as unknown as ChangelogEntry[];
+        const entries = await changelog(api, ph.id);
         return lifecycleEvents(entries, since).map((e) => ({ ...e, productHierarchyId: ph.id, productName: ph.productName }));
       })).flat().sort((a, b) => a.modifiedDate.localeCompare(b.modifiedDate));
       o.out(options.format === 'json' ? `${JSON.stringify({ formatVersion: 1, since, events }, null, 2)}\n` : renderEvents(events));

@@ -101,6 +101,11 @@ on:
   schedule:
     - cron: "17 6 * * *"
   workflow_dispatch:
+    inputs:
+      adopt:
+        description: Keep the drift instead of reverting it (a pull request writes the live values into the config)
+        type: boolean
+        default: false
 
 permissions:
   contents: read
@@ -178,16 +183,42 @@ ${SECRETS}        run: ${CLI} apply --env production --plan plan.json --report r
           path: report.json
 
   drift:
-    if: github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'
+    if: github.event_name == 'schedule' || (github.event_name == 'workflow_dispatch' && !inputs.adopt)
     runs-on: ubuntu-latest
 ${ACCOUNT_LOCK}    steps:
-${SETUP}      - name: Drift check (fails when the live account differs from main)
+${SETUP}      - name: Drift check (fails when the live account differs from main; names who changed it, and when)
 ${SECRETS}        run: |
           set +e
           ${CLI} plan --env production --drift --format markdown --detailed-exitcode > drift.md
           code=$?
           cat drift.md >> "$GITHUB_STEP_SUMMARY"
           exit "$code"
+
+  adopt:
+    # Run the workflow by hand with "adopt" ticked: the drift becomes a pull request to review, not a revert.
+    if: github.event_name == 'workflow_dispatch' && inputs.adopt
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+      pull-requests: write
+${ACCOUNT_LOCK}    steps:
+${SETUP}      - name: Write the live values of the drift into the config
+${SECRETS}        run: ${CLI} plan --env production --adopt --format markdown > adopt.md
+      - name: Open a pull request with the adopted config
+        env:
+          GH_TOKEN: \${{ github.token }}
+          RUN_ID: \${{ github.run_id }}
+          BASE: \${{ github.ref_name }}
+        run: |
+          if git diff --quiet; then echo 'No drift to adopt: the config already says what the account holds.' >> "$GITHUB_STEP_SUMMARY"; exit 0; fi
+          branch="downline/adopt-drift-$RUN_ID"
+          git config user.name 'github-actions[bot]'
+          git config user.email '41898282+github-actions[bot]@users.noreply.github.com'
+          git checkout -q -b "$branch"
+          git commit -q -a -m 'Adopt the live account drift (downline plan --adopt)'
+          git push -q origin "$branch"
+          gh pr create --base "$BASE" --head "$branch" --title 'Adopt the drift found in the live account' --body-file adopt.md
+          cat adopt.md >> "$GITHUB_STEP_SUMMARY"
 `;
 
 /**

@@ -4,10 +4,12 @@ import { fetchContractHistory, invitedProducts } from '../api/history.js';
 import { loadConfig, productionIdentityDiagnostics, type LoadedConfig } from '../config/load.js';
 import { computePlan } from '../core/compute-plan.js';
 import { hasErrors, warning } from '../core/diagnostics.js';
+import type { LiveSnapshot } from '../core/live.js';
 import type { Plan } from '../core/types.js';
 import { KINDS } from '../kinds/index.js';
 import { renderDiagnostics } from '../render/diagnostics.js';
 import { connect, type Session } from './connect.js';
+import { readinessDiagnostics } from './readiness.js';
 import type { CommonOptions, Io, Output } from './io.js';
 import { configAt } from './since.js';
 
@@ -15,6 +17,8 @@ export interface Prepared {
   config: LoadedConfig;
   session: Session;
   plan: Plan;
+  /** What discovery read: `plan --drift` looks up the drifted assignments' products in it. */
+  live: LiveSnapshot;
 }
 
 /**
@@ -56,8 +60,9 @@ export async function preparePlan(paths: string[], options: CommonOptions & { ta
         config.diagnostics.push(warning(`could not read the Hierarchies changelog (${(cause as Error).message}): whether a producer invited by this plan was invited before is unknown`));
       }
     }
+    plan.diagnostics.push(...await readinessDiagnostics(session.api, plan, config.state, live, concurrency, new Date().toISOString().slice(0, 10)));
     plan.diagnostics.unshift(...config.diagnostics);
-    return { config, session, plan };
+    return { config, session, plan, live };
   } catch (cause) {
     await session.close();
     throw cause;

@@ -84,9 +84,14 @@ export function toDesiredState(files: Array<{ file: ParsedFile; health?: Health 
       const prune = isRaw(root.prune) ? root.prune : {};
       state.prune = { products: prune.products === true, commissionLevels: prune.commissionLevels === true, assignments: prune.assignments === true };
     }
+    if (root.readiness && single('readiness', file)) {
+      const readiness = isRaw(root.readiness) ? root.readiness : {};
+      state.readiness = { licenses: (readiness.licenses as 'error' | 'warning' | 'off' | undefined) ?? 'warning', source: file.locate(['readiness', ...(readiness.licenses ? ['licenses'] : [])]) };
+    }
+    if (root.rules && single('rules', file)) Object.assign(state.rules, root.rules as DesiredState['rules']);
     addCarriers(state, ctx, root);
     diagnostics.push(...addAssignments(state, ctx, root));
-    addInvites(state, ctx, root);
+    diagnostics.push(...addInvites(state, ctx, root));
     addTurris(state, ctx, root);
   }
   return { state, unknowns, diagnostics };
@@ -137,6 +142,7 @@ function addAssignments(state: DesiredState, { file, health }: Context, root: Ra
     const npns = many
       ? many.flatMap((npn, i) => (health.unnamed([...path, 'npns', i], []) ? [] : [{ npn, source: file.locate([...path, 'npns', i]) }]))
       : [{ npn: entry.npn as string, source: file.locate(path) }];
+    // Every producer of an `npns:` list shares the entry's upline and states.
     const { fields, fieldSources } = fieldsOf(entry, ASSIGNMENT_FIELDS, file, path);
     // One entry's fields and their sources are shared by each of its NPNs (located once, not per NPN).
     const sources = { ...fieldSources, carrier: file.locate([...path, 'carrier']), product: file.locate([...path, 'product']) };
@@ -155,10 +161,17 @@ function addAssignments(state: DesiredState, { file, health }: Context, root: Ra
   return diagnostics;
 }
 
-function addInvites(state: DesiredState, { file, health }: Context, root: Raw): void {
+function addInvites(state: DesiredState, { file, health }: Context, root: Raw): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
   list(root, 'invites').forEach((invite, ii) => {
     const path = ['invites', ii];
     if (health.unnamed(path, ['producer', 'producer.npn'])) return;
+    // `upline` is the canonical spelling; `uplineNpn` (the API's field name) stays a synonym.
+    list(invite, 'contracts').forEach((c, ci) => {
+      if (c.upline !== undefined && c.uplineNpn !== undefined) {
+        diagnostics.push(error('a contract takes "upline" or its synonym "uplineNpn", not both', file.locate([...path, 'contracts', ci, 'uplineNpn'], true), 'keep upline'));
+      }
+    });
     const producer = invite.producer as DesiredState['invites'][number]['producer'];
     const named = (ci: number) => !health.unnamed([...path, 'contracts', ci], ['carrier', 'product', 'commissionLevel']);
     const contracts = list(invite, 'contracts').map((c, ci) => ({ c, ci })).filter(({ ci }) => named(ci)).map(({ c, ci }) => ({
@@ -168,10 +181,11 @@ function addInvites(state: DesiredState, { file, health }: Context, root: Raw): 
       ...(c.administrativeDivisions === 'all' || Array.isArray(c.administrativeDivisions)
         ? { administrativeDivisions: c.administrativeDivisions === 'all' ? [...ALL_DIVISIONS] : [...(c.administrativeDivisions as string[])].sort() }
         : {}),
-      ...(typeof c.uplineNpn === 'string' ? { uplineNpn: c.uplineNpn } : {}),
+      ...(typeof (c.upline ?? c.uplineNpn) === 'string' ? { uplineNpn: String(c.upline ?? c.uplineNpn) } : {}),
       userDefined: userDefined(c),
       source: file.locate([...path, 'contracts', ci]),
-      fieldSources: Object.fromEntries(['carrier', 'product', 'commissionLevel'].map((k) => [k, file.locate([...path, 'contracts', ci, k])])),
+      fieldSources: Object.fromEntries([...['carrier', 'product', 'commissionLevel', 'administrativeDivisions'].map((k) => [k, file.locate([...path, 'contracts', ci, k])]),
+        ['upline', file.locate([...path, 'contracts', ci, c.upline !== undefined ? 'upline' : 'uplineNpn'])]]),
     }));
     state.invites.push({
       producer,
@@ -182,6 +196,7 @@ function addInvites(state: DesiredState, { file, health }: Context, root: Raw): 
       source: file.locate(path),
     });
   });
+  return diagnostics;
 }
 
 function addTurris(state: DesiredState, { file, health }: Context, root: Raw): void {

@@ -52,7 +52,10 @@ export interface DesiredLevel extends Located {
 
 export type StatusPolicy = 'initial' | 'enforce';
 
-/** fields: commissionLevel (name) and optionally status (lookup name). */
+/**
+ * fields: commissionLevel (name) and optionally status (lookup name), upline (the NPN of the direct
+ * upline on this product; absent = a top position) and administrativeDivisions (sorted codes).
+ */
 export interface DesiredAssignment extends Located {
   npn: string;
   carrier: string;
@@ -93,15 +96,30 @@ export interface DesiredTurrisInvite extends Located {
   customFieldValues?: Record<string, string | number | boolean>;
 }
 
+/** Levels of the hierarchy integrity rules (SPEC §10); `rules:` in the config overrides them. */
+export type RuleLevel = 'error' | 'warning' | 'off';
+export const HIERARCHY_RULE_DEFAULTS = {
+  uplineExists: 'error', noCycles: 'error', levelNotAboveUpline: 'error', statesWithinUpline: 'warning', activeUnderTerminated: 'error',
+} as const satisfies Record<string, RuleLevel>;
+export type HierarchyRule = keyof typeof HIERARCHY_RULE_DEFAULTS;
+
 export interface PruneSettings {
   products: boolean;
   commissionLevels: boolean;
   assignments: boolean;
 }
 
+/** SPEC §15: licence readiness of what the plan creates; `warning` unless the config says otherwise. */
+export interface ReadinessSettings {
+  licenses: 'error' | 'warning' | 'off';
+  source?: SourceLocation;
+}
+
 export interface DesiredState {
   agency: { organizationId?: string; inviter?: Person; source?: SourceLocation };
   prune: PruneSettings;
+  readiness: ReadinessSettings;
+  rules: Record<HierarchyRule, RuleLevel>;
   carriers: DesiredCarrier[];
   products: DesiredProduct[];
   levels: DesiredLevel[];
@@ -114,6 +132,8 @@ export function emptyDesiredState(): DesiredState {
   return {
     agency: {},
     prune: { products: false, commissionLevels: false, assignments: false },
+    readiness: { licenses: 'warning' },
+    rules: { ...HIERARCHY_RULE_DEFAULTS },
     carriers: [],
     products: [],
     levels: [],

@@ -57,6 +57,8 @@ export interface ChangelogEntry {
   startDate?: string | null;
   endDate?: string | null;
   modifiedDate: string;
+  /** Who made the change, as the changelog names them. */
+  modifiedByName?: string | null;
 }
 
 export type LifecycleType = 'producer-added' | 'upline-changed' | 'commission-level-changed' | 'terminated' | 'pending';

@@ -1,4 +1,5 @@
 import { ApiError } from '../api/errors.js';
+import { CHANGELOG_NEWEST_FIRST, HIERARCHY_KEYS } from '../api/hierarchies.js';
 import { PRODUCERSYNC_LICENSES } from '../api/producersync.js';
 import type { DoctorContext, HalPage } from './context.js';
 import { cannot, differs, holds, type Outcome } from './types.js';
@@ -13,7 +14,7 @@ export async function hierarchies(ctx: DoctorContext): Promise<Outcome> {
   const from = ctx.options.org ? '--org' : ctx.options.configOrg ? 'the config\'s agency.organizationId' : 'the first carrier';
   const o = encodeURIComponent(org);
   const problems: string[] = [];
-  const listKey = 'decoratedProductHierarchyList';
+  const listKey = HIERARCHY_KEYS.productHierarchies;
   const list = await ctx.page(`/v1/organizations/${o}/productHierarchies`, { page: 0, size: 1 }).catch(notFound(`organization from ${from} not found (is it an organization id this account can see?)`));
   if (list._embedded && !(listKey in list._embedded)) problems.push(`productHierarchies carries _embedded.${Object.keys(list._embedded).join()} (expected ${listKey})`);
   const nodes = await ctx.api.agentsync.get(`/v1/organizations/${o}/hierarchies`);
@@ -23,11 +24,11 @@ export async function hierarchies(ctx: DoctorContext): Promise<Outcome> {
   if (first) {
     const [phNodes, changelog, search] = await Promise.all([
       ctx.api.agentsync.get(`/v1/productHierarchies/${encodeURIComponent(first.id)}/hierarchies`),
-      ctx.page(`/v1/productHierarchies/${encodeURIComponent(first.id)}/changelog`, { page: 0, size: 1, sort: 'modifiedDate,desc' }),
+      ctx.page(`/v1/productHierarchies/${encodeURIComponent(first.id)}/changelog`, { page: 0, size: 1, ...CHANGELOG_NEWEST_FIRST }),
       ctx.page(`/v1/organizations/${o}/productHierarchies/search`, { productName: String(first.productName ?? ''), page: 0, size: 1 }),
     ]);
     if (!Array.isArray(phNodes)) problems.push('productHierarchies/{id}/hierarchies is not a JSON array of nodes');
-    if (changelog._embedded && !('hierarchyChangelogViewList' in changelog._embedded)) problems.push(`changelog carries _embedded.${Object.keys(changelog._embedded).join()} (expected hierarchyChangelogViewList)`);
+    if (changelog._embedded && !(HIERARCHY_KEYS.changelog in changelog._embedded)) problems.push(`changelog carries _embedded.${Object.keys(changelog._embedded).join()} (expected ${HIERARCHY_KEYS.changelog})`);
     if (!search._embedded) problems.push('productHierarchies/search by the first hierarchy\'s product name found nothing');
     detail = 'nodes, changelog and search of one product hierarchy answer';
   }

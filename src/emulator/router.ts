@@ -1,4 +1,5 @@
 import type { EmRequest, EmResponse, Paging } from './http.js';
+import type { LicenceTable } from './licences.js';
 import type { Store } from './store.js';
 
 /** What a route needs of the emulator: its records, paging knobs and clock. */
@@ -8,6 +9,8 @@ export interface RouteContext {
   now(): Date;
   /** yyyy-MM-dd of now(). */
   today(): string;
+  /** ProducerSync licences by NPN; NPNs not listed are licensed everywhere. */
+  licences: LicenceTable;
 }
 
 /** `read`: any valid token; `write` / `delete`: the token must carry that scope; `none`: no token. */

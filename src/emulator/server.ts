@@ -14,6 +14,7 @@ import { productRoutes } from './routes/products.js';
 import { producersyncRoutes } from './routes/producersync.js';
 import { defaultTemplates, turrisRoutes } from './routes/turris.js';
 import { Store } from './store.js';
+import type { LicenceTable } from './licences.js';
 
 export const DEFAULT_CREDENTIALS = {
   clientId: 'downline-local',
@@ -52,6 +53,8 @@ export interface EmulatorOptions {
   listLagMs?: number;
   /** Clock, for point-in-time hierarchy tests. */
   now?: () => Date;
+  /** ProducerSync licence table (NPN → licences); NPNs not in it are licensed everywhere. */
+  licences?: LicenceTable;
 }
 
 export interface RequestLogEntry {
@@ -73,6 +76,8 @@ export interface Emulator {
   credentials: { clientId: string; clientSecret: string; turrisClientId: string; turrisClientSecret: string };
   log: RequestLogEntry[];
   store: Store;
+  /** The ProducerSync licence table, editable while running (tests). */
+  licences: LicenceTable;
   faults: Fault[];
   tokens: Tokens;
   close(): Promise<void>;
@@ -104,6 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     paging: { defaultSize: options.pageSize ?? 250, maxSize: options.maxPageSize ?? 1000 },
     now,
     today: () => now().toISOString().slice(0, 10),
+    licences: options.licences ?? {},
   };
   const log: RequestLogEntry[] = [];
   const faults: Fault[] = [];
@@ -247,6 +253,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     credentials,
     log,
     store,
+    licences: ctx.licences,
     faults,
     tokens,
     close: () => new Promise<void>((resolve) => {

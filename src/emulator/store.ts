@@ -18,6 +18,8 @@ export interface AssignmentChange {
   uplineNpn: string | null;
   administrativeDivisions: string[];
   modifiedDate: string;
+  /** Who made the change (the changelog's `modifiedByName`); older state files lack it. */
+  modifiedByName?: string;
 }
 
 export interface Assignment extends Json {

@@ -1,16 +1,20 @@
 import { warning } from '../core/diagnostics.js';
+import { checkHierarchy, declaredLevels, declaredPositions, findingKey, type HierarchyCheck, type Position } from '../core/hierarchy-rules.js';
 import { keys, type DesiredAssignment } from '../core/desired.js';
+import type { LiveIndex } from '../core/live-index.js';
 import type { RawObject } from '../core/live.js';
+import type { Lookups } from '../core/lookups.js';
 import { addressKey, type Change, type Value, type View } from '../core/types.js';
-import { carrierDeclared, planObject, productPruned, same, undeclared, USER_DEFINED, viewOf } from './common.js';
+import { ASSIGNMENT_LIFECYCLE_FIELDS, carrierDeclared, planObject, productPruned, same, undeclared, uplineDependency, USER_DEFINED, viewOf } from './common.js';
 import { findAssignmentIds } from './find.js';
 import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
 
-/**
- * ASSUMPTION (SPEC §10, §11): the wire fields of an assignment's upline and of its ending — sent on
- * POST and on single and bulk PUT, and read back. `doctor --write-probe` checks them.
- */
-export const ASSIGNMENT_LIFECYCLE_FIELDS = { upline: 'uplineNpn', terminationReason: 'terminationReason', endDate: 'endDate' } as const;
+export { ASSIGNMENT_LIFECYCLE_FIELDS };
+
+const UPLINE = ASSIGNMENT_LIFECYCLE_FIELDS.upline;
+
+/** The live upline NPN; an assignment that carries none (or an empty one) is a top position. */
+export const liveUpline = (raw: RawObject): string | null => (typeof raw[UPLINE] === 'string' && raw[UPLINE] !== '' ? (raw[UPLINE] as string) : null);
 
 /** Built once: liveView runs for every live assignment. */
 const USER_DEFINED_AS_IS = Object.fromEntries(USER_DEFINED.map((f) => [f, same]));
@@ -20,13 +24,13 @@ function liveView(ctx: KindContext, raw: RawObject): View {
     commissionLevel: ctx.index.levelById.get(String(raw.commissionLevelId))?.name ?? `(level id ${String(raw.commissionLevelId)})`,
     ...(raw.assignmentStatusId !== undefined ? { status: ctx.lookups.nameOf(raw.assignmentStatusId) ?? `(status id ${String(raw.assignmentStatusId)})` } : {}),
     ...(Array.isArray(raw.administrativeDivisions) ? { administrativeDivisions: raw.administrativeDivisions as string[] } : {}),
-    ...(raw.uplineNpn !== undefined && raw.uplineNpn !== null ? { upline: String(raw.uplineNpn) } : {}),
+    upline: liveUpline(raw),
     ...viewOf(raw, USER_DEFINED_AS_IS),
   };
 }
 
 /** Config field → wire field of what an assignment passes through as declared (the API keeps what a PUT leaves out). */
-const PASSED_THROUGH: Record<string, string> = { administrativeDivisions: 'administrativeDivisions', upline: 'uplineNpn', ...Object.fromEntries(USER_DEFINED.map((f) => [f, f])) };
+const PASSED_THROUGH: Record<string, string> = { administrativeDivisions: 'administrativeDivisions', upline: UPLINE, ...Object.fromEntries(USER_DEFINED.map((f) => [f, f])) };
 
 function passedThrough(fields: View): Record<string, Value> {
   const out: Record<string, Value> = {};
@@ -60,8 +64,10 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
     ctx.diagnostics.push(warning(`producer ${a.npn} has ${duplicates.length + 1} contract assignments on "${a.carrier} / ${a.product}"; managing ${live.id}, the others are listed as unmanaged`, a.source));
     duplicates.forEach((d, i) => ctx.unmanaged.push({ address: { kind: 'assignment', key: `${key}#${i + 2}` }, liveId: d.id }));
   }
-  const desired: View = { ...a.fields, ...(status ? { status: status.name } : {}) };
   const lv = live && liveView(ctx, live);
+  // An entry without `upline` is a top position (SPEC §10): a live upline is then moved to the top.
+  const top: View = a.fields.upline === undefined && lv && lv.upline !== null ? { upline: null } : {};
+  const desired: View = { ...a.fields, ...top, ...(status ? { status: status.name } : {}) };
   const notes: string[] = [];
   // After creation the status belongs to the contracting workflow: report progress, never revert it.
   let compared = desired;
@@ -71,6 +77,7 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
     notes.push(`status is ${String(lv.status)} (workflow progress since ${status.name}; not reverted — set statusPolicy: enforce to change it)`);
   }
   const levelId = idOrRef(ctx.index.levelByKey.get(keys.level(a.carrier, a.product, levelName))?.id, levelAddress);
+  const uplineKey = uplineDependency(ctx, typeof a.fields.upline === 'string' ? a.fields.upline : undefined, a.carrier, a.product);
   return planObject(ctx, {
     address: { kind: 'assignment', key },
     identity: { npn: a.npn, carrier: a.carrier, product: a.product },
@@ -79,7 +86,8 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
     live,
     liveView: lv,
     comparators: { administrativeDivisions: 'set' },
-    dependsOn: [productAddress, levelAddress],
+    // The upline first: the text plan names the last new dependency ("under new commission level …").
+    dependsOn: [...(uplineKey ? [uplineKey] : []), productAddress, levelAddress],
     notes,
     // Built only when there is something to create (most of a large book is unchanged).
     create: () => {
@@ -92,6 +100,8 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change {
       const update: Record<string, Value> = { id: live!.id, commissionLevelId: levelId as Value };
       if (changed.includes('status') && status) update.assignmentStatusId = status.id;
       Object.assign(update, passedThrough(a.fields));
+      // A position moved to the top: no upline in the config, so passedThrough sends none.
+      if (changed.includes('upline')) update[UPLINE] = (desired.upline ?? null) as Value;
       return { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${live!.id}`, body: update,
         batch: { key: 'PUT assignments', path: '/v1/customers/contractAssignments/bulk', refs: [], wrap: 'contractAssignments' } };
     },
@@ -120,11 +130,58 @@ function planUndeclared(ctx: KindContext): void {
   }
 }
 
+/** Every live position (the first assignment of each `npn@carrier/product`) in name-space. */
+export function livePositions(index: LiveIndex, lookups: Lookups): Map<string, Position> {
+  const out = new Map<string, Position>();
+  for (const [key, [live]] of index.assignmentsByKey) {
+    const product = index.productById.get(String(live.productId))!;
+    const level = index.levelById.get(String(live.commissionLevelId));
+    const status = lookups.nameOf(live.assignmentStatusId);
+    out.set(key, {
+      npn: String(live.npn), carrier: product.carrier, product: product.name, upline: liveUpline(live), ...(level ? { level: level.name } : {}),
+      ...(Array.isArray(live.administrativeDivisions) && live.administrativeDivisions.length > 0 ? { states: live.administrativeDivisions as string[] } : {}),
+      ...(status ? { status } : {}),
+    });
+  }
+  return out;
+}
+
+/**
+ * The hierarchy rules against the live account (SPEC §10): declared positions (with the live status
+ * where the workflow owns it) plus live positions the config does not declare and the plan keeps.
+ * Reports only what the offline check in `validate` could not see.
+ */
+function checkLiveHierarchy(ctx: KindContext): void {
+  const declared = declaredPositions(ctx.desired);
+  const levels = declaredLevels(ctx.desired);
+  const levelOf: HierarchyCheck['levelOf'] = (carrier, product, level) => {
+    const known = levels.get(keys.level(carrier, product, level));
+    if (known) return known;
+    const live = ctx.index.levelByKey.get(keys.level(carrier, product, level));
+    return live && { type: String(live.type ?? ''), ...(typeof live.firstYearValue === 'number' ? { firstYearValue: live.firstYearValue } : {}) };
+  };
+  const policy = new Map(ctx.desired.assignments.map((a) => [keys.assignment(a.npn, a.carrier, a.product), a.statusPolicy]));
+  const deleted = new Set(ctx.changes.filter((c) => c.action === 'delete' && c.address.kind === 'assignment').map((c) => c.liveId));
+  const positions: Position[] = declared.map((p) => {
+    const key = keys.assignment(p.npn, p.carrier, p.product);
+    const live = ctx.index.assignmentsByKey.get(key)?.[0];
+    if (!live || policy.get(key) === 'enforce' || live.assignmentStatusId === undefined) return p;
+    return { ...p, status: ctx.lookups.nameOf(live.assignmentStatusId) ?? p.status };
+  });
+  const seen = new Set(declared.map((p) => keys.assignment(p.npn, p.carrier, p.product)));
+  for (const [key, p] of livePositions(ctx.index, ctx.lookups)) {
+    if (!seen.has(key) && !deleted.has(ctx.index.assignmentsByKey.get(key)![0].id)) positions.push(p);
+  }
+  const offline = new Set(checkHierarchy({ positions: declared, levelOf: (c, p, l) => levels.get(keys.level(c, p, l)), rules: ctx.desired.rules, complete: false }).map(findingKey));
+  ctx.diagnostics.push(...checkHierarchy({ positions, levelOf, rules: ctx.desired.rules, complete: true }).filter((d) => !offline.has(findingKey(d))));
+}
+
 export const assignmentKind: KindModule = {
   kind: 'assignment',
   plan(ctx) {
     for (const a of [...ctx.desired.assignments, ...fromInvites(ctx)]) ctx.changes.push(planDeclared(ctx, a));
     planUndeclared(ctx);
+    checkLiveHierarchy(ctx);
   },
   async locate(change, api, ids) {
     const found = await findAssignmentIds(api, change.identity.npn, change.identity.carrier, change.identity.product, ids);

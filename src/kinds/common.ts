@@ -1,10 +1,18 @@
 import { compareViews, valuesEqual, type Comparator } from '../core/compare.js';
+import { keys, type DesiredState } from '../core/desired.js';
 import { fingerprint } from '../core/fingerprint.js';
 import type { RawObject } from '../core/live.js';
 import { addressKey, type Address, type AddressKey, type Change, type FieldChange, type Operation, type SourceLocation, type View } from '../core/types.js';
 import { noteUnreadable, type KindContext } from './kind.js';
 
 export { USER_DEFINED } from '../core/desired.js';
+
+/**
+ * ASSUMPTION (SPEC §10, §11): the wire fields of an assignment's upline and of its ending — sent on
+ * POST (and in an invitation's contracts) and on single and bulk PUT, and read back.
+ * `doctor --write-probe` checks them.
+ */
+export const ASSIGNMENT_LIFECYCLE_FIELDS = { upline: 'uplineNpn', terminationReason: 'terminationReason', endDate: 'endDate' } as const;
 
 export interface ObjectPlan {
   address: Address;
@@ -102,4 +110,26 @@ export function productPruned(ctx: KindContext, carrier: string, product: string
 /** Only live objects under carriers the config declares are ever in scope. */
 export function carrierDeclared(ctx: KindContext, carrier: string): boolean {
   return ctx.desired.carriers.some((c) => c.name === carrier);
+}
+
+/** Where each declared position (npn on a product) is created: its assignment, or the invitation that carries it. */
+const creators = new WeakMap<DesiredState, Map<string, AddressKey>>();
+
+/**
+ * The change a position must wait for because its upline is created in the same apply (the API
+ * refuses an upline that holds no assignment on the product); undefined when the upline is live
+ * (or declared nowhere — the hierarchy rules report that).
+ */
+export function uplineDependency(ctx: KindContext, upline: string | undefined, carrier: string, product: string): AddressKey | undefined {
+  if (!upline) return undefined;
+  const key = keys.assignment(upline, carrier, product);
+  if (ctx.index.assignmentsByKey.has(key)) return undefined;
+  let map = creators.get(ctx.desired);
+  if (!map) {
+    map = new Map();
+    for (const a of ctx.desired.assignments) map.set(keys.assignment(a.npn, a.carrier, a.product), `assignment.${keys.assignment(a.npn, a.carrier, a.product)}`);
+    for (const i of ctx.desired.invites) for (const c of i.contracts) map.set(keys.assignment(i.producer.npn, c.carrier, c.product), `invite.${keys.invite(i.producer.npn)}`);
+    creators.set(ctx.desired, map);
+  }
+  return map.get(key);
 }

@@ -1,13 +1,15 @@
 import { keys, type DesiredInvite, type DesiredInviteContract } from '../core/desired.js';
 import type { ContractTrace } from '../core/live.js';
 import { addressKey, type Value } from '../core/types.js';
+import { ASSIGNMENT_LIFECYCLE_FIELDS, uplineDependency } from './common.js';
 import { findAssignmentIds } from './find.js';
 import { idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
 
 const contractView = (c: DesiredInviteContract) => ({
   carrier: c.carrier, product: c.product, commissionLevel: c.commissionLevel,
   ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}),
-  ...(c.uplineNpn ? { uplineNpn: c.uplineNpn } : {}),
+  // Name-space: `upline`, the canonical spelling (the plan's hierarchy reads it).
+  ...(c.uplineNpn ? { upline: c.uplineNpn } : {}),
 });
 
 /**
@@ -75,14 +77,15 @@ function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, strin
     const carrierKey = addressKey({ kind: 'carrier', key: c.carrier });
     const productKey = addressKey({ kind: 'product', key: keys.product(c.carrier, c.product) });
     const levelKey = addressKey({ kind: 'commissionLevel', key: keys.level(c.carrier, c.product, c.commissionLevel) });
-    dependsOn.push(carrierKey, productKey, levelKey);
+    const uplineKey = uplineDependency(ctx, c.uplineNpn, c.carrier, c.product);
+    dependsOn.push(...(uplineKey && uplineKey !== addressKey(base.address) ? [uplineKey] : []), carrierKey, productKey, levelKey);
     return {
       ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}),
       toOrganizationId: idOrRef(ctx.index.carrierByName.get(c.carrier)?.id, carrierKey),
       fromOrganizationId: ctx.desired.agency.organizationId ?? '',
       productId: idOrRef(ctx.index.productByKey.get(keys.product(c.carrier, c.product))?.id, productKey),
       commissionLevelId: idOrRef(ctx.index.levelByKey.get(keys.level(c.carrier, c.product, c.commissionLevel))?.id, levelKey),
-      ...(c.uplineNpn ? { uplineNpn: c.uplineNpn } : {}),
+      ...(c.uplineNpn ? { [ASSIGNMENT_LIFECYCLE_FIELDS.upline]: c.uplineNpn } : {}),
       ...c.userDefined,
     } as Record<string, Value>;
   });

@@ -58,3 +58,12 @@ export function workflowMessage(text: string): string {
 export function workflowProperty(text: string): string {
   return workflowMessage(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
+
+/**
+ * For a Mermaid label inside `["…"]` (the markdown plan's hierarchy charts): everything but
+ * letters, digits, spaces and plain punctuation becomes a `#code;` entity, so a name can close
+ * neither the label, the node nor the chart, and carries no HTML or control character.
+ */
+export function mermaidText(text: string): string {
+  return [...text].map((ch) => (/^[\p{L}\p{N} .,_/()'+-]$/u.test(ch) && !/\p{Cf}/u.test(ch) ? ch : `#${ch.codePointAt(0)};`)).join('');
+}

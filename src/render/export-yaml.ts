@@ -5,6 +5,7 @@ import { warning } from '../core/diagnostics.js';
 import { LiveIndex } from '../core/live-index.js';
 import type { LiveSnapshot, RawObject } from '../core/live.js';
 import { Lookups } from '../core/lookups.js';
+import { ASSIGNMENT_LIFECYCLE_FIELDS, liveUpline } from '../kinds/assignment.js';
 import type { Diagnostic } from '../core/types.js';
 import { hasControls, visible, yamlText } from './escape.js';
 
@@ -82,7 +83,7 @@ export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } 
     }
     if (!unique(`a:${a.npn}/${a.productId}`, `the contract of ${a.npn} on "${product.carrier} / ${product.name}"`)) continue;
     const status = name(a.assignmentStatusId, 'assignment status', `assignment ${a.id}`);
-    const position = { ...pickDefined(a, ['administrativeDivisions']), ...(a.uplineNpn !== undefined && a.uplineNpn !== null ? { upline: String(a.uplineNpn) } : {}), ...pickDefined(a, USER_DEFINED) };
+    const position = { ...pickDefined(a, ['administrativeDivisions']), ...(liveUpline(a) ? { upline: liveUpline(a)! } : {}), ...pickDefined(a, USER_DEFINED) };
     const key = JSON.stringify([product.carrier, product.name, level.name, status ?? '', position]);
     const group = groups.get(key) ?? { carrier: product.carrier, product: product.name, commissionLevel: level.name, ...(status ? { status } : {}), ...position, npns: [] };
     group.npns.push(String(a.npn));
@@ -134,7 +135,7 @@ function divisions(value: unknown): unknown {
 /** Config field → the wire field a live object carries it in, where they differ. */
 const WIRE: Record<string, string> = {
   lineOfBusiness: 'lineOfBusinessId', contractSubmissionMethod: 'contractSubmissionMethodId', annualization: 'annualizationId',
-  commissionLevel: 'commissionLevelId', status: 'assignmentStatusId', upline: 'uplineNpn',
+  commissionLevel: 'commissionLevelId', status: 'assignmentStatusId', upline: ASSIGNMENT_LIFECYCLE_FIELDS.upline,
 };
 
 /**

@@ -1,4 +1,6 @@
+import type { Attribution } from '../core/attribution.js';
 import { summarize, type PlanSummary } from '../core/compute-plan.js';
+import { hierarchyChanges, type PositionChange } from '../core/hierarchy-plan.js';
 import type { Change, Diagnostic, Plan, UncomparableField, UnmanagedObject } from '../core/types.js';
 import { jsonText } from './escape.js';
 
@@ -27,6 +29,10 @@ export interface PlanDocument {
   unmanaged: UnmanagedObject[];
   uncomparable: UncomparableField[];
   diagnostics: Diagnostic[];
+  /** `plan --drift` only: who changed each drifted assignment and when (newest changelog entry). */
+  drift?: Attribution[];
+  /** Position changes on each product's hierarchy, derived from `changes` (for review; apply ignores it). */
+  hierarchy: PositionChange[];
 }
 
 export interface PlanMeta {
@@ -49,6 +55,7 @@ export function planDocument(plan: Plan, meta: PlanMeta): PlanDocument {
     unmanaged: plan.unmanaged,
     uncomparable: plan.uncomparable,
     diagnostics: plan.diagnostics,
+    hierarchy: hierarchyChanges(plan),
   };
 }
 

@@ -1,9 +1,12 @@
 import { census, summarize } from '../core/compute-plan.js';
 import type { Change, Diagnostic, Plan } from '../core/types.js';
+import type { Attribution } from '../core/attribution.js';
+import { attributionMarkdown } from './attribution.js';
 import { markdownText, visible } from './escape.js';
 import { addressLabel, byKind, failedLine, KIND_TITLES, label, newParentsOf, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
 import { fieldChangeText, formatFieldLines } from './values.js';
 import { formatLocation } from '../core/diagnostics.js';
+import { hierarchyMarkdown } from './hierarchy-plan.js';
 
 /** Hidden marker a CI job uses to find and update its one pull-request comment. */
 export const COMMENT_MARKER = '<!-- downline-plan -->';
@@ -31,7 +34,7 @@ function diagnosticText(d: Diagnostic): string {
  * A pull-request comment: summary first, one collapsible section per kind, and never more than
  * 60,000 characters — past that, sections are cut with a note pointing at the JSON plan.
  */
-export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drift?: boolean; env?: string; blocked?: string[] }): string {
+export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drift?: boolean; env?: string; blocked?: string[]; attributions?: readonly Attribution[] }): string {
   const s = summarize(plan);
   const head: string[] = [COMMENT_MARKER, `### downline plan${options.env ? ` (${options.env})` : ''}`, ''];
   const errors = plan.diagnostics.filter((d) => d.severity === 'error');
@@ -44,7 +47,10 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
   head.push(`**${s.create} to create, ${s.update} to update, ${s.delete} to delete**, ${s.unmanaged} unmanaged, ${s.noop} unchanged${s.unverified ? `, **${s.unverified} not verified**` : ''}.`, '');
   if (options.blocked?.length) head.push(`> [!CAUTION]\n> **Blocked:** ${options.blocked.join('; ')}. Apply would refuse this plan (nothing would be written) unless run with \`--force\`.`, '');
   if (s.delete > 0) head.push(`> [!WARNING]\n> This plan **deletes ${s.delete} object(s)**: review the sections below.`, '');
-  if (options.drift && s.update > 0) head.push(`> [!CAUTION]\n> **Drift:** ${s.update} object(s) differ from the config — someone changed the account outside git.`, '');
+  if (options.drift && s.update > 0) {
+    const who = attributionMarkdown(options.attributions ?? []);
+    head.push(`> [!CAUTION]\n> **Drift:** ${s.update} object(s) differ from the config — someone changed the account outside git.${who.length ? `\n>\n${who.join('\n')}` : ''}`, '');
+  }
   const warnings = plan.diagnostics.filter((d) => d.severity === 'warning');
   if (warnings.length) head.push(`> [!NOTE]\n> ${warnings.length} warning(s):`, ...warnings.slice(0, 20).map((d) => `> - ${diagnosticText(d)}`), '');
   const groups = byKind(plan, options.verbose);
@@ -75,7 +81,10 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
   }
 
   let budget = MARKDOWN_LIMIT - head.join('\n').length - footer.join('\n').length - 400;
-  const sections: string[] = [];
+  // The hierarchy charts come first (reviewers read the picture), with at most a third of the room.
+  const hierarchy = hierarchyMarkdown(plan, Math.floor(budget / 3));
+  budget -= hierarchy.length;
+  const sections: string[] = hierarchy ? [hierarchy] : [];
   const parentsOf = newParentsOf(plan);
   let omitted = 0;
   for (const g of groups) {

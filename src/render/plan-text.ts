@@ -1,5 +1,8 @@
 import { addressKey, type Change, type Plan } from '../core/types.js';
+import type { Attribution } from '../core/attribution.js';
+import { attributionLines } from './attribution.js';
 import { renderDiagnosticsText } from './diagnostics.js';
+import { hierarchyTextLines } from './hierarchy-plan.js';
 import { visible } from './escape.js';
 import { addressLabel, byKind, failedLine, KIND_ORDER, KIND_TITLES, label, newParentsOf, summaryLine, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
 import { census } from '../core/compute-plan.js';
@@ -11,6 +14,8 @@ export interface TextOptions {
   verbose: boolean;
   /** Scheduled drift checks word updates as drift. */
   drift?: boolean;
+  /** With drift: who changed each drifted assignment, and when (SPEC §14). */
+  attributions?: readonly Attribution[];
 }
 
 function paint(change: Change, style: Style, text: string): string {
@@ -54,6 +59,7 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
     for (const change of group.changes) out.push(...changeLines(change, parentsOf, style, options.verbose));
     out.push('');
   }
+  out.push(...hierarchyTextLines(plan, style));
   const counts = census(plan);
   const progressed = counts.progressed;
   if (progressed > 0 && !options.verbose) out.push(style.note(`${progressed} contract assignment(s) moved on in the contracting workflow; their status is not reverted (--verbose lists them).`), '');
@@ -73,7 +79,7 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
     out.push(style.remove(`Deletes: ${perKind.join(', ')}.`));
   }
   const updates = counts.actions.update;
-  if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`));
+  if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`), ...attributionLines(options.attributions ?? []));
   if (unverified.length > 0) out.push(style.warning(unverifiedSentence(unverified.length)));
   out.push(style.bold(summaryLine(plan)));
   return `${out.join('\n')}\n`;

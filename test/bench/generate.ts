@@ -71,3 +71,34 @@ export function oneListConfig(n: number): string {
   const k = contractOf(0);
   return `${HEADER}${carriersYaml()}\nassignments:\n  - npns: [${npns}]\n    carrier: ${k.carrier}\n    product: ${k.product}\n    commissionLevel: ${k.level}\n`;
 }
+
+/**
+ * A distribution tree of N producers and depth 4 on one product (10 agencies → 100 managers → 1,000
+ * team leads → the rest), each level paid less and covering fewer states than the one above; the
+ * producers under one team lead share an `npns:` entry. Breaks no hierarchy rule.
+ */
+export function hierarchyConfig(n: number, rules = ''): string {
+  const levels = [['Agency', 100, '[CA, FL, NY, TX]'], ['Manager', 90, '[CA, NY, TX]'], ['Lead', 80, '[CA, TX]'], ['Street', 70, '[CA]']] as const;
+  const out = [`version: 1\n${rules}`, 'carriers:', '  - name: Tree Life', '    products:', '      - name: Tree Term', '        lineOfBusiness: Life', '        commissionLevels:'];
+  levels.forEach(([name, fyv], i) => out.push(`          - { name: ${name}, type: percent, firstYearValue: ${fyv}, level: ${i + 1} }`));
+  out.push('assignments:');
+  const entry = (who: string, depth: number, upline?: string) => out.push(who, '    carrier: Tree Life', '    product: Tree Term', `    commissionLevel: ${levels[depth][0]}`,
+    ...(upline ? [`    upline: "${upline}"`] : []), `    administrativeDivisions: ${levels[depth][2]}`);
+  const widths = [10, 100, 1000];
+  let next = 0;
+  const npn = () => npnOf(next++);
+  const tiers: string[][] = [];
+  tiers.push(Array.from({ length: widths[0] }, npn));
+  tiers[0].forEach((a) => entry(`  - npn: "${a}"`, 0));
+  for (let d = 1; d < 3; d++) {
+    tiers.push(Array.from({ length: widths[d] }, npn));
+    tiers[d].forEach((x, i) => entry(`  - npn: "${x}"`, d, tiers[d - 1][i % tiers[d - 1].length]));
+  }
+  const leads = tiers[2];
+  const rest = n - next;
+  leads.forEach((lead, i) => {
+    const count = Math.floor(rest / leads.length) + (i < rest % leads.length ? 1 : 0);
+    if (count > 0) entry(`  - npns: [${Array.from({ length: count }, () => `"${npn()}"`).join(', ')}]`, 3, lead);
+  });
+  return `${out.join('\n')}\n`;
+}

@@ -43,7 +43,7 @@ export function parseWorkflow(text: string): Workflow {
   return parse(text) as Workflow;
 }
 
-/** A fake `gh` CLI that keeps one pull-request comment in a folder and logs every call. */
+/** A fake `gh` CLI that keeps one pull-request comment (and the body of a created pull request) in a folder and logs every call. */
 export function fakeGh(binDir: string, stateDir: string): void {
   mkdirSync(binDir, { recursive: true });
   mkdirSync(stateDir, { recursive: true });
@@ -54,6 +54,7 @@ for arg in "$@"; do case "$arg" in body=@*) body="\${arg#body=@}";; esac; done
 case "$*" in
   *--paginate*) if [ -f "${stateDir}/comment.md" ]; then echo 4242; fi ;;
   *"-X POST"*|*"-X PATCH"*) cp "$body" "${stateDir}/comment.md" ;;
+  "pr create"*) while [ $# -gt 0 ]; do [ "$1" = --body-file ] && cp "$2" "${stateDir}/pr.md"; shift; done ;;
   *) echo "fake gh: unexpected call: $*" >&2; exit 1 ;;
 esac
 `;

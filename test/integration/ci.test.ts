@@ -105,8 +105,8 @@ describe('downline init', () => {
 });
 
 describe('the GitHub Actions workflow', () => {
-  it('is valid YAML with the three jobs, and ships identical under examples/', () => {
-    expect(Object.keys(workflow.jobs)).toEqual(['plan', 'apply', 'drift']);
+  it('is valid YAML with its four jobs, and ships identical under examples/', () => {
+    expect(Object.keys(workflow.jobs)).toEqual(['plan', 'apply', 'drift', 'adopt']);
     expect(Object.keys(workflow.on)).toEqual(['pull_request', 'push', 'schedule', 'workflow_dispatch']);
     expect(readFileSync(join(ROOT, 'examples/github-actions/downline.yml'), 'utf8')).toBe(SCAFFOLD_WORKFLOW);
   });
@@ -130,7 +130,7 @@ describe('the GitHub Actions workflow', () => {
 
   it('installs downline only with npm ci from the lockfile, and runs it only with npx --no-install', () => {
     const lines = Object.values(workflow.jobs).flatMap((j) => j.steps).flatMap((s) => (s.run ?? '').split('\n')).map((l) => l.trim());
-    expect(lines.filter((l) => /\bnpm (ci|install|i)\b/.test(l))).toEqual(['npm ci', 'npm ci', 'npm ci']);
+    expect(lines.filter((l) => /\bnpm (ci|install|i)\b/.test(l))).toEqual(['npm ci', 'npm ci', 'npm ci', 'npm ci']);
     expect(lines.filter((l) => /\bnpx\b/.test(l) && !l.includes('npx --no-install downline '))).toEqual([]);
   });
 

@@ -64,7 +64,9 @@ describe('hostile live names in every output', () => {
     expect(prose.split('<!--')).toHaveLength(2);
     expect(md.startsWith('<!-- downline-plan -->\n')).toBe(true);
     const lines = md.split('\n');
-    expect(lines.filter((l) => l.startsWith('```'))).toEqual(['```diff', '```', '```diff', '```', '```diff', '```']);
+    // The hierarchy chart's labels are entity-encoded: the hostile level name cannot end its fence either.
+    expect(lines.filter((l) => l.startsWith('```'))).toEqual(['```mermaid', '```', '```diff', '```', '```diff', '```', '```diff', '```']);
+    expect(md).toContain('(Evil#10;#96;#96;#96;#10;#60;#33;--#10;#58;#58;error file#61;x.yaml#58;#58;forged#13;#10;#27;#91;2K');
     const products = md.slice(md.indexOf('<summary>Products'), md.indexOf('</details>', md.indexOf('<summary>Products')));
     expect(products).toContain(`- product "Acme Insurance Company / ${SHOWN}"`);
     expect(products).toContain('- product "Acme Insurance Company / Victim Product"');

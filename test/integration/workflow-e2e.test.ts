@@ -49,6 +49,8 @@ function job(name: string, sha: string): Promise<JobRun> {
     // The base of the pull request and the `before` of the push: the commit before this one.
     'github.event.pull_request.base.sha': parentOf(sha),
     'github.event.before': parentOf(sha),
+    'github.run_id': '99',
+    'github.ref_name': 'main',
   };
   const env = { ...npmEnv(), AGENTSYNC_BASE_URL: em.baseUrl, AGENTSYNC_TOKEN_URL: em.tokenUrl };
   return runJob(workflow, name, { repo, commit: sha, dir: join(scratch.path, 'runs', `${++jobCount}-${name}`), env, context });
@@ -185,5 +187,18 @@ describe('the generated workflow, run step by step', () => {
     const drift = await job('drift', changeSha);
     expect(drift.steps.at(-1)!.code).toBe(2);
     expect(drift.summary).toContain('**Drift:** 1 object(s) differ from the config');
+
+    // Keeping the hand change instead (workflow_dispatch with adopt): a pull request writes it into the config.
+    const adopt = await job('adopt', changeSha);
+    expect(adopt.failed, adopt.steps.map((s) => s.stderr).join('\n')).toBe(false);
+    expect(git('branch', '--list', 'downline/adopt-drift-*').replace('*', '').trim()).toBe('downline/adopt-drift-99');
+    expect(git('diff', changeSha, 'downline/adopt-drift-99', '--', 'downline.yaml').split('\n').filter((l) => /^[-+] /.test(l))).toEqual([
+      '-          - { name: Street, type: percent, firstYearValue: 82.5, level: 1 }',
+      '+          - { name: Street, type: percent, firstYearValue: 70, level: 1 }',
+    ]);
+    expect(ghCalls().at(-1)).toMatch(/^pr create --base main --head downline\/adopt-drift-99 /);
+    expect(readFileSync(join(scratch.path, 'gh', 'pr.md'), 'utf8')).toContain('**Drift:** 1 object(s) differ from the config');
+    // The adopted config is what the account holds: its drift check passes.
+    expect((await job('drift', git('rev-parse', 'downline/adopt-drift-99'))).failed).toBe(false);
   }, 600_000);
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { fail, halPage, ok } from '../http.js';
+import { fail, halPage, header, ok, type EmRequest } from '../http.js';
 import { newId, stableUuid } from '../ids.js';
 import { STATUS_BY_NAME, ASSIGNMENT_STATUSES } from '../lookups.js';
 import { route, type Route, type RouteContext } from '../router.js';
@@ -10,6 +10,13 @@ const STATUS_IDS = new Set(ASSIGNMENT_STATUSES.map((s) => s.id));
 const TRACKED = ['commissionLevelId', 'assignmentStatusId', 'uplineNpn', 'administrativeDivisions'] as const;
 
 export const personIdOf = (npn: string): string => stableUuid(`person:${npn}`);
+
+/**
+ * Who the Hierarchies changelog says made a change: the `x-emulator-user` header of the write (an
+ * emulator-only hook, so a test can play "Jane Admin" editing in the AgentSync UI), else the API client.
+ */
+export const EMULATOR_USER_HEADER = 'x-emulator-user';
+const modifierOf = (req: EmRequest): string => header(req, EMULATOR_USER_HEADER) ?? 'API Client';
 
 /** Read-back shape of an assignment (SPEC §8 assumption: these fields are carried). */
 export function presentAssignment(a: Assignment): object {
@@ -30,18 +37,24 @@ function validate(ctx: RouteContext, body: Record<string, unknown>, creating: bo
     const level = ctx.store.level(String(body.commissionLevelId)) ?? fail(404, 'Commission level not found.');
     if (body.productId !== undefined && level.productId !== body.productId) fail(400, `${prefix}commissionLevelId does not belong to the product.`);
   }
+  // The hierarchy is built from uplines: an upline must hold a contract on the same product.
+  const productId = body.productId === undefined ? undefined : String(body.productId);
+  if (typeof body.uplineNpn === 'string' && body.uplineNpn !== '' && productId && !ctx.store.assignmentsOf(body.uplineNpn).some((x) => x.productId === productId)) {
+    fail(400, `${prefix}uplineNpn ${body.uplineNpn} holds no contract assignment on product ${productId}.`);
+  }
   if (body.endDate !== undefined && (typeof body.endDate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(body.endDate))) fail(400, `${prefix}endDate must be formatted yyyy-MM-dd.`);
   if (body.assignmentStatusId !== undefined && !STATUS_IDS.has(String(body.assignmentStatusId))) fail(404, 'Assignment status not found.');
 }
 
-function changeOf(ctx: RouteContext, a: Pick<Assignment, 'commissionLevelId' | 'assignmentStatusId' | 'administrativeDivisions'> & { uplineNpn?: unknown }): AssignmentChange {
+function changeOf(ctx: RouteContext, a: Pick<Assignment, 'commissionLevelId' | 'assignmentStatusId' | 'administrativeDivisions'> & { uplineNpn?: unknown }, modifiedByName: string): AssignmentChange {
   return {
+    modifiedByName,
     id: newId(), startDate: ctx.today(), endDate: null, commissionLevelId: a.commissionLevelId, assignmentStatusId: a.assignmentStatusId,
     uplineNpn: typeof a.uplineNpn === 'string' ? a.uplineNpn : null, administrativeDivisions: a.administrativeDivisions, modifiedDate: ctx.now().toISOString(),
   };
 }
 
-export function createAssignment(ctx: RouteContext, body: Record<string, unknown>, defaultStatus: string): Assignment {
+export function createAssignment(ctx: RouteContext, req: EmRequest, body: Record<string, unknown>, defaultStatus: string): Assignment {
   const assignment = {
     ...pick(body, ['uplineNpn', 'terminationReason', 'endDate', 'toOrganizationId', 'fromOrganizationId', ...USER_DEFINED_FIELDS]),
     id: newId(),
@@ -54,19 +67,19 @@ export function createAssignment(ctx: RouteContext, body: Record<string, unknown
     createdDate: ctx.now().toISOString(),
     changes: [],
   } as Assignment;
-  assignment.changes.push(changeOf(ctx, assignment));
+  assignment.changes.push(changeOf(ctx, assignment, modifierOf(req)));
   ctx.store.addAssignment(assignment);
   return assignment;
 }
 
 /** Apply an update; a change to a tracked field starts a new point-in-time change (hierarchy history). */
-function update(ctx: RouteContext, a: Assignment, body: Record<string, unknown>): void {
+function update(ctx: RouteContext, req: EmRequest, a: Assignment, body: Record<string, unknown>): void {
   const before = TRACKED.map((f) => JSON.stringify(a[f] ?? null)).join('|');
   Object.assign(a, pick(body, ['commissionLevelId', 'assignmentStatusId', 'administrativeDivisions', 'uplineNpn', 'terminationReason', 'endDate', ...USER_DEFINED_FIELDS]));
   if (TRACKED.map((f) => JSON.stringify(a[f] ?? null)).join('|') === before) return;
   const current = a.changes[a.changes.length - 1];
   if (current) current.endDate = ctx.today();
-  a.changes.push(changeOf(ctx, a));
+  a.changes.push(changeOf(ctx, a, modifierOf(req)));
 }
 
 function findAssignment(ctx: RouteContext, id: string): Assignment {
@@ -82,7 +95,7 @@ export const assignmentRoutes: Route[] = [
   route('POST', '/contracting/v1/customers/contractAssignments', 'write', (req, ctx) => {
     const body = objectBody(req.body);
     validate(ctx, body, true);
-    return ok(presentAssignment(createAssignment(ctx, body, 'PENDING_WITH_AGENCY')), 201);
+    return ok(presentAssignment(createAssignment(ctx, req, body, 'PENDING_WITH_AGENCY')), 201);
   }),
   route('PUT', '/contracting/v1/customers/contractAssignments/bulk', 'write', (req, ctx) => {
     if (Array.isArray(req.body)) fail(400, 'Request body must be a JSON object with a contractAssignments array, not an array.');
@@ -94,7 +107,7 @@ export const assignmentRoutes: Route[] = [
       validate(ctx, { ...b, productId: a.productId }, false, `contractAssignments[${i}].`);
       return a;
     });
-    targets.forEach((a, i) => update(ctx, a, bodies[i]));
+    targets.forEach((a, i) => update(ctx, req, a, bodies[i]));
     return ok({ contractAssignments: targets.map(presentAssignment) });
   }, { bulk: true }),
   route('GET', '/contracting/v1/customers/contractAssignments/:id', 'read', (req, ctx) => ok(presentAssignment(findAssignment(ctx, req.params.id)))),
@@ -102,7 +115,7 @@ export const assignmentRoutes: Route[] = [
     const a = findAssignment(ctx, req.params.id);
     const body = objectBody(req.body);
     validate(ctx, { ...body, productId: a.productId }, false);
-    update(ctx, a, body);
+    update(ctx, req, a, body);
     return ok(presentAssignment(a));
   }),
   route('DELETE', '/contracting/v1/customers/contractAssignments/:id', 'delete', (req, ctx) => {
@@ -130,7 +143,7 @@ export const assignmentRoutes: Route[] = [
       if (ctx.store.product(String(c.productId))?.carrierId !== carrier.id) fail(400, `contractAssignments[${i}].productId does not belong to toOrganizationId.`);
     });
     ctx.store.data.persons[String(producer.npn)] = { firstName: String(producer.firstName), lastName: String(producer.lastName) };
-    const created = contracts.map((c) => createAssignment(ctx, { ...c, npn: producer.npn }, 'PENDING_WITH_PRODUCER'));
+    const created = contracts.map((c) => createAssignment(ctx, req, { ...c, npn: producer.npn }, 'PENDING_WITH_PRODUCER'));
     const inviteLink = `https://login.emulator.invalid/tokens/${randomBytes(15).toString('base64url')}/verify`;
     ctx.store.data.invitations.push({ npn: producer.npn, email: producer.email, inviteLink, assignmentIds: created.map((a) => a.id), sentAt: ctx.now().toISOString() });
     return ok({ inviteLink }, 201);

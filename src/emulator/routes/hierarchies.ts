@@ -88,7 +88,7 @@ function changelog(ctx: RouteContext, product: Product): Record<string, unknown>
         producerName: producerName(ctx, a.npn), uplineName: producerName(ctx, c.uplineNpn), commissionLevelName: ctx.store.level(c.commissionLevelId)?.name ?? null,
         writingNumber: null, contractAssignmentChangeAssignmentStatusName: STATUS.get(c.assignmentStatusId)?.description ?? null,
         contractAssignmentAssignmentStatusName: STATUS.get(a.assignmentStatusId)?.description ?? null,
-        effectiveDate: c.startDate, expirationDate: c.endDate, startDate: c.startDate, endDate: c.endDate, modifiedDate: c.modifiedDate, modifiedByName: 'API Client',
+        effectiveDate: c.startDate, expirationDate: c.endDate, startDate: c.startDate, endDate: c.endDate, modifiedDate: c.modifiedDate, modifiedByName: c.modifiedByName ?? 'API Client',
       });
     }
   }

@@ -63,8 +63,8 @@ describe('plan census', () => {
     const verdict = checkSafety(plan, { maxDeletes: 0, maxDeletePercent: 100, force: false, maxUpdatePercent: 5 });
     const text = renderPlanText(plan, style, { verbose: false, drift: true });
     renderPlanMarkdown(plan, { verbose: false, drift: true });
-    // The census (1), grouping by kind for text and markdown (2), the new-parents index for each (2).
-    expect(walks()).toBeLessThanOrEqual(5);
+    // The census (1); for text and markdown each: grouping by kind, the new-parents index, the hierarchy section (6).
+    expect(walks()).toBeLessThanOrEqual(7);
     expect(verdict.reasons).toEqual(['1 deletes exceed --max-deletes 0', '1 of 14 live assignment objects (7.1%) would be updated, over --max-update-percent 5']);
     expect(text).toContain('Deletes: 1 contract assignments.');
     expect(text).toContain('Drift: 1 object(s) differ from the config');

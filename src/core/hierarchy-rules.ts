@@ -1,0 +1,175 @@
+/**
+ * The integrity rules of the hierarchy (SPEC §10) over positions — a producer on a product, with
+ * its upline, level, states and status. Pure. `validate` runs them over the declared positions
+ * (offline: an upline declared nowhere cannot be judged); `plan` runs them again with the live
+ * positions added and reports what only the live account revealed.
+ */
+import { error, formatLocation, warning } from './diagnostics.js';
+import { keys, type DesiredState, type HierarchyRule } from './desired.js';
+import { isTerminal } from './statuses.js';
+import type { Diagnostic, SourceLocation } from './types.js';
+
+export interface Position {
+  npn: string;
+  carrier: string;
+  product: string;
+  upline: string | null;
+  level?: string;
+  states?: readonly string[];
+  status?: string;
+  /** Where it is declared (for `npns:`, the NPN's own place); absent for a live-only position. */
+  source?: SourceLocation;
+  uplineSource?: SourceLocation;
+}
+
+export interface LevelValue {
+  type?: string;
+  firstYearValue?: number;
+}
+
+export interface HierarchyCheck {
+  positions: readonly Position[];
+  /** The commission level `name` of a product: its type and first-year value, if known. */
+  levelOf(carrier: string, product: string, level: string): LevelValue | undefined;
+  rules: DesiredState['rules'];
+  /** True when the positions include the live account: only then is a missing upline an error. */
+  complete: boolean;
+}
+
+/** The declared positions: assignments (each NPN of an `npns:` list) and invitation contracts. */
+export function declaredPositions(desired: DesiredState): Position[] {
+  const out: Position[] = desired.assignments.map((a) => ({
+    npn: a.npn, carrier: a.carrier, product: a.product,
+    upline: typeof a.fields.upline === 'string' ? a.fields.upline : null,
+    level: String(a.fields.commissionLevel),
+    ...(Array.isArray(a.fields.administrativeDivisions) ? { states: a.fields.administrativeDivisions as string[] } : {}),
+    ...(typeof a.fields.status === 'string' ? { status: a.fields.status } : {}),
+    source: a.source, ...(a.fieldSources.upline ? { uplineSource: a.fieldSources.upline } : {}),
+  }));
+  for (const invite of desired.invites) {
+    for (const c of invite.contracts) {
+      out.push({
+        npn: invite.producer.npn, carrier: c.carrier, product: c.product, upline: c.uplineNpn ?? null, level: c.commissionLevel,
+        ...(c.administrativeDivisions ? { states: c.administrativeDivisions } : {}), source: c.source,
+        ...(c.uplineNpn && c.fieldSources.upline ? { uplineSource: c.fieldSources.upline } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** Type and first-year value of the declared commission levels. */
+export function declaredLevels(desired: DesiredState): Map<string, LevelValue> {
+  return new Map(desired.levels.map((l) => [keys.level(l.carrier, l.product, l.name), {
+    ...(typeof l.fields.type === 'string' ? { type: l.fields.type } : {}),
+    ...(typeof l.fields.firstYearValue === 'number' ? { firstYearValue: l.fields.firstYearValue } : {}),
+  }]));
+}
+
+const on = (p: Position) => `"${p.carrier} / ${p.product}"`;
+
+/** Every finding of the five rules, at the level `rules` gives each (`off` reports nothing). */
+export function checkHierarchy(check: HierarchyCheck): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (Object.values(check.rules).every((level) => level === 'off')) return out;
+  const report = (rule: HierarchyRule, at: SourceLocation | undefined, message: string, hint: string) => {
+    const level = check.rules[rule];
+    if (level === 'off' || !at) return;
+    out.push({ ...(level === 'error' ? error : warning)(`${message} [${rule}]`, at, hint) });
+  };
+  const byProduct = new Map<string, Map<string, Position>>();
+  for (const p of check.positions) {
+    const key = keys.product(p.carrier, p.product);
+    let map = byProduct.get(key);
+    if (!map) byProduct.set(key, (map = new Map()));
+    // A position declared twice is reported by the duplicate rule; the first one stands.
+    if (!map.has(p.npn)) map.set(p.npn, p);
+  }
+  for (const positions of byProduct.values()) {
+    // Levels by name for this product: most positions share a few levels.
+    const levelCache = new Map<string, LevelValue | undefined>();
+    const levelOf = (p: Position) => {
+      if (!p.level) return undefined;
+      if (!levelCache.has(p.level)) levelCache.set(p.level, check.levelOf(p.carrier, p.product, p.level));
+      return levelCache.get(p.level);
+    };
+    for (const p of positions.values()) {
+      if (p.upline === null || p.upline === p.npn) continue;
+      const up = positions.get(p.upline);
+      if (!up) {
+        if (check.complete) {
+          report('uplineExists', p.source, `upline ${p.upline} of producer ${p.npn} holds no contract assignment on ${on(p)}, declared or live`,
+            `declare an assignment of ${p.upline} on that product (or invite them), or correct the upline`);
+        }
+        continue;
+      }
+      // A live-only position under a declared one is reported at the declared one.
+      const at = p.source ?? up.source;
+      checkLevels(p, up, levelOf(p), levelOf(up), at, report);
+      if (p.states && up.states && up.states.length > 0) {
+        const outside = p.states.filter((s) => !up.states!.includes(s));
+        if (outside.length > 0) {
+          report('statesWithinUpline', at, `producer ${p.npn} covers ${outside.join(', ')} on ${on(p)}, which its upline ${p.upline} does not cover (${up.states.join(', ')})`,
+            `remove ${outside.join(', ')} from ${p.npn}, or add them to ${p.upline}`);
+        }
+      }
+      if (!isTerminal(p.status) && isTerminal(up.status)) {
+        report('activeUnderTerminated', at, `producer ${p.npn} is active under ${p.upline}, whose position on ${on(p)} is ${up.status}`,
+          `move ${p.npn} to another upline (or to the top), or terminate it too`);
+      }
+    }
+    for (const cycle of cycles(positions)) {
+      const first = cycle.reduce((a, b) => (earlier(b.source, a.source) ? b : a));
+      const start = cycle.indexOf(first);
+      const ordered = [...cycle.slice(start), ...cycle.slice(0, start)];
+      const chain = [...ordered, ordered[0]].map((p) => p.npn).join(' → ');
+      report('noCycles', first.source,
+        ordered.length === 1 ? `producer ${first.npn} is its own upline on ${on(first)}` : `upline cycle on ${on(first)}: ${chain} (each producer's upline is the next)`,
+        `give one of ${ordered.map((p) => p.npn).join(', ')} another upline, or none (a top position)`);
+    }
+  }
+  return out;
+}
+
+function checkLevels(p: Position, up: Position, mine: LevelValue | undefined, theirs: LevelValue | undefined, at: SourceLocation | undefined,
+  report: (rule: HierarchyRule, at: SourceLocation | undefined, message: string, hint: string) => void): void {
+  if (mine?.firstYearValue === undefined || theirs?.firstYearValue === undefined) return;
+  // Only levels of one type compare: 80 percent and 80 dollars say nothing about each other.
+  if ((mine.type ?? '').toLowerCase() !== (theirs.type ?? '').toLowerCase()) return;
+  if (mine.firstYearValue > theirs.firstYearValue) {
+    report('levelNotAboveUpline', at, `producer ${p.npn}'s commission level "${p.level}" (${mine.firstYearValue}) pays more than the level "${up.level}" (${theirs.firstYearValue}) of its upline ${up.npn} on ${on(p)}`,
+      `give ${p.npn} a level paying at most ${theirs.firstYearValue}, or move it under an upline paid more`);
+  }
+}
+
+/** Declared places sort by file, line, column; a live-only position comes last. */
+function earlier(a: SourceLocation | undefined, b: SourceLocation | undefined): boolean {
+  if (!a) return false;
+  if (!b) return true;
+  return a.file !== b.file ? a.file < b.file : a.line !== b.line ? a.line < b.line : a.column < b.column;
+}
+
+/** Each upline cycle once, members in upline order; only cycles with a declared member. */
+function cycles(positions: Map<string, Position>): Position[][] {
+  const state = new Map<string, 'open' | 'done'>();
+  const found: Position[][] = [];
+  for (const start of positions.values()) {
+    if (state.has(start.npn)) continue;
+    const path: Position[] = [];
+    let p: Position | undefined = start;
+    while (p && !state.has(p.npn)) {
+      state.set(p.npn, 'open');
+      path.push(p);
+      p = p.upline === null ? undefined : positions.get(p.upline);
+    }
+    if (p && state.get(p.npn) === 'open') {
+      const cycle = path.slice(path.indexOf(p));
+      if (cycle.some((m) => m.source)) found.push(cycle);
+    }
+    for (const q of path) state.set(q.npn, 'done');
+  }
+  return found;
+}
+
+/** Stable identity of a finding: plan reports only what validate did not. */
+export const findingKey = (d: Diagnostic): string => `${d.source ? formatLocation(d.source) : ''}|${d.message}`;

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { hierarchyChanges, productTrees } from '../../../src/core/hierarchy-plan.js';
+import type { Change, Plan, View } from '../../../src/core/types.js';
+import { mermaidText } from '../../../src/render/escape.js';
+import { hierarchyMarkdown, MERMAID_MAX_NODES, mermaidChart } from '../../../src/render/hierarchy-plan.js';
+
+/** An assignment change on Acme / Term as the planner makes them (name-space views). */
+function change(npn: string, action: Change['action'], before: View | null, after: View | null, fields: Change['fields'] = []): Change {
+  return {
+    address: { kind: 'assignment', key: `${npn}@Acme/Term` }, identity: { npn, carrier: 'Acme', product: 'Term' }, action, before, after, fields,
+    dependsOn: [], liveId: action === 'create' ? null : `id-${npn}`, fingerprint: null, operation: null, notes: [],
+  };
+}
+const plan = (changes: Change[]): Plan => ({ changes, unmanaged: [], uncomparable: [], diagnostics: [] });
+const noop = (npn: string, upline?: string) => change(npn, 'noop', { commissionLevel: 'L1', ...(upline ? { upline } : {}) }, { commissionLevel: 'L1', ...(upline ? { upline } : {}) });
+
+describe('the plan as a hierarchy', () => {
+  it('reads new, moved (also to the top), terminated and removed positions out of the changes', () => {
+    const p = plan([
+      noop('1'), noop('2', '1'),
+      change('3', 'create', null, { commissionLevel: 'L1', upline: '2' }),
+      change('4', 'update', { upline: '1' }, { upline: '2' }, [{ field: 'upline', before: '1', after: '2' }]),
+      change('5', 'update', { upline: '1' }, { upline: null }, [{ field: 'upline', before: '1', after: null }]),
+      change('6', 'update', { status: 'APPROVED', upline: '2' }, { status: 'TERMINATED', upline: '2' }, [{ field: 'status', before: 'APPROVED', after: 'TERMINATED' }]),
+      change('7', 'delete', { commissionLevel: 'L1', upline: '2' }, null),
+    ]);
+    expect(hierarchyChanges(p)).toEqual([
+      { carrier: 'Acme', product: 'Term', npn: '3', change: 'new', from: null, to: '2' },
+      { carrier: 'Acme', product: 'Term', npn: '4', change: 'moved', from: '1', to: '2' },
+      { carrier: 'Acme', product: 'Term', npn: '5', change: 'moved', from: '1', to: null },
+      { carrier: 'Acme', product: 'Term', npn: '6', change: 'terminated', from: '2', to: null },
+      { carrier: 'Acme', product: 'Term', npn: '7', change: 'removed', from: '2', to: null },
+    ]);
+    const { chart } = mermaidChart(productTrees(p)[0]);
+    expect(chart).toContain('  n2 ==>|moved here| n4\n  n1 -.->|was| n4');
+    expect(chart).toContain('  n2 -.->|removed| n7');
+    expect(chart).not.toContain('n2 --> n7');
+    expect(chart).toContain('  class n3 new\n  class n4,n5 moved\n  class n6,n7 terminated');
+    expect(hierarchyMarkdown(p, 10_000)).toContain('- moved 5 from 1 to the top\n- terminated 6 \\(under 2\\)');
+  });
+
+  it('a plan without position changes has no hierarchy section', () => {
+    expect(hierarchyChanges(plan([noop('1'), noop('2', '1')]))).toEqual([]);
+    expect(hierarchyMarkdown(plan([noop('1')]), 10_000)).toBe('');
+  });
+
+  it('escapes names in Mermaid labels: nothing closes the label, the chart or the comment', () => {
+    expect(mermaidText('Gold "A"]; end\n```<b>#x')).toBe('Gold #34;A#34;#93;#59; end#10;#96;#96;#96;#60;b#62;#35;x');
+    const p = plan([change('9', 'create', null, { commissionLevel: 'L"]\n```', upline: '1' })]);
+    const { chart } = mermaidChart(productTrees(p)[0]);
+    expect(chart).toContain('n9["9 (L#34;#93;#10;#96;#96;#96;)"]');
+    expect(chart.split('\n').every((l) => !l.startsWith('```'))).toBe(true);
+  });
+
+  it(`draws at most ${MERMAID_MAX_NODES} positions: past that, the changed ones with their uplines and downlines, with a note`, () => {
+    // A root, 30 managers, 10 producers each (331 positions); producer 1005 moves to manager 101.
+    const changes = [noop('1')];
+    for (let m = 100; m < 130; m++) {
+      changes.push(noop(String(m), '1'));
+      for (let k = 0; k < 10; k++) changes.push(noop(String(m * 10 + k), String(m)));
+    }
+    const i = changes.findIndex((c) => c.identity.npn === '1005');
+    changes[i] = change('1005', 'update', { upline: '100' }, { upline: '101' }, [{ field: 'upline', before: '100', after: '101' }]);
+    const { chart, note } = mermaidChart(productTrees(plan(changes))[0]);
+    expect(note).toBe('331 positions on this product: only the 4 around the changes are drawn.');
+    expect(chart.match(/\["/g)).toHaveLength(4);
+    expect(chart).toContain('n101 ==>|moved here| n1005');
+    expect(chart).toContain('n100 -.->|was| n1005');
+  });
+});
