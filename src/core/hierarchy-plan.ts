@@ -83,7 +83,10 @@ function assignmentPosition(c: Change, npn: string): PlannedPosition {
 
 const order: Record<PositionChangeKind, number> = { new: 0, moved: 1, terminated: 2, removed: 3 };
 
-/** Products with at least one position change, each with its whole planned tree. */
+/**
+ * Products with at least one position change, each with its whole planned tree. A product where
+ * nobody has an upline, before or after, has no hierarchy to show (a flat book stays quiet).
+ */
 export function productTrees(plan: Plan): ProductTree[] {
   const byProduct = new Map<string, ProductTree>();
   for (const { carrier, product, position } of positionsOf(plan)) {
@@ -100,7 +103,8 @@ export function productTrees(plan: Plan): ProductTree[] {
       });
     }
   }
-  return [...byProduct.values()].filter((t) => t.changes.length > 0)
+  const layered = (t: ProductTree) => t.positions.some((p) => p.upline !== null || (p.previousUpline ?? null) !== null);
+  return [...byProduct.values()].filter((t) => t.changes.length > 0 && layered(t))
     .sort((a, b) => a.carrier.localeCompare(b.carrier) || a.product.localeCompare(b.product))
     .map((t) => ({ ...t, changes: t.changes.sort((x, y) => order[x.change] - order[y.change] || x.npn.localeCompare(y.npn)) }));
 }

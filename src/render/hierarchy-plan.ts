@@ -6,6 +6,9 @@ import type { Style } from './style.js';
 /** Charts larger than this draw only the positions around the changes (GitHub renders big charts poorly). */
 export const MERMAID_MAX_NODES = 200;
 
+/** Position changes listed per product in the text plan; the rows above already list every change. */
+export const TEXT_MAX_LINES = 100;
+
 const where = (npn: string | null) => (npn === null ? 'the top' : npn);
 
 /** One position change in words: "moved 301 from 200 to 201". */
@@ -27,10 +30,11 @@ export function hierarchyTextLines(plan: Plan, style: Style): string[] {
   const out = [style.bold('Hierarchy')];
   for (const t of trees) {
     out.push(`  ${visible(`"${t.carrier} / ${t.product}"`)}`);
-    for (const c of t.changes) {
+    for (const c of t.changes.slice(0, TEXT_MAX_LINES)) {
       const line = `    ${SYMBOL[c.change]} ${visible(describePositionChange(c))}`;
       out.push(c.change === 'new' ? style.create(line) : c.change === 'moved' ? style.update(line) : style.remove(line));
     }
+    if (t.changes.length > TEXT_MAX_LINES) out.push(style.note(`    … and ${t.changes.length - TEXT_MAX_LINES} more position change(s) on this product (the JSON plan's hierarchy lists every one)`));
   }
   out.push('');
   return out;

@@ -142,6 +142,22 @@ describe('plan --drift: who changed it, and when (SPEC §14)', () => {
     expect(changelogReads().map((r) => new URLSearchParams(r.query).get('page'))).toEqual(['0', '0']);
   });
 
+  it('says when the changelog has no entry for a contract, and plans on with one warning when it cannot be read', async () => {
+    await driftedAccount();
+    const termId = sandbox.em.store.data.products.find((p) => p.name === 'Term Life')!.id;
+    sandbox.em.store.data.assignments.find((a) => a.npn === '17100003' && a.productId === termId)!.changes = [];
+    const unknown = await run(['plan', '--drift'], { cwd: sandbox.dir.path, env: env() });
+    expect(unknown.stdout).toContain('  ~ assignment of 17100003 on "Acme Life / Term Life" (commissionLevel): who and when unknown (no changelog entry for it)\n');
+    sandbox.em.faults.push({ method: 'GET', path: /\/changelog$/, status: 403, times: 5 });
+    const refused = await run(['plan', '--drift', '--detailed-exitcode'], { cwd: sandbox.dir.path, env: env() });
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toContain('warning: who changed the 4 drifted assignment(s) is unknown: the Hierarchies changelog could not be read');
+    const lines = refused.stdout.split('\n');
+    const driftLine = lines.indexOf('Drift: 4 object(s) differ from the config — changed outside git.');
+    expect(driftLine).toBeGreaterThan(0);
+    expect(lines[driftLine + 1]).not.toMatch(/^ {2}~ /);
+  });
+
   it('a drift-free account reads no changelog', async () => {
     writeFileSync(join(sandbox.dir.path, 'downline.yaml'), CONFIG(3));
     expect((await run(['apply', '--auto-approve'], { cwd: sandbox.dir.path, env: env() })).code).toBe(0);

@@ -35,7 +35,9 @@ async function hostileAccount(): Promise<{ carrierId: string }> {
   const evil = (await call(sandbox.em, t, 'POST', `/v1/customers/carriers/${carrierId}/products`, { name: HOSTILE, lineOfBusinessId: lob })).body as { id: string };
   await call(sandbox.em, t, 'POST', `/v1/customers/carriers/${carrierId}/products`, { name: 'Victim Product', lineOfBusinessId: lob });
   const level = (await call(sandbox.em, t, 'POST', `/v1/customers/${evil.id}/commissionLevels`, { name: HOSTILE, type: 'Percent', firstYearValue: 1 })).body as { id: string };
-  for (let i = 0; i < 2; i++) await call(sandbox.em, t, 'POST', '/v1/customers/contractAssignments', { npn: '15645599', productId: evil.id, commissionLevelId: level.id });
+  // A small hierarchy on the hostile product, so its level name reaches the markdown plan's chart too.
+  await call(sandbox.em, t, 'POST', '/v1/customers/contractAssignments', { npn: '15645598', productId: evil.id, commissionLevelId: level.id });
+  for (let i = 0; i < 2; i++) await call(sandbox.em, t, 'POST', '/v1/customers/contractAssignments', { npn: '15645599', productId: evil.id, commissionLevelId: level.id, uplineNpn: '15645598' });
   await call(sandbox.em, t, 'POST', `/v1/customers/${await productId()}/commissionLevels`, { name: HOSTILE, type: 'Percent', firstYearValue: 2 });
   const config = readFileSync(example('quickstart') + '/downline.yaml', 'utf8');
   writeFileSync(join(sandbox.dir.path, 'downline.yaml'), `${config}\nprune: { products: true }\n`);

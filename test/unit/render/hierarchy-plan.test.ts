@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { hierarchyChanges, productTrees } from '../../../src/core/hierarchy-plan.js';
 import type { Change, Plan, View } from '../../../src/core/types.js';
 import { mermaidText } from '../../../src/render/escape.js';
-import { hierarchyMarkdown, MERMAID_MAX_NODES, mermaidChart } from '../../../src/render/hierarchy-plan.js';
+import { hierarchyMarkdown, hierarchyTextLines, MERMAID_MAX_NODES, mermaidChart, TEXT_MAX_LINES } from '../../../src/render/hierarchy-plan.js';
+import { createStyle } from '../../../src/render/style.js';
 
 /** An assignment change on Acme / Term as the planner makes them (name-space views). */
 function change(npn: string, action: Change['action'], before: View | null, after: View | null, fields: Change['fields'] = []): Change {
@@ -39,9 +40,20 @@ describe('the plan as a hierarchy', () => {
     expect(hierarchyMarkdown(p, 10_000)).toContain('- moved 5 from 1 to the top\n- terminated 6 \\(under 2\\)');
   });
 
-  it('a plan without position changes has no hierarchy section', () => {
+  it('a plan without position changes, or on a product where nobody has an upline, has no hierarchy section', () => {
     expect(hierarchyChanges(plan([noop('1'), noop('2', '1')]))).toEqual([]);
     expect(hierarchyMarkdown(plan([noop('1')]), 10_000)).toBe('');
+    const flat = plan([noop('1'), change('2', 'create', null, { commissionLevel: 'L1' })]);
+    expect(hierarchyChanges(flat)).toEqual([]);
+    expect(hierarchyTextLines(flat, createStyle(false))).toEqual([]);
+    expect(hierarchyChanges(plan([noop('1'), change('2', 'create', null, { commissionLevel: 'L1', upline: '1' })])).map((c) => c.npn)).toEqual(['2']);
+  });
+
+  it(`the text section lists at most ${TEXT_MAX_LINES} position changes per product, then says how many more`, () => {
+    const many = plan([noop('1'), ...Array.from({ length: TEXT_MAX_LINES + 5 }, (_, i) => change(String(100 + i), 'create', null, { commissionLevel: 'L1', upline: '1' }))]);
+    const lines = hierarchyTextLines(many, createStyle(false));
+    expect(lines.filter((l) => l.startsWith('    + new'))).toHaveLength(TEXT_MAX_LINES);
+    expect(lines).toContain("    … and 5 more position change(s) on this product (the JSON plan's hierarchy lists every one)");
   });
 
   it('escapes names in Mermaid labels: nothing closes the label, the chart or the comment', () => {
