@@ -22,15 +22,18 @@ export interface Problem {
 
 const join = (path: Path) => path.join('\u0000');
 
-export function fileHealth(problems: readonly Problem[], unresolved: (path: Path) => boolean): Health {
+/** `unresolved`: whether the value at a path had a variable that could not be resolved (absent: none had). */
+export function fileHealth(problems: readonly Problem[], unresolved?: (path: Path) => boolean): Health {
   const broken = new Set<string>();
   // An unknown key leaves the object itself intact (its other keys are read) but may be a misspelt list.
   const unknownKeys = new Set<string>();
   for (const p of problems) (p.keyword === 'additionalProperties' ? unknownKeys : broken).add(join(p.path));
-  const bad = (path: Path) => broken.has(join(path)) || unresolved(path);
+  // A healthy file (the common case, asked once per object of a 100,000-producer book) answers at once.
+  if (broken.size === 0 && unknownKeys.size === 0 && !unresolved) return HEALTHY;
+  const bad = (path: Path) => (broken.size > 0 && broken.has(join(path))) || (unresolved !== undefined && unresolved(path));
   return {
     unnamed: (path, keys) => bad(path) || keys.some((k) => bad([...path, ...k.split('.')])),
-    incomplete: (path, key) => bad([...path, key]) || unknownKeys.has(join(path)),
+    incomplete: (path, key) => bad([...path, key]) || (unknownKeys.size > 0 && unknownKeys.has(join(path))),
   };
 }
 

@@ -154,7 +154,7 @@ export async function loadConfig(paths: string[], cwd: string, env: Record<strin
     const problems = checkSchema(file).filter((p) => !unresolved.has(at(p.diagnostic.source)));
     diagnostics.push(...problems.map((p) => p.diagnostic));
     // Every file goes on to the cross-object checks, broken or not: all problems in one pass.
-    parsed.push({ file, health: fileHealth(problems, (path) => unresolved.has(at(file.locate(path)))) });
+    parsed.push({ file, health: fileHealth(problems, unresolved.size > 0 ? (path) => unresolved.has(at(file.locate(path))) : undefined) });
     hash.update(fromRoot(root, absolute)).update('\0').update(JSON.stringify(file.data)).update('\0');
   }
   const { state, unknowns, diagnostics: buildDiagnostics } = toDesiredState(parsed);

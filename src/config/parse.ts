@@ -50,9 +50,11 @@ export function parseConfigFile(
   const diagnostics: Diagnostic[] = doc.errors.map((e) => error(yamlMessage(e.message), where(e.pos[0]), 'fix the YAML syntax'));
   if (diagnostics.length > 0) return { diagnostics };
 
-  visit(doc, { Scalar: (_key, node) => void (typeof node.value === 'string' && (node.value = variables.restore(node.value))) });
+  // Both walks visit every node: a file without any `${` (most large books) skips them. (A backslash
+  // may be an escape that spells `${` in a double-quoted scalar, so such a file is walked.)
+  if (variables.masking) visit(doc, { Scalar: (_key, node) => void (typeof node.value === 'string' && (node.value = variables.restore(node.value))) });
   const defaulted: ParsedFile['defaulted'] = [];
-  diagnostics.push(...interpolateDocument(doc, env, where, defaulted));
+  diagnostics.push(...interpolateDocument(doc, env, where, defaulted, text.includes('${') || text.includes('\\')));
 
   let data: unknown;
   try {
@@ -93,7 +95,7 @@ export function parseConfigFile(
  * which YAML reads as plain text in any context; after parsing the placeholders are swapped back
  * and interpolated like any other reference. References spanning lines are left alone.
  */
-function maskVariables(text: string): { masked: string; restore: (value: string) => string } {
+function maskVariables(text: string): { masked: string; masking: boolean; restore: (value: string) => string } {
   const originals = new Map<string, string>();
   const masked = text.replace(/\$\{[^}\r\n]*\}/g, (reference) => {
     const p = placeholder(originals.size, reference.length);
@@ -101,8 +103,8 @@ function maskVariables(text: string): { masked: string; restore: (value: string)
     originals.set(p, reference);
     return p;
   });
-  if (originals.size === 0) return { masked, restore: (value) => value };
-  return { masked, restore: (value) => value.replace(/\uE101\uE100*[\uE000-\uE0FF]+/g, (p) => originals.get(p) ?? p) };
+  if (originals.size === 0) return { masked, masking: false, restore: (value) => value };
+  return { masked, masking: true, restore: (value) => value.replace(/\uE101\uE100*[\uE000-\uE0FF]+/g, (p) => originals.get(p) ?? p) };
 }
 
 /** U+E101, then `index` in base 256 on U+E000–U+E0FF, padded with U+E100 to `length`; undefined if too long. */
@@ -122,8 +124,10 @@ function interpolateDocument(
   env: Record<string, string | undefined>,
   where: (offset: number) => SourceLocation,
   defaulted: ParsedFile['defaulted'],
+  references: boolean,
 ): Diagnostic[] {
   const { allowed, diagnostics, listNode } = declaredVariables(doc, where);
+  if (!references) return diagnostics;
   // One mutable path, copied only for a defaulted scalar: big configs have millions of nodes.
   const path: Array<string | number> = [];
   const visit = (node: unknown): void => {

@@ -200,6 +200,8 @@ function addAssignments(state: DesiredState, { file, health }: Context, root: Ra
     // Every producer of an `npns:` list shares the entry's upline and states.
     const { fields, fieldSources } = fieldsOf(entry, [...ASSIGNMENT_FIELDS, ...LIFECYCLE_FIELDS], file, path);
     diagnostics.push(...lifecycleDiagnostics(entry, file, path));
+    // One entry's fields and their sources are shared by each of its NPNs (located once, not per NPN).
+    const sources = { ...fieldSources, carrier: file.locate([...path, 'carrier']), product: file.locate([...path, 'product']) };
     for (const { npn, source } of npns) {
       state.assignments.push({
         ...dated(entry),
@@ -209,7 +211,7 @@ function addAssignments(state: DesiredState, { file, health }: Context, root: Ra
         product: String(entry.product),
         statusPolicy: entry.statusPolicy === 'enforce' ? 'enforce' : 'initial',
         fields,
-        fieldSources: { ...fieldSources, carrier: file.locate([...path, 'carrier']), product: file.locate([...path, 'product']) },
+        fieldSources: sources,
         source,
       });
     }

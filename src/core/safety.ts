@@ -1,4 +1,5 @@
-import type { KindName, Plan } from './types.js';
+import { census } from './compute-plan.js';
+import type { Action, Plan } from './types.js';
 
 export interface DeleteLimits {
   maxDeletes: number;
@@ -22,14 +23,12 @@ export interface SafetyVerdict {
  * count like deletes (SPEC §11): ending a contract by mistake is as costly as deleting it.
  */
 export function checkDeletes(plan: Plan, limits: DeleteLimits): SafetyVerdict {
-  const deletes = plan.changes.filter((c) => c.action === 'delete' || c.action === 'terminate');
-  if (deletes.length === 0 || limits.force) return { blocked: false, reasons: [] };
+  const { actions } = census(plan);
+  const deletes = actions.delete + actions.terminate;
+  if (deletes === 0 || limits.force) return { blocked: false, reasons: [] };
   const reasons: string[] = [];
-  if (deletes.length > limits.maxDeletes) reasons.push(`${deletes.length} ${deletionWords(deletes)} exceed --max-deletes ${limits.maxDeletes}`);
-  const kinds = [...new Set(deletes.map((d) => d.address.kind))];
-  for (const kind of kinds) {
-    const live = liveCount(plan, kind);
-    const count = deletes.filter((d) => d.address.kind === kind).length;
+  if (deletes > limits.maxDeletes) reasons.push(`${deletes} ${deletionWords(actions.delete, actions.terminate)} exceed --max-deletes ${limits.maxDeletes}`);
+  for (const { kind, count, live } of perKind(plan, ['delete', 'terminate'])) {
     const percent = (count / Math.max(1, live)) * 100;
     if (live >= PERCENT_FLOOR && percent > limits.maxDeletePercent) {
       reasons.push(`${count} of ${live} live ${kind} objects (${percent.toFixed(1)}%) exceed --max-delete-percent ${limits.maxDeletePercent}`);
@@ -44,12 +43,9 @@ export function checkDeletes(plan: Plan, limits: DeleteLimits): SafetyVerdict {
  * delete percentage, it applies from PERCENT_FLOOR live objects of that kind.
  */
 export function checkUpdates(plan: Plan, limits: DeleteLimits): SafetyVerdict {
-  const updates = plan.changes.filter((c) => c.action === 'update');
-  if (updates.length === 0 || limits.force || limits.maxUpdatePercent === undefined) return { blocked: false, reasons: [] };
+  if (census(plan).actions.update === 0 || limits.force || limits.maxUpdatePercent === undefined) return { blocked: false, reasons: [] };
   const reasons: string[] = [];
-  for (const kind of [...new Set(updates.map((u) => u.address.kind))]) {
-    const live = liveCount(plan, kind);
-    const count = updates.filter((u) => u.address.kind === kind).length;
+  for (const { kind, count, live } of perKind(plan, ['update'])) {
     const percent = (count / Math.max(1, live)) * 100;
     if (live >= PERCENT_FLOOR && percent > limits.maxUpdatePercent) {
       reasons.push(`${count} of ${live} live ${kind} objects (${percent.toFixed(1)}%) would be updated, over --max-update-percent ${limits.maxUpdatePercent}`);
@@ -65,12 +61,13 @@ export function checkSafety(plan: Plan, limits: DeleteLimits): SafetyVerdict {
 }
 
 /** "deletes", "terminations" or "deletes and terminations": what the limit counted. */
-function deletionWords(changes: Plan['changes']): string {
-  const has = (a: string) => changes.some((c) => c.action === a);
-  return has('delete') && has('terminate') ? 'deletes and terminations' : has('terminate') ? 'terminations' : 'deletes';
+function deletionWords(deletes: number, terminations: number): string {
+  return deletes > 0 && terminations > 0 ? 'deletes and terminations' : terminations > 0 ? 'terminations' : 'deletes';
 }
 
-/** Live objects of a kind in scope: every planned change against a live object, plus the unmanaged. */
-function liveCount(plan: Plan, kind: KindName): number {
-  return plan.changes.filter((c) => c.address.kind === kind && c.liveId !== null).length + plan.unmanaged.filter((u) => u.address.kind === kind).length;
+/** The kinds with changes of these actions: how many, against the live objects of that kind in scope (changes against a live object, plus the unmanaged). */
+function perKind(plan: Plan, actions: Action[]) {
+  return Object.entries(census(plan).kinds)
+    .map(([kind, k]) => ({ kind, count: actions.reduce((n, a) => n + k.actions[a], 0), live: k.live }))
+    .filter((k) => k.count > 0);
 }

@@ -46,13 +46,15 @@ export interface Paging {
 /**
  * A HAL page: `_embedded.<key>` only when the page has items (absent, not empty, otherwise),
  * `page` metadata and `_links` with relative hrefs that lack the /contracting prefix, as documented.
+ * `present` shapes only the page's own items, so a page costs its size, not the collection's.
  */
-export function halPage(items: unknown[], key: string, req: EmRequest, paging: Paging): EmResponse {
+export function halPage<T>(items: readonly T[], key: string, req: EmRequest, paging: Paging, present?: (item: T) => unknown): EmResponse {
   const number = Math.max(0, Number.parseInt(req.query.get('page') ?? '0', 10) || 0);
   const requested = Number.parseInt(req.query.get('size') ?? '', 10);
   const size = Math.min(paging.maxSize, requested > 0 ? requested : paging.defaultSize);
   const totalPages = Math.ceil(items.length / size);
-  const slice = items.slice(number * size, number * size + size);
+  const page = items.slice(number * size, number * size + size);
+  const slice = present ? page.map(present) : page;
   const base = req.path.replace(/^\/contracting/, '');
   const extra = [...req.query.entries()].filter(([k]) => k !== 'page' && k !== 'size').map(([k, v]) => `&${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('');
   const href = (p: number) => ({ href: `${base}?page=${p}&size=${size}${extra}` });

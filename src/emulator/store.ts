@@ -112,11 +112,16 @@ export class Store {
 
   removeProduct(id: string) { this.data.products = this.data.products.filter((p) => p.id !== id); this.productsById.delete(id); }
   removeLevel(id: string) { this.data.levels = this.data.levels.filter((l) => l.id !== id); this.levelsById.delete(id); }
+  /** Removes in place (the listing keeps its order) and unindexes only this one, without rebuilding every index. */
   removeAssignment(id: string) {
     const removed = this.assignmentsById.get(id);
-    if (removed) this.data.deletedAssignments = [...(this.data.deletedAssignments ?? []), removed];
-    this.data.assignments = this.data.assignments.filter((a) => a.id !== id);
-    this.reindex();
+    if (!removed) return;
+    (this.data.deletedAssignments ??= []).push(removed);
+    this.data.assignments.splice(this.data.assignments.indexOf(removed), 1);
+    this.assignmentsById.delete(id);
+    const sameNpn = this.assignmentsByNpn.get(removed.npn)!.filter((a) => a !== removed);
+    if (sameNpn.length) this.assignmentsByNpn.set(removed.npn, sameNpn);
+    else this.assignmentsByNpn.delete(removed.npn);
   }
 
   nextNumber(): number {

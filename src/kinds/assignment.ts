@@ -21,6 +21,8 @@ export const liveUpline = (raw: RawObject): string | null => (typeof raw[UPLINE]
 
 /** Where the hierarchy rules and rosters find the terminal status names (one constant, in core). */
 export { TERMINAL_STATUSES };
+/** Built once: liveView runs for every live assignment. */
+const READ_AS_IS = Object.fromEntries([...USER_DEFINED, 'terminationReason', 'endDate'].map((f) => [f, same]));
 
 function liveView(ctx: KindContext, raw: RawObject): View {
   return {
@@ -28,7 +30,7 @@ function liveView(ctx: KindContext, raw: RawObject): View {
     ...(raw.assignmentStatusId !== undefined ? { status: ctx.lookups.nameOf(raw.assignmentStatusId) ?? `(status id ${String(raw.assignmentStatusId)})` } : {}),
     ...(Array.isArray(raw.administrativeDivisions) ? { administrativeDivisions: raw.administrativeDivisions as string[] } : {}),
     upline: liveUpline(raw),
-    ...viewOf(raw, Object.fromEntries([...USER_DEFINED, 'terminationReason', 'endDate'].map((f) => [f, same]))),
+    ...viewOf(raw, READ_AS_IS),
   };
 }
 
@@ -36,7 +38,9 @@ function liveView(ctx: KindContext, raw: RawObject): View {
 const PASSED_THROUGH: Record<string, string> = { administrativeDivisions: 'administrativeDivisions', upline: UPLINE, ...Object.fromEntries(USER_DEFINED.map((f) => [f, f])) };
 
 function passedThrough(fields: View): Record<string, Value> {
-  return Object.fromEntries(Object.entries(PASSED_THROUGH).filter(([f]) => fields[f] !== undefined).map(([f, wire]) => [wire, fields[f]]));
+  const out: Record<string, Value> = {};
+  for (const f in PASSED_THROUGH) if (fields[f] !== undefined) out[PASSED_THROUGH[f]] = fields[f];
+  return out;
 }
 
 /**
@@ -142,15 +146,13 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change | undefine
   }
   const notes: string[] = [];
   // After creation the status belongs to the contracting workflow: report progress, never revert it.
-  const compared: View = { ...desired };
+  let compared = desired;
   if (a.statusPolicy === 'initial' && status && lv && lv.status !== status.name) {
+    compared = { ...desired };
     delete compared.status;
     notes.push(`status is ${String(lv.status)} (workflow progress since ${status.name}; not reverted — set statusPolicy: enforce to change it)`);
   }
   const levelId = idOrRef(ctx.index.levelByKey.get(keys.level(a.carrier, a.product, levelName))?.id, levelAddress);
-  const body: Record<string, Value> = { npn: a.npn, productId: idOrRef(ctx.index.productByKey.get(keys.product(a.carrier, a.product))?.id, productAddress) as Value, commissionLevelId: levelId as Value };
-  if (status) body.assignmentStatusId = status.id;
-  Object.assign(body, passedThrough(a.fields));
   return planObject(ctx, {
     address,
     identity,
@@ -161,7 +163,13 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change | undefine
     comparators: { administrativeDivisions: 'set' },
     dependsOn,
     notes,
-    create: () => ({ api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/contractAssignments`, body }),
+    // Built only when there is something to create (most of a large book is unchanged).
+    create: () => {
+      const body: Record<string, Value> = { npn: a.npn, productId: idOrRef(ctx.index.productByKey.get(keys.product(a.carrier, a.product))?.id, productAddress) as Value, commissionLevelId: levelId as Value };
+      if (status) body.assignmentStatusId = status.id;
+      Object.assign(body, passedThrough(a.fields));
+      return { api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/contractAssignments`, body };
+    },
     update: (changed) => {
       const update: Record<string, Value> = { id: live!.id, commissionLevelId: levelId as Value };
       if (changed.includes('status') && status) update.assignmentStatusId = status.id;

@@ -42,7 +42,8 @@ export function planObject(ctx: KindContext, p: ObjectPlan): Change {
   noteUnreadable(ctx, p.address.kind, unreadable);
   const { pushed, unverified } = unreadableChanges(ctx, addressKey(p.address), p.desired, unreadable, p.comparators);
   fields.push(...pushed);
-  const comparable = Object.fromEntries(Object.keys(p.desired).filter((k) => !unreadable.includes(k)).map((k) => [k, liveView[k]]));
+  const comparable: View = {};
+  for (const k in p.desired) if (!unreadable.includes(k)) comparable[k] = liveView[k];
   const live = { liveId: p.live.id, fingerprint: fingerprint(p.live), ...(unverified.length ? { unverified } : {}) };
   if (fields.length === 0) return { ...base, ...live, action: 'noop', before: comparable, after: p.desired, fields: [], operation: null };
   return { ...base, ...live, action: 'update', before: comparable, after: p.desired, fields, operation: p.update(fields.map((f) => f.field)) };

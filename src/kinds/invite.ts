@@ -66,7 +66,9 @@ function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, strin
   const missing = invite.contracts.filter((c) => !ctx.index.assignmentsByKey.has(keys.assignment(npn, c.carrier, c.product)));
   const base = { address: { kind: 'invite' as const, key: keys.invite(npn) }, identity: { npn }, source: invite.source, fields: [] };
   if (missing.length === 0) {
-    ctx.changes.push({ ...base, action: 'noop', before: { email: invite.producer.email, contracts: all }, after: { email: invite.producer.email, contracts: all },
+    // Before and after are the same view (one object for both: a large book has 100,000 of these).
+    const view = { email: invite.producer.email, contracts: all };
+    ctx.changes.push({ ...base, action: 'noop', before: view, after: view,
       dependsOn: [], liveId: null, fingerprint: null, operation: null, notes: ['invitation satisfied: every contract exists (sent once; its producer details are not compared)'] });
     return;
   }
@@ -101,10 +103,13 @@ function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, strin
 export const inviteKind: KindModule = {
   kind: 'invite',
   plan(ctx) {
+    if (ctx.desired.invites.length === 0) return;
     const heldBy = new Map<string, string[]>();
     for (const key of ctx.index.assignmentsByKey.keys()) {
       const npn = key.slice(0, key.indexOf('@'));
-      heldBy.set(npn, [...(heldBy.get(npn) ?? []), key]);
+      const held = heldBy.get(npn);
+      if (held) held.push(key);
+      else heldBy.set(npn, [key]);
     }
     const history = historyOf(ctx);
     for (const invite of ctx.desired.invites) plan(ctx, invite, heldBy, history);

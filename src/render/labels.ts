@@ -1,4 +1,4 @@
-import { summarize } from '../core/compute-plan.js';
+import { census, summarize } from '../core/compute-plan.js';
 import { addressKey, type Action, type Change, type KindName, type Plan } from '../core/types.js';
 import { visible } from './escape.js';
 import { datedCounts } from './plan-dated.js';
@@ -50,7 +50,9 @@ export const SYMBOLS: Record<Action, string> = { create: '+', update: '~', delet
 
 /** For a plan: a change's dependencies that are themselves being created — "under (new) carrier …". */
 export function newParentsOf(plan: Plan): (change: Change) => string[] {
-  const creates = new Map(plan.changes.filter((c) => c.action === 'create').map((c) => [addressKey(c.address), c]));
+  if (census(plan).actions.create === 0) return () => [];
+  const creates = new Map<string, Change>();
+  for (const c of plan.changes) if (c.action === 'create') creates.set(addressKey(c.address), c);
   return (change) => {
     if (change.action !== 'create') return [];
     // The nearest new parent says enough: a level under a new product implies the rest of the chain.
@@ -65,7 +67,7 @@ export function summaryLine(plan: Plan): string {
 
 /** Objects whose declared fields the API does not read back (and this plan does not write). */
 export function unverifiedChanges(plan: Plan): Change[] {
-  return plan.changes.filter((c) => c.unverified?.length);
+  return census(plan).unverified === 0 ? [] : plan.changes.filter((c) => c.unverified?.length);
 }
 
 /** Said wherever a plan would otherwise claim the account matches the config. */
@@ -80,6 +82,9 @@ export function failedLine(plan: Plan): string {
   return `Plan failed: ${errors} error${errors === 1 ? '' : 's'}. Nothing can be applied; fix ${errors === 1 ? 'it' : 'them'} and run plan again.`;
 }
 
+/** The changes to show, grouped in KIND_ORDER (one walk; without verbose, unchanged objects are left out). */
 export function byKind(plan: Plan, verbose: boolean): Array<{ kind: KindName; changes: Change[] }> {
-  return KIND_ORDER.map((kind) => ({ kind, changes: plan.changes.filter((c) => c.address.kind === kind && (verbose || c.action !== 'noop')) })).filter((g) => g.changes.length > 0);
+  const groups = new Map<KindName, Change[]>(KIND_ORDER.map((kind) => [kind, []]));
+  for (const c of plan.changes) if (verbose || c.action !== 'noop') groups.get(c.address.kind)?.push(c);
+  return KIND_ORDER.map((kind) => ({ kind, changes: groups.get(kind)! })).filter((g) => g.changes.length > 0);
 }

@@ -1,4 +1,4 @@
-import { summarize } from '../core/compute-plan.js';
+import { census, summarize } from '../core/compute-plan.js';
 import type { Change, Plan, ScheduledChange } from '../core/types.js';
 import { label } from './labels.js';
 import type { Style } from './style.js';
@@ -47,13 +47,13 @@ export function datedCounts(plan: Plan): string {
 
 /** The text plan's closing warning about terminations, beside the one about deletes. */
 export function terminationsSentence(plan: Plan): string | undefined {
-  const n = plan.changes.filter((c) => c.action === 'terminate').length;
+  const n = census(plan).actions.terminate;
   return n ? `Terminations: ${n} contract assignment(s) will be ended (status, end date), not deleted.` : undefined;
 }
 
 /** The markdown plan's warning block about terminations. */
 export function terminationsMarkdown(plan: Plan): string[] {
-  const n = plan.changes.filter((c) => c.action === 'terminate').length;
+  const n = census(plan).actions.terminate;
   return n ? [`> [!WARNING]\n> This plan **terminates ${n} contract assignment(s)**: they end (status, end date) and stay in the hierarchy history; review the Contract assignments section.`, ''] : [];
 }
 

@@ -1,4 +1,4 @@
-import { summarize } from '../core/compute-plan.js';
+import { census, summarize } from '../core/compute-plan.js';
 import type { Change, Diagnostic, Plan } from '../core/types.js';
 import type { Attribution } from '../core/attribution.js';
 import { attributionMarkdown } from './attribution.js';
@@ -63,10 +63,9 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
   if (options.blocked?.length) head.push(`> [!CAUTION]\n> **Blocked:** ${options.blocked.join('; ')}. Apply would refuse this plan (nothing would be written) unless run with \`--force\`.`, '');
   if (s.delete > 0) head.push(`> [!WARNING]\n> This plan **deletes ${s.delete} object(s)**: review the sections below.`, '');
   head.push(...terminationsMarkdown(plan));
-  const updates = plan.changes.filter((c) => c.action === 'update');
-  if (options.drift && updates.length > 0) {
+  if (options.drift && s.update > 0) {
     const who = attributionMarkdown(options.attributions ?? []);
-    head.push(`> [!CAUTION]\n> **Drift:** ${updates.length} object(s) differ from the config — someone changed the account outside git.${who.length ? `\n>\n${who.join('\n')}` : ''}`, '');
+    head.push(`> [!CAUTION]\n> **Drift:** ${s.update} object(s) differ from the config — someone changed the account outside git.${who.length ? `\n>\n${who.join('\n')}` : ''}`, '');
   }
   const warnings = plan.diagnostics.filter((d) => d.severity === 'warning');
   if (warnings.length) head.push(`> [!NOTE]\n> ${warnings.length} warning(s):`, ...warnings.slice(0, 20).map((d) => `> - ${diagnosticText(d)}`), '');
@@ -76,7 +75,7 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
     const terminating = s.terminate > 0;
     head.push(`| kind | create | update | delete |${terminating ? ' terminate |' : ''}`, `| --- | ---: | ---: | ---: |${terminating ? ' ---: |' : ''}`);
     for (const g of groups) {
-      const n = (a: Change['action']) => g.changes.filter((c) => c.action === a).length;
+      const n = (a: Change['action']) => census(plan).kinds[g.kind]?.actions[a] ?? 0;
       head.push(`| ${KIND_TITLES[g.kind]} | ${n('create')} | ${n('update')} | ${n('delete')} |${terminating ? ` ${n('terminate')} |` : ''}`);
     }
     head.push('');

@@ -4,7 +4,8 @@ import { attributionLines } from './attribution.js';
 import { renderDiagnosticsText } from './diagnostics.js';
 import { hierarchyTextLines } from './hierarchy-plan.js';
 import { visible } from './escape.js';
-import { addressLabel, byKind, failedLine, KIND_TITLES, label, newParentsOf, summaryLine, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
+import { addressLabel, byKind, failedLine, KIND_ORDER, KIND_TITLES, label, newParentsOf, summaryLine, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
+import { census } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
 import type { Style } from './style.js';
 import { scheduledText, terminateFieldLines, terminationsSentence, TERMINATE_WORDS } from './plan-dated.js';
@@ -75,7 +76,8 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
     out.push('');
   }
   out.push(...hierarchyTextLines(plan, style));
-  const progressed = plan.changes.filter((c) => c.action === 'noop' && c.address.kind === 'assignment' && c.notes.length > 0).length;
+  const counts = census(plan);
+  const progressed = counts.progressed;
   if (progressed > 0 && !options.verbose) out.push(style.note(`${progressed} contract assignment(s) moved on in the contracting workflow; their status is not reverted (--verbose lists them).`), '');
   out.push(...scheduledText(plan, style));
   if (plan.unmanaged.length > 0) {
@@ -89,14 +91,13 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
     for (const c of unverified) out.push(`  ? ${label(c)}: ${c.unverified!.join(', ')}`);
     out.push('');
   }
-  const deletes = plan.changes.filter((c) => c.action === 'delete');
-  if (deletes.length > 0) {
-    const perKind = [...new Set(deletes.map((d) => d.address.kind))].map((k) => `${deletes.filter((d) => d.address.kind === k).length} ${KIND_TITLES[k].toLowerCase()}`);
+  if (counts.actions.delete > 0) {
+    const perKind = KIND_ORDER.filter((k) => counts.kinds[k]?.actions.delete).map((k) => `${counts.kinds[k]!.actions.delete} ${KIND_TITLES[k].toLowerCase()}`);
     out.push(style.remove(`Deletes: ${perKind.join(', ')}.`));
   }
   const terminations = terminationsSentence(plan);
   if (terminations) out.push(style.remove(terminations));
-  const updates = plan.changes.filter((c) => c.action === 'update').length;
+  const updates = counts.actions.update;
   if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`), ...attributionLines(options.attributions ?? []));
   if (unverified.length > 0) out.push(style.warning(unverifiedSentence(unverified.length)));
   out.push(style.bold(summaryLine(plan)));

@@ -35,6 +35,9 @@ agency:
   inviter: { firstName: Bench, lastName: Admin, email: admin@bench.example }
 `;
 
+/** The catalog alone (carriers, products, levels): what a large book is seeded on. */
+export const catalogConfig = (): string => `${HEADER}${carriersYaml()}\n`;
+
 /** Onboarding N producers the way a config would say it: one invitation (one contract) each. */
 export function inviteConfig(n: number): string {
   const invites = ['invites:'];

@@ -4,7 +4,7 @@
  * (the emulator runs in the bench's own process).
  */
 import { writeSync } from 'node:fs';
-import { main } from '../../dist/main.js';
+const { main } = await import(process.env.BENCH_DIST ?? '../../dist/main.js');
 
 const started = process.hrtime.bigint();
 const code = await main(process.argv.slice(2), {

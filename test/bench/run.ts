@@ -1,10 +1,15 @@
 /**
- * npm run bench [-- --quick | --full | --rate-only | --validate-only | --hierarchy-only] [--no-rate] [--latency MS]   (builds dist/ first: downline is measured compiled)
+ * npm run bench [-- --quick | --full | --huge | --rate-only | --validate-only | --books-only | --hierarchy-only] [--no-rate] [--latency MS] [--rate PER_MINUTE]
+ * (builds dist/ first: downline is measured compiled; BENCH_DIST=/path/to/dist/main.js measures another build)
  *
  * Measures downline against the emulator (downline runs in a child process, so its memory is its
  * own): validate of a 10,000-producer config and of 10,000-row CSV / XLSX rosters, emulator GET throughput, computePlan CPU time, and for
  * N producers a cold apply, a no-op plan and a plan after 1% drift — beside the naive quick-start
- * flow. Then pacing under a (time-scaled) rate limit, with and without rate-limit headers.
+ * flow; then no-op plans of seeded books in both forms (`npns:` and one invitation each) at 1,000
+ * and 10,000 producers (--full), and 100,000 (--huge, which also validates 100,000 invitations).
+ * Every downline run is printed with its CPU time, its requests against the request floor
+ * (floor.ts) and the least wall time a rate limit of --rate requests a minute (300) allows.
+ * Then pacing under a (time-scaled) rate limit, with and without rate-limit headers.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -20,7 +25,9 @@ import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/em
 import { KINDS } from '../../src/kinds/index.js';
 import { runBaseline } from './baseline.js';
 import { benchRoster } from './roster.js';
-import { assignmentConfig, contractOf, hierarchyConfig, inviteConfig, npnOf, oneListConfig } from './generate.js';
+import { countsOf, minWallMs, requestFloor, type Counts } from './floor.js';
+import { assignmentConfig, catalogConfig, contractOf, hierarchyConfig, inviteConfig, npnOf, oneListConfig } from './generate.js';
+import { seedBook } from './seed.js';
 import { checkHierarchy, declaredLevels, declaredPositions } from '../../src/core/hierarchy-rules.js';
 import { keys } from '../../src/core/desired.js';
 
@@ -28,7 +35,10 @@ const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
 const value = (name: string, fallback: number) => Number(args[args.indexOf(`--${name}`) + 1] ?? fallback) || fallback;
 const latency = args.includes('--latency') ? value('latency', 20) : 20;
-const sizes = flag('quick') ? [100] : flag('full') ? [100, 1000, 10000] : [100, 1000];
+const rate = args.includes('--rate') ? value('rate', 300) : 300;
+const huge = flag('huge');
+const sizes = flag('quick') ? [100] : flag('full') || huge ? [100, 1000, 10000] : [100, 1000];
+const bookSizes = flag('quick') ? [] : huge ? [1000, 10_000, 100_000] : flag('full') ? [1000, 10_000] : [];
 const baselineSizes = flag('quick') ? [100] : [100, 1000];
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -52,7 +62,11 @@ function downline(argv: string[], cwd: string, em: Emulator): Promise<Measured> 
 }
 
 const rows: string[][] = [];
+const books: string[][] = [];
 const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+/** requests | floor (+% over it) | least wall at --rate for the run's requests / for the floor. */
+const against = (requests: number, floor: number) => [String(requests), `${floor} (${requests === floor ? 'at floor' : `+${(((requests - floor) / floor) * 100).toFixed(1)}%`})`,
+  `${fmt(minWallMs(requests, rate))} / ${fmt(minWallMs(floor, rate))}`];
 const print = (title: string, header: string[], body: string[][]) => {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
@@ -77,9 +91,9 @@ async function benchValidate(dir: string): Promise<void> {
     await writeFile(file, text);
     const m = await withEmulator({}, (em) => downline(['validate', file], dir, em));
     if (m.code !== 0) throw new Error('validate failed');
-    results.push([name, `${(text.length / 1024 / 1024).toFixed(1)} MB`, fmt(m.wallMs), `${Math.round(m.maxRssMb)} MB`]);
+    results.push([name, `${(text.length / 1024 / 1024).toFixed(1)} MB`, fmt(m.wallMs), fmt(m.cpuMs), `${Math.round(m.maxRssMb)} MB`]);
   }
-  print('validate (target: under 2 s for 10,000 producers, and for 100,000 NPNs in one list)', ['config', 'size', 'wall', 'peak RSS'], results);
+  print('validate (target: under 2 s for 10,000 producers, and for 100,000 NPNs in one list)', ['config', 'size', 'wall', 'CPU', 'peak RSS'], results);
   const roster = await withEmulator({}, (em) => benchRoster(dir, (argv) => downline(argv, dir, em)));
   print('validate of a roster beside its setup YAML (target: under 1 s for 10,000 CSV rows)', ['roster', 'size', 'wall', 'peak RSS'], roster);
 }
@@ -130,8 +144,10 @@ async function benchReconcile(dir: string, n: number): Promise<void> {
   await writeFile(file, inviteConfig(n));
   await withEmulator({ latency }, async (em) => {
     const before = em.log.length;
+    const empty = countsOf(em);
     const apply = await downline(['apply', '--auto-approve', file], dir, em);
     const applyRequests = em.log.length - before;
+    const seeded = countsOf(em);
     if (apply.code !== 0) throw new Error(`apply of ${n} failed`);
     let mark = em.log.length;
     const noop = await downline(['plan', '--detailed-exitcode', file], dir, em);
@@ -147,45 +163,67 @@ async function benchReconcile(dir: string, n: number): Promise<void> {
     mark = em.log.length;
     const drift = await downline(['plan', '--detailed-exitcode', file], dir, em);
     const driftRequests = em.log.length - mark;
-    rows.push([String(n), 'downline cold apply', fmt(apply.wallMs), String(applyRequests), `${Math.round(apply.maxRssMb)} MB`]);
-    rows.push([String(n), 'downline no-op plan', fmt(noop.wallMs), String(noopRequests), `${Math.round(noop.maxRssMb)} MB`]);
-    rows.push([String(n), `downline plan, 1% drift (exit ${drift.code})`, fmt(drift.wallMs), String(driftRequests), `${Math.round(drift.maxRssMb)} MB`]);
+    const readFloor = requestFloor(em, seeded, seeded, n);
+    rows.push([String(n), 'downline cold apply', fmt(apply.wallMs), fmt(apply.cpuMs), ...against(applyRequests, requestFloor(em, empty, seeded, n)), `${Math.round(apply.maxRssMb)} MB`]);
+    rows.push([String(n), 'downline no-op plan', fmt(noop.wallMs), fmt(noop.cpuMs), ...against(noopRequests, readFloor), `${Math.round(noop.maxRssMb)} MB`]);
+    rows.push([String(n), `downline plan, 1% drift (exit ${drift.code})`, fmt(drift.wallMs), fmt(drift.cpuMs), ...against(driftRequests, readFloor), `${Math.round(drift.maxRssMb)} MB`]);
     if (baselineSizes.includes(n)) {
       await withEmulator({ latency }, async (base) => {
         const started = performance.now();
         await runBaseline({ baseUrl: base.baseUrl, tokenUrl: base.tokenUrl, clientId: base.credentials.clientId, clientSecret: base.credentials.clientSecret },
           Array.from({ length: n }, (_, i) => ({ npn: npnOf(i), contract: contractOf(i) })));
         const wall = performance.now() - started;
-        rows.push([String(n), 'naive quick-start flow', fmt(wall), String(base.log.length), '—']);
-        rows.push([String(n), 'ratio (naive / downline apply)', `${(wall / apply.wallMs).toFixed(1)}× faster`, `${(base.log.length / applyRequests).toFixed(1)}× fewer`, '']);
+        rows.push([String(n), 'naive quick-start flow', fmt(wall), '—', String(base.log.length), '', fmt(minWallMs(base.log.length, rate)), '—']);
+        rows.push([String(n), 'ratio (naive / downline apply)', `${(wall / apply.wallMs).toFixed(1)}× faster`, '', `${(base.log.length / applyRequests).toFixed(1)}× fewer`, '', '', '']);
       });
     }
   });
 }
 
 /**
- * A 10,000-producer book written the idiomatic way (`npns:` groups): seeded at zero latency, then a
- * no-op plan and a 1% drift plan measured at the bench latency.
+ * A book of N producers in one form (`npns:` groups, or one invitation each), seeded at zero
+ * latency with the requests apply sends (seed.ts), then a no-op plan measured at the bench latency
+ * in an emulator holding the same account.
  */
-async function benchBook(dir: string, n: number): Promise<void> {
-  const file = join(dir, `book-${n}.yaml`);
-  const state = join(dir, `book-${n}.json`);
-  await writeFile(file, assignmentConfig(n));
-  await withEmulator({ stateFile: state }, async (em) => {
-    if ((await downline(['apply', '--auto-approve', '--concurrency', '16', file], dir, em)).code !== 0) throw new Error('seeding the book failed');
+async function benchBook(dir: string, n: number, form: 'npns' | 'invites'): Promise<void> {
+  const file = join(dir, `book-${form}-${n}.yaml`);
+  await writeFile(file, catalogConfig());
+  const seededData = await withEmulator({}, async (em) => {
+    if ((await downline(['apply', '--auto-approve', file], dir, em)).code !== 0) throw new Error('seeding the catalog failed');
+    await seedBook(em, n, form);
+    return em.store.data;
   });
-  await withEmulator({ latency, stateFile: state }, async (em) => {
-    let mark = em.log.length;
+  await writeFile(file, form === 'npns' ? assignmentConfig(n) : inviteConfig(n));
+  await withEmulator({ latency }, async (em) => {
+    em.store.replace(seededData);
+    const counts: Counts = countsOf(em);
+    const mark = em.log.length;
     const noop = await downline(['plan', '--detailed-exitcode', file], dir, em);
-    rows.push([String(n), `book (npns:) no-op plan (exit ${noop.code})`, fmt(noop.wallMs), String(em.log.length - mark), `${Math.round(noop.maxRssMb)} MB`]);
-    for (let i = 0; i < n / 100; i++) {
-      const a = em.store.assignmentsOf(npnOf(i))[0];
-      a.commissionLevelId = em.store.data.levels.find((l) => l.productId === a.productId && l.id !== a.commissionLevelId)!.id;
-    }
-    mark = em.log.length;
-    const drift = await downline(['plan', '--detailed-exitcode', file], dir, em);
-    rows.push([String(n), `book (npns:) plan, 1% drift (exit ${drift.code})`, fmt(drift.wallMs), String(em.log.length - mark), `${Math.round(drift.maxRssMb)} MB`]);
+    books.push([String(n), form === 'npns' ? '`npns:` groups' : 'one invitation each', `exit ${noop.code}`, fmt(noop.wallMs), fmt(noop.cpuMs),
+      ...against(em.log.length - mark, requestFloor(em, counts, counts, n)), `${Math.round(noop.maxRssMb)} MB`]);
   });
+}
+
+/** The seeded books (--full: 1,000 and 10,000 producers; --huge: and 100,000) in both forms, and validate of 100,000 invitations (--huge). */
+async function benchBooks(dir: string): Promise<void> {
+  const sizesHere = flag('books-only') && !flag('full') && !huge ? [1000] : bookSizes;
+  for (const n of sizesHere) for (const form of ['npns', 'invites'] as const) await benchBook(dir, n, form);
+  if (books.length) {
+    print(`no-op plan of a seeded book (latency ${latency} ms; targets: 10,000 ≤ 1.2 s / 150 MB; 100,000 ≤ 4 s / 400 MB in npns:, ≤ 8 s / 800 MB one invitation each)`,
+      ['producers', 'form', 'result', 'wall', 'CPU', 'requests', 'floor', `least wall at ${rate}/min (run / floor)`, 'peak RSS'], books);
+  }
+  if (huge) await benchValidateHuge(dir);
+}
+
+/** validate of 100,000 producers, one invitation each (--huge). */
+async function benchValidateHuge(dir: string): Promise<void> {
+  const file = join(dir, 'validate-100k.yaml');
+  const text = inviteConfig(100_000);
+  await writeFile(file, text);
+  const m = await withEmulator({}, (em) => downline(['validate', file], dir, em));
+  if (m.code !== 0) throw new Error('validate of 100,000 invitations failed');
+  print('validate, 100,000 invitations (target: under 4 s)', ['config', 'size', 'wall', 'CPU', 'peak RSS'],
+    [['100,000 invitations', `${(text.length / 1024 / 1024).toFixed(1)} MB`, fmt(m.wallMs), fmt(m.cpuMs), `${Math.round(m.maxRssMb)} MB`]]);
 }
 
 /**
@@ -276,16 +314,18 @@ try {
   console.log(`downline bench — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, emulator latency ${latency} ms`);
   if (flag('hierarchy-only')) await benchHierarchy(dir);
   else if (flag('validate-only')) await benchValidate(dir);
+  else if (flag('books-only')) await benchBooks(dir);
   else if (!flag('rate-only')) {
     await benchValidate(dir);
     await benchEmulator();
     await benchComputePlan(dir);
     for (const n of sizes) await benchReconcile(dir, n);
-    if (flag('full')) await benchBook(dir, 10_000);
     await benchHierarchy(dir);
-    print(`reconcile (latency ${latency} ms, concurrency 4)`, ['producers', 'run', 'wall', 'requests', 'peak RSS'], rows);
+    const floorHeader = ['requests', 'floor', `least wall at ${rate}/min (run / floor)`];
+    print(`reconcile (latency ${latency} ms, concurrency 4)`, ['producers', 'run', 'wall', 'CPU', ...floorHeader, 'peak RSS'], rows);
+    await benchBooks(dir);
   }
-  if (!flag('no-rate') && !flag('validate-only') && !flag('hierarchy-only')) await benchRateLimit(dir);
+  if (!flag('no-rate') && !flag('validate-only') && !flag('books-only') && !flag('hierarchy-only')) await benchRateLimit(dir);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

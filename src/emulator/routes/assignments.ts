@@ -98,7 +98,7 @@ export const assignmentRoutes: Route[] = [
   route('GET', '/contracting/v1/customers/contractAssignments', 'read', (req, ctx) => {
     const npn = req.query.get('npn');
     const items = npn !== null ? ctx.store.assignmentsOf(npn) : ctx.store.data.assignments;
-    return halPage(ctx.store.listed(items).map(presentAssignment), 'contractAssignments', req, ctx.paging);
+    return halPage(ctx.store.listed(items), 'contractAssignments', req, ctx.paging, presentAssignment);
   }),
   route('POST', '/contracting/v1/customers/contractAssignments', 'write', (req, ctx) => {
     const body = objectBody(req.body);

@@ -42,3 +42,12 @@ describe('${env:…} in flow style', () => {
     ]);
   });
 });
+
+describe('files without a literal ${', () => {
+  it('a reference spelt with a double-quoted escape is still interpolated (the walk is skipped only without ${ and without backslashes)', async () => {
+    await writeFile(join(dir.path, 'downline.yaml'), 'version: 1\ncarriers:\n  - { name: "\\x24{env:CARRIER}", naic: "1" }\nvariables: [CARRIER]\n');
+    const config = await loadConfig([], dir.path, { CARRIER: 'Beta' });
+    expect(config.diagnostics).toEqual([]);
+    expect(config.state.carriers.map((c) => c.name)).toEqual(['Beta']);
+  });
+});
