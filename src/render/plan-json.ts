@@ -6,13 +6,8 @@ import { jsonText } from './escape.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
-/**
- * The JSON plan (`plan --format json`) and the saved plan (`plan --out`) are one versioned
- * document; the README documents its schema. It never holds credentials or tokens.
- */
-export interface PlanDocument {
-  formatVersion: typeof PLAN_FORMAT_VERSION;
-  tool: 'downline';
+/** How a plan was made: what `apply --plan FILE` needs to derive it again the same way. */
+export interface PlanMeta {
   toolVersion: string;
   env: string;
   /** sha256 of the interpolated config: apply --plan refuses a plan made from another config. */
@@ -28,6 +23,15 @@ export interface PlanDocument {
   asOf?: string;
   /** `--only-due`: limited to the changes that came due. */
   onlyDue?: boolean;
+}
+
+/**
+ * The JSON plan (`plan --format json`) and the saved plan (`plan --out`) are one versioned
+ * document; the README documents its schema. It never holds credentials or tokens.
+ */
+export interface PlanDocument extends PlanMeta {
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  tool: 'downline';
   summary: PlanSummary;
   changes: Change[];
   /** Changes waiting for their date: shown, never executed (additive in formatVersion 1). */
@@ -39,18 +43,6 @@ export interface PlanDocument {
   drift?: Attribution[];
   /** Position changes on each product's hierarchy, derived from `changes` (for review; apply ignores it). */
   hierarchy: PositionChange[];
-}
-
-export interface PlanMeta {
-  toolVersion: string;
-  env: string;
-  configDigest: string;
-  configPaths: string[];
-  targets: string[];
-  since?: string;
-  pushUnverified?: boolean;
-  asOf?: string;
-  onlyDue?: boolean;
 }
 
 export function planDocument(plan: Plan, meta: PlanMeta): PlanDocument {
