@@ -11,6 +11,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApi } from '../../src/api/client.js';
 import { count, envFor, startEmulator, useSandbox, writes } from '../helpers/emulator.js';
+import { AUTH, BASE, NOCK_ENV, useNockConfig } from '../helpers/nock-api.js';
 import { example, run, tempDir } from '../helpers/run.js';
 
 const quickstart = example('quickstart');
@@ -115,10 +116,8 @@ describe('missing Turris credentials', () => {
   });
 });
 
-const BASE = 'https://api.test.invalid';
-const AUTH = 'https://auth.test.invalid';
 const EVIL = 'https://evil.test.invalid';
-const env = { DOWNLINE_ENV: 'sandbox', AGENTSYNC_BASE_URL: `${BASE}/contracting`, AGENTSYNC_TOKEN_URL: `${AUTH}/oauth2/token`, AGENTSYNC_CLIENT_ID: 'id', AGENTSYNC_CLIENT_SECRET: 's3cret-value' };
+const env = NOCK_ENV;
 const page = (key: string, items: unknown[], number: number, totalPages: number, totalElements: number, size = 1, next = number + 1 < totalPages) => ({
   ...(items.length ? { _embedded: { [key]: items } } : {}),
   _links: { self: { href: `/v1/x?page=${number}` }, ...(next ? { next: { href: `/v1/x?page=${number + 1}&size=${size}` } } : {}) },
@@ -132,17 +131,7 @@ const lookups = (scope: nock.Scope) => {
 const carriersPage = (n: number) => (scope: nock.Scope, body: unknown) => scope.get('/contracting/v1/customers/carriers').query((q) => q.page === String(n)).reply(200, body as nock.Body);
 
 describe('hostile API answers (nock)', () => {
-  let dir: { path: string; cleanup: () => Promise<void> };
-  beforeEach(async () => {
-    nock.disableNetConnect();
-    dir = await tempDir();
-    await writeFile(join(dir.path, 'downline.yaml'), 'version: 1\ncarriers:\n  - name: Acme\n');
-  });
-  afterEach(async () => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await dir.cleanup();
-  });
+  const dir = useNockConfig();
   const plan = (extra: Record<string, string> = {}) => run(['plan'], { cwd: dir.path, env: { ...env, ...extra } });
   const token = () => nock(AUTH).post('/oauth2/token').reply(200, { access_token: 'tok-secret-123', expires_in: 3600 });
   const carrier = (i: number) => ({ id: `c${i}`, name: `Other ${i}` });

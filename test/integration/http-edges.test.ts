@@ -1,13 +1,10 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApi } from '../../src/api/client.js';
-import { run, tempDir } from '../helpers/run.js';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { AUTH, BASE, NOCK_ENV, useNockConfig } from '../helpers/nock-api.js';
+import { run } from '../helpers/run.js';
 
-const BASE = 'https://api.test.invalid';
-const AUTH = 'https://auth.test.invalid';
-const env = { DOWNLINE_ENV: 'sandbox', AGENTSYNC_BASE_URL: `${BASE}/contracting`, AGENTSYNC_TOKEN_URL: `${AUTH}/oauth2/token`, AGENTSYNC_CLIENT_ID: 'id', AGENTSYNC_CLIENT_SECRET: 's3cret-value' };
+const env = NOCK_ENV;
 const empty = { _links: { self: { href: '/x' } }, page: { size: 1000, totalElements: 0, totalPages: 0, number: 0 } };
 const lookups = (scope: nock.Scope) => {
   for (const key of ['linesOfBusiness', 'contractSubmissionMethods', 'annualizations', 'assignmentStatuses']) {
@@ -15,17 +12,7 @@ const lookups = (scope: nock.Scope) => {
   }
 };
 
-let dir: { path: string; cleanup: () => Promise<void> };
-beforeEach(async () => {
-  nock.disableNetConnect();
-  dir = await tempDir();
-  await writeFile(join(dir.path, 'downline.yaml'), 'version: 1\ncarriers:\n  - name: Acme\n');
-});
-afterEach(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  await dir.cleanup();
-});
+const dir = useNockConfig();
 
 describe('HTTP edge cases (nock)', () => {
   it('waits out 429s (Retry-After) and retries 5xx reads with backoff, then plans', async () => {
