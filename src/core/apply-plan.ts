@@ -1,4 +1,4 @@
-import type { IdTable, KindModule } from '../kinds/kind.js';
+import type { IdTable, KindModule } from './kind.js';
 import type { ApiPort, ResolvedOperation } from './ports.js';
 import { mapLimit } from './concurrency.js';
 import { addressKey, type Change, type Operation, type Value, type View } from './types.js';

@@ -1,4 +1,4 @@
-import type { KindContext, KindModule } from '../kinds/kind.js';
+import type { KindContext, KindModule } from './kind.js';
 import type { DesiredState } from './desired.js';
 import { ambiguousDeclarations, LiveIndex } from './live-index.js';
 import type { LiveSnapshot } from './live.js';

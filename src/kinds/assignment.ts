@@ -10,7 +10,7 @@ import { DEFAULT_TERMINATION_STATUS, isTerminal, TERMINAL_STATUSES } from '../co
 import { addressKey, type Change, type FieldChange, type SourceLocation, type Value, type View } from '../core/types.js';
 import { ASSIGNMENT_LIFECYCLE_FIELDS, carrierDeclared, planObject, productPruned, same, undeclared, uplineDependency, USER_DEFINED, viewOf } from './common.js';
 import { findAssignmentIds } from './find.js';
-import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
+import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
 export { ASSIGNMENT_LIFECYCLE_FIELDS };
 

@@ -4,7 +4,7 @@ import type { Lookups } from '../core/lookups.js';
 import type { Value, View } from '../core/types.js';
 import { planObject, same, USER_DEFINED, viewOf } from './common.js';
 import { findCarrierId } from './find.js';
-import { idOf, pathOf, type KindContext, type KindModule } from './kind.js';
+import { idOf, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
 const LIST_FIELDS = { linesOfBusiness: 'linesOfBusiness', contractSubmissionMethods: 'contractSubmissionMethods' } as const;
 

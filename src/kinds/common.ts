@@ -3,7 +3,7 @@ import { keys, type DesiredState } from '../core/desired.js';
 import { fingerprint } from '../core/fingerprint.js';
 import type { RawObject } from '../core/live.js';
 import { addressKey, type Address, type AddressKey, type Change, type FieldChange, type Operation, type SourceLocation, type View } from '../core/types.js';
-import { noteUnreadable, type KindContext } from './kind.js';
+import { noteUnreadable, type KindContext } from '../core/kind.js';
 
 export { USER_DEFINED } from '../core/desired.js';
 

@@ -1,5 +1,5 @@
 import type { ApiPort } from '../core/ports.js';
-import type { IdTable } from './kind.js';
+import type { IdTable } from '../core/kind.js';
 
 /**
  * Finding live objects by natural key, for recovery after an ambiguous write and for stale-plan

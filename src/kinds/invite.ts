@@ -3,7 +3,7 @@ import type { ContractTrace } from '../core/live.js';
 import { addressKey, type Value } from '../core/types.js';
 import { ASSIGNMENT_LIFECYCLE_FIELDS, uplineDependency } from './common.js';
 import { findAssignmentIds } from './find.js';
-import { idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
+import { idOrRef, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
 const contractView = (c: DesiredInviteContract) => ({
   carrier: c.carrier, product: c.product, commissionLevel: c.commissionLevel,

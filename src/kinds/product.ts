@@ -4,7 +4,7 @@ import type { LookupTable } from '../core/lookups.js';
 import { addressKey, type Value, type View } from '../core/types.js';
 import { carrierDeclared, planObject, same, undeclared, USER_DEFINED, viewOf } from './common.js';
 import { findProductId } from './find.js';
-import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
+import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
 /** Config field → lookup table and wire field. */
 const LOOKUP_FIELDS: Record<string, { table: LookupTable; wire: string }> = {

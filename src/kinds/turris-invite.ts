@@ -4,7 +4,7 @@ import { deterministicUuid } from '../core/fingerprint.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Value } from '../core/types.js';
 import { isTurrisMatch, listTurris } from './find.js';
-import type { KindContext, KindModule } from './kind.js';
+import type { KindContext, KindModule } from '../core/kind.js';
 
 const INVITE_PATH = '/v1/downstream-entity-associations/invite';
 
