@@ -90,6 +90,11 @@ describe('architecture: who may import whom', () => {
 });
 
 describe('architecture: small enough to read at once', () => {
+  it('no function in src/core or src/kinds is over 60 lines', () => {
+    const long = ['core', 'kinds'].flatMap((dir) => files(join(ROOT, 'src', dir))).flatMap((f) => longFunctions(f, 60));
+    expect(long).toEqual([]);
+  });
+
   it('the function-length scan measures arrows, methods and declarations', () => {
     const body = ['{', '  const a = 1;', '  const b = 2;', '  return a + b;', '}'];
     const text = ['function declared() ' + body[0], ...body.slice(1), '', 'const arrow = () => ' + body[0], ...body.slice(1, -1), '};', '',
