@@ -20,6 +20,8 @@ function stable(out: string): string {
   return out
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>')
     .replace(/\b[0-9a-f]{64}\b/g, '<sha256>')
+    .replace(/"fingerprint": "[0-9a-f]+"/g, '"fingerprint": "<hash>"')
+    .replace(/\b[0-9a-f]{24}\b/g, '<turris-id>')
     .replace(/"toolVersion": "[^"]+"/g, '"toolVersion": "<version>"');
 }
 
