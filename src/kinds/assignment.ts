@@ -1,3 +1,4 @@
+import { duplicateKey } from '../core/address.js';
 import { valuesEqual } from '../core/compare.js';
 import { error, warning } from '../core/diagnostics.js';
 import { checkHierarchy, declaredLevels, declaredPositions, findingKey, type HierarchyCheck, type Position } from '../core/hierarchy-rules.js';
@@ -105,7 +106,7 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change | undefine
   const [live, ...duplicates] = ctx.index.assignmentsByKey.get(key) ?? [];
   if (duplicates.length > 0) {
     ctx.diagnostics.push(warning(`producer ${a.npn} has ${duplicates.length + 1} contract assignments on "${a.carrier} / ${a.product}"; managing ${live.id}, the others are listed as unmanaged`, a.source));
-    duplicates.forEach((d, i) => ctx.unmanaged.push({ address: { kind: 'assignment', key: `${key}#${i + 2}` }, liveId: d.id }));
+    duplicates.forEach((d, i) => ctx.unmanaged.push({ address: { kind: 'assignment', key: duplicateKey(key, i + 2) }, liveId: d.id }));
   }
   const { terminationReason, endDate, ...declared } = a.fields;
   const lv = live && liveView(ctx, live);
@@ -203,11 +204,11 @@ function planUndeclared(ctx: KindContext): void {
     const pruned = ctx.desired.prune.assignments || productGone;
     // prune: { assignments: terminate } — ended, never deleted (unless its whole product is pruned).
     if (pruned && ctx.desired.prune.terminate && !productGone) {
-      list.forEach((live, i) => pruneByTermination(ctx, { kind: 'assignment', key: i === 0 ? key : `${key}#${i + 1}` }, { npn: String(live.npn), carrier: product.carrier, product: product.name }, live));
+      list.forEach((live, i) => pruneByTermination(ctx, { kind: 'assignment', key: i === 0 ? key : duplicateKey(key, i + 1) }, { npn: String(live.npn), carrier: product.carrier, product: product.name }, live));
       continue;
     }
     list.forEach((live, i) => undeclared(ctx, {
-      address: { kind: 'assignment', key: i === 0 ? key : `${key}#${i + 1}` }, identity: { npn: String(live.npn), carrier: product.carrier, product: product.name },
+      address: { kind: 'assignment', key: i === 0 ? key : duplicateKey(key, i + 1) }, identity: { npn: String(live.npn), carrier: product.carrier, product: product.name },
       live, before: liveView(ctx, live), pruned, path: pathOf`/v1/customers/contractAssignments/${live.id}`,
       // An invitation is "sent" while its contract exists: after this delete, the same entry comes back as a new invitation.
       notes: [`if this contract returns to the config as an invitation, producer ${String(live.npn)} is invited (e-mailed) again`],

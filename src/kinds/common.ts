@@ -127,8 +127,8 @@ export function uplineDependency(ctx: KindContext, upline: string | undefined, c
   let map = creators.get(ctx.desired);
   if (!map) {
     map = new Map();
-    for (const a of ctx.desired.assignments) map.set(keys.assignment(a.npn, a.carrier, a.product), `assignment.${keys.assignment(a.npn, a.carrier, a.product)}`);
-    for (const i of ctx.desired.invites) for (const c of i.contracts) map.set(keys.assignment(i.producer.npn, c.carrier, c.product), `invite.${keys.invite(i.producer.npn)}`);
+    for (const a of ctx.desired.assignments) map.set(keys.assignment(a.npn, a.carrier, a.product), addressKey({ kind: 'assignment', key: keys.assignment(a.npn, a.carrier, a.product) }));
+    for (const i of ctx.desired.invites) for (const c of i.contracts) map.set(keys.assignment(i.producer.npn, c.carrier, c.product), addressKey({ kind: 'invite', key: keys.invite(i.producer.npn) }));
     creators.set(ctx.desired, map);
   }
   return map.get(key);

@@ -1,3 +1,4 @@
+import { decodeKey } from '../core/address.js';
 import { keys, type DesiredInvite, type DesiredInviteContract } from '../core/desired.js';
 import type { ContractTrace } from '../core/live.js';
 import { addressKey, type Value } from '../core/types.js';
@@ -21,7 +22,7 @@ function emailNote(email: string, npn: string, contracts: number, held: string[]
   const what = `an invitation to ${contracts} contract(s)`;
   const evidence: string[] = [];
   if (held.length > 0) {
-    const shown = held.slice(0, 3).map((k) => k.slice(k.indexOf('@') + 1).split('/').join(' / ')).join(', ');
+    const shown = held.slice(0, 3).map((k) => decodeKey(k)!.slice(1).join(' / ')).join(', ');
     evidence.push(`previously contracted — producer ${npn} holds ${held.length} contract assignment(s) here (${shown}${held.length > 3 ? ', …' : ''})`);
   }
   if (traces.length > 0) evidence.push(`previously invited — ${traces.join(', ')}`);
@@ -74,7 +75,7 @@ function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, strin
   }
   const dependsOn: string[] = [];
   const contractAssignments = missing.map((c) => {
-    const carrierKey = addressKey({ kind: 'carrier', key: c.carrier });
+    const carrierKey = addressKey({ kind: 'carrier', key: keys.carrier(c.carrier) });
     const productKey = addressKey({ kind: 'product', key: keys.product(c.carrier, c.product) });
     const levelKey = addressKey({ kind: 'commissionLevel', key: keys.level(c.carrier, c.product, c.commissionLevel) });
     const uplineKey = uplineDependency(ctx, c.uplineNpn, c.carrier, c.product);
@@ -105,8 +106,8 @@ export const inviteKind: KindModule = {
   plan(ctx) {
     if (ctx.desired.invites.length === 0) return;
     const heldBy = new Map<string, string[]>();
-    for (const key of ctx.index.assignmentsByKey.keys()) {
-      const npn = key.slice(0, key.indexOf('@'));
+    for (const [key, [first]] of ctx.index.assignmentsByKey) {
+      const npn = String(first.npn);
       const held = heldBy.get(npn);
       if (held) held.push(key);
       else heldBy.set(npn, [key]);

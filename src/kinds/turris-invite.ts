@@ -1,3 +1,4 @@
+import { encodeKey } from '../core/address.js';
 import { error } from '../core/diagnostics.js';
 import type { DesiredTurrisInvite } from '../core/desired.js';
 import { deterministicUuid } from '../core/fingerprint.js';
@@ -48,7 +49,7 @@ export const turrisInviteKind: KindModule = {
         ...(t.contractTemplate ? { contractTemplate: t.contractTemplate } : {}),
         ...(t.preContractReview ? { preContractReview: true } : {}),
       };
-      const base = { address: { kind: 'turrisInvite' as const, key: t.key }, identity: { key: t.key, ...(t.producerCode ? { producerCode: t.producerCode } : { email: t.contact.email }) }, source: t.source, fields: [], dependsOn: [] };
+      const base = { address: { kind: 'turrisInvite' as const, key: encodeKey([t.key]) }, identity: { key: t.key, ...(t.producerCode ? { producerCode: t.producerCode } : { email: t.contact.email }) }, source: t.source, fields: [], dependsOn: [] };
       if (found.length > 0) {
         // Turris offers no update for associations: an existing one satisfies the invite.
         ctx.changes.push({ ...base, action: 'noop', before: view, after: view, liveId: String(found[0]._id ?? found[0].id), fingerprint: null, operation: null, notes: ['already associated in Turris (Turris has no update: its settings are not compared)'] });
