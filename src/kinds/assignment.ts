@@ -3,7 +3,7 @@ import { valuesEqual } from '../core/compare.js';
 import { error, warning } from '../core/diagnostics.js';
 import { checkHierarchy, declaredLevels, declaredPositions, findingKey, type HierarchyCheck, type Position } from '../core/hierarchy-rules.js';
 import { keys, type DesiredAssignment } from '../core/desired.js';
-import { fingerprint } from '../core/fingerprint.js';
+import { liveRef, noop, terminate } from '../core/change.js';
 import type { LiveIndex } from '../core/live-index.js';
 import type { LookupItem, RawObject } from '../core/live.js';
 import type { Lookups } from '../core/lookups.js';
@@ -76,11 +76,8 @@ function terminateChange(o: { address: Change['address']; identity: Record<strin
   const fields: FieldChange[] = Object.keys(after).filter((f) => !valuesEqual(after[f], o.before[f], 'exact')).map((f) => ({ field: f, before: o.before[f], after: after[f] }));
   const body: Record<string, Value> = { id: o.live.id, assignmentStatusId: status.id, [ASSIGNMENT_LIFECYCLE_FIELDS.endDate]: endDate };
   if (reason !== undefined) body[ASSIGNMENT_LIFECYCLE_FIELDS.terminationReason] = reason;
-  return {
-    address: o.address, identity: o.identity, action: 'terminate', before: o.before, after, fields, dependsOn: o.dependsOn,
-    liveId: o.live.id, fingerprint: fingerprint(o.live), notes: o.notes, ...(o.source ? { source: o.source } : {}),
-    operation: { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${o.live.id}`, body },
-  };
+  return terminate({ address: o.address, identity: o.identity, dependsOn: o.dependsOn, notes: o.notes, source: o.source }, liveRef(o.live), o.before, after, fields,
+    { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${o.live.id}`, body });
 }
 
 /** A terminal status of the live list, by name (the prune setting or the default), or a located error. */
@@ -185,7 +182,7 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change | undefine
 
 /** No change, said in a note: an ended contract left as it is. */
 function unchanged(live: RawObject, lv: View, desired: View, dependsOn: string[], address: Change['address'], identity: Record<string, string>, a: DesiredAssignment, note: string): Change {
-  return { address, identity, action: 'noop', before: lv, after: desired, fields: [], dependsOn, liveId: live.id, fingerprint: fingerprint(live), operation: null, notes: [note], source: a.source };
+  return noop({ address, identity, dependsOn, notes: [note], source: a.source }, liveRef(live), lv, desired);
 }
 
 function planUndeclared(ctx: KindContext): void {
