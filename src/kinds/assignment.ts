@@ -1,8 +1,9 @@
+import { duplicateKey } from '../core/address.js';
 import { valuesEqual } from '../core/compare.js';
 import { error, warning } from '../core/diagnostics.js';
 import { checkHierarchy, declaredLevels, declaredPositions, findingKey, type HierarchyCheck, type Position } from '../core/hierarchy-rules.js';
 import { keys, type DesiredAssignment } from '../core/desired.js';
-import { fingerprint } from '../core/fingerprint.js';
+import { liveRef, noop, terminate } from '../core/change.js';
 import type { LiveIndex } from '../core/live-index.js';
 import type { LookupItem, RawObject } from '../core/live.js';
 import type { Lookups } from '../core/lookups.js';
@@ -75,11 +76,8 @@ function terminateChange(o: { address: Change['address']; identity: Record<strin
   const fields: FieldChange[] = Object.keys(after).filter((f) => !valuesEqual(after[f], o.before[f], 'exact')).map((f) => ({ field: f, before: o.before[f], after: after[f] }));
   const body: Record<string, Value> = { id: o.live.id, assignmentStatusId: status.id, [ASSIGNMENT_LIFECYCLE_FIELDS.endDate]: endDate };
   if (reason !== undefined) body[ASSIGNMENT_LIFECYCLE_FIELDS.terminationReason] = reason;
-  return {
-    address: o.address, identity: o.identity, action: 'terminate', before: o.before, after, fields, dependsOn: o.dependsOn,
-    liveId: o.live.id, fingerprint: fingerprint(o.live), notes: o.notes, ...(o.source ? { source: o.source } : {}),
-    operation: { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${o.live.id}`, body },
-  };
+  return terminate({ address: o.address, identity: o.identity, dependsOn: o.dependsOn, notes: o.notes, source: o.source }, liveRef(o.live), o.before, after, fields,
+    { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${o.live.id}`, body });
 }
 
 /** A terminal status of the live list, by name (the prune setting or the default), or a located error. */
@@ -120,7 +118,7 @@ function declared(ctx: KindContext, a: DesiredAssignment): Declared {
   const [live, ...duplicates] = ctx.index.assignmentsByKey.get(key) ?? [];
   if (duplicates.length > 0) {
     ctx.diagnostics.push(warning(`producer ${a.npn} has ${duplicates.length + 1} contract assignments on "${a.carrier} / ${a.product}"; managing ${live.id}, the others are listed as unmanaged`, a.source));
-    duplicates.forEach((d, i) => ctx.unmanaged.push({ address: { kind: 'assignment', key: `${key}#${i + 2}` }, liveId: d.id }));
+    duplicates.forEach((d, i) => ctx.unmanaged.push({ address: { kind: 'assignment', key: duplicateKey(key, i + 2) }, liveId: d.id }));
   }
   const { terminationReason, endDate, ...fields } = a.fields;
   const lv = live && liveView(ctx, live);
@@ -207,8 +205,7 @@ function writes(ctx: KindContext, d: Declared): Pick<ObjectPlan, 'create' | 'upd
 
 /** No change, said in a note: an ended contract left as it is. */
 function unchanged(d: Declared, note: string): Change {
-  const { live, lv } = d;
-  return { address: d.address, identity: d.identity, action: 'noop', before: lv!, after: d.desired, fields: [], dependsOn: d.dependsOn, liveId: live!.id, fingerprint: fingerprint(live!), operation: null, notes: [note], source: d.a.source };
+  return noop({ address: d.address, identity: d.identity, dependsOn: d.dependsOn, notes: [note], source: d.a.source }, liveRef(d.live!), d.lv!, d.desired);
 }
 
 function planUndeclared(ctx: KindContext): void {
@@ -227,11 +224,11 @@ function planUndeclared(ctx: KindContext): void {
     const pruned = ctx.desired.prune.assignments || productGone;
     // prune: { assignments: terminate } — ended, never deleted (unless its whole product is pruned).
     if (pruned && ctx.desired.prune.terminate && !productGone) {
-      list.forEach((live, i) => pruneByTermination(ctx, { kind: 'assignment', key: i === 0 ? key : `${key}#${i + 1}` }, { npn: String(live.npn), carrier: product.carrier, product: product.name }, live));
+      list.forEach((live, i) => pruneByTermination(ctx, { kind: 'assignment', key: i === 0 ? key : duplicateKey(key, i + 1) }, { npn: String(live.npn), carrier: product.carrier, product: product.name }, live));
       continue;
     }
     list.forEach((live, i) => undeclared(ctx, {
-      address: { kind: 'assignment', key: i === 0 ? key : `${key}#${i + 1}` }, identity: { npn: String(live.npn), carrier: product.carrier, product: product.name },
+      address: { kind: 'assignment', key: i === 0 ? key : duplicateKey(key, i + 1) }, identity: { npn: String(live.npn), carrier: product.carrier, product: product.name },
       live, before: liveView(ctx, live), pruned, path: pathOf`/v1/customers/contractAssignments/${live.id}`,
       // An invitation is "sent" while its contract exists: after this delete, the same entry comes back as a new invitation.
       notes: [`if this contract returns to the config as an invitation, producer ${String(live.npn)} is invited (e-mailed) again`],

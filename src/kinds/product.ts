@@ -45,7 +45,7 @@ export const productKind: KindModule = {
       const key = keys.product(p.carrier, p.name);
       const { view, body } = resolve(ctx, p);
       const live = ctx.index.productByKey.get(key);
-      const carrierKey = addressKey({ kind: 'carrier', key: p.carrier });
+      const carrierKey = addressKey({ kind: 'carrier', key: keys.carrier(p.carrier) });
       ctx.changes.push(planObject(ctx, {
         address: { kind: 'product', key },
         identity: { carrier: p.carrier, product: p.name },
