@@ -116,6 +116,14 @@ describe('downline import', () => {
     expect(result.stderr).toContain('producers.csv:2:1 (A2): error: npn "1710000A" must be 1 to 15 digits');
   });
 
+  it('reports a duplicate row at both rows and exits 1, as validate does, rather than printing YAML that fails validate', async () => {
+    write('producers.csv', 'npn,carrier,product,commissionLevel\n17100001,Acme,Term,Street\n17100003,Acme,Term,Street\n17100003,Acme,Term,Street\n');
+    const result = await downline('import', 'producers.csv');
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('producers.csv:4:1 (A4): error: the contract of producer 17100003 on "Acme / Term" is declared twice (first declared at producers.csv:3:1 (A3); remove one of the rows)\n');
+    expect(result.code).toBe(1);
+  });
+
   it('refuses what is not a roster', async () => {
     const result = await downline('import', 'downline.yaml');
     expect(result.code).toBe(1);
