@@ -71,7 +71,7 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
   if (s.delete > 0) head.push(`> [!WARNING]\n> This plan **deletes ${s.delete} object(s)**: review the sections below.`, '');
   head.push(...terminationsMarkdown(plan));
   if (options.drift && s.update > 0) {
-    const who = attributionMarkdown(options.attributions ?? []);
+    const who = attributionMarkdown(plan, options.attributions ?? []);
     head.push(`> [!CAUTION]\n> **Drift:** ${s.update} object(s) differ from the config — someone changed the account outside git.${who.length ? `\n>\n${who.join('\n')}` : ''}`, '');
   }
   head.push(...warningsMarkdown(plan));
