@@ -19,6 +19,7 @@ carriers:
       - name: Term Life 20
         lineOfBusiness: Life               # a lookup NAME, resolved at plan time
         annualization: Monthly
+        administrativeDivisions: [TX, OK]  # where it is sold: each position's licences are checked against these
         commissionLevels:
           - { name: Street, type: percent, firstYearValue: 80, level: 1 }
           - { name: Agency, type: percent, firstYearValue: 95, level: 2 }
