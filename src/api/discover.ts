@@ -3,6 +3,7 @@ import { keys, type DesiredState } from '../core/desired.js';
 import type { LiveSnapshot, LookupItem, LookupTables, RawObject, TurrisSnapshot } from '../core/live.js';
 import type { Api } from './client.js';
 import { isTurrisMatch, listTurris } from '../kinds/find.js';
+import { KINDS } from '../kinds/index.js';
 import { ApiError } from './errors.js';
 import type { Listing } from './http.js';
 
@@ -49,8 +50,16 @@ export async function discover(api: Api, desired: DesiredState, concurrency: num
     // Pruning a product takes its levels with it, so then every product of a declared carrier is read.
     product: (carrier, product) => desired.prune.products || declaredProducts.has(keys.product(carrier, product)),
   });
-  const [lookups, tree, assignments, turris] = await Promise.all([fetchLookups(api), catalog, fetchAssignments(api, desired, concurrency), fetchTurris(api, desired)]);
-  return { lookups, ...tree, ...assignments, ...(turris ? { turris } : {}) };
+  const [lookups, tree, assignments, turris, objects] = await Promise.all([fetchLookups(api), catalog, fetchAssignments(api, desired, concurrency), fetchTurris(api, desired), fetchRegistered(api, desired)]);
+  return { lookups, ...tree, ...assignments, ...(turris ? { turris } : {}), ...(objects ? { objects } : {}) };
+}
+
+/** Live objects of the registered kinds that discover their own (none of the built-ins: they cost no request here). */
+async function fetchRegistered(api: Api, desired: DesiredState): Promise<Record<string, RawObject[]> | undefined> {
+  const kinds = KINDS.filter((k) => k.discover);
+  if (kinds.length === 0) return undefined;
+  const lists = await Promise.all(kinds.map((k) => k.discover!(api, desired)));
+  return Object.fromEntries(kinds.map((k, i) => [k.kind, lists[i]]));
 }
 
 /**
