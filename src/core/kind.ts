@@ -48,8 +48,11 @@ export interface KindModule {
   title: string;
   /** The identity fields whose values make its key, in key order, and the separators between them (core/address.ts; default `/`). */
   key: { parts: readonly string[]; separators?: string };
-  /** An object in words, from its key's parts: `product "Acme / Term"`; `suffix` marks a live duplicate (`#2`). */
-  describe(parts: readonly string[], suffix: string): string;
+  /**
+   * An object in words, from its key's parts; `suffix` marks a live duplicate (`#2`). Default: the
+   * noun and the quoted names, `product "Acme / Term"` (see describeObject).
+   */
+  describe?(parts: readonly string[], suffix: string): string;
   /** One of its objects in a sentence, lower case (`commission level`). */
   noun: string;
   /** Its declared fields (see FieldSpec): absent for kinds whose entries are not field lists (invitations). */
@@ -84,6 +87,11 @@ export interface KindModule {
 /** The live objects of a kind in a snapshot. */
 export function liveObjectsOf(kind: KindModule, live: LiveSnapshot): readonly RawObject[] {
   return kind.liveObjects ? kind.liveObjects(live) : live.objects?.[kind.kind] ?? [];
+}
+
+/** An object of `kind` in words (its `describe`, or the noun and the quoted names). */
+export function describeObject(kind: KindModule, parts: readonly string[], suffix = ''): string {
+  return kind.describe ? kind.describe(parts, suffix) : `${kind.noun} ${quotedNames(parts, suffix)}`;
 }
 
 /** The key of an object of `kind` from its identity. */

@@ -3,7 +3,7 @@ import { comparatorsOf, declaredWrite, liveViewOf, type FieldSpec } from '../cor
 import { planObject } from './common.js';
 import { lookupListField, STATES, USER_DEFINED_FIELDS } from './fields.js';
 import { findCarrierId } from './find.js';
-import { idOf, pathOf, quotedNames, type KindModule } from '../core/kind.js';
+import { idOf, pathOf, type KindModule } from '../core/kind.js';
 
 /** A carrier's declared fields: the one list its config, views, writes, comparison and export come from. */
 const FIELDS: readonly FieldSpec[] = [
@@ -17,7 +17,6 @@ export const carrierKind: KindModule = {
   kind: 'carrier',
   title: 'Carriers',
   key: { parts: ['carrier'] },
-  describe: (parts, suffix) => `carrier ${quotedNames(parts, suffix)}`,
   noun: 'carrier',
   fields: FIELDS,
   liveObjects: (live) => live.carriers,

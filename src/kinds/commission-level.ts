@@ -6,7 +6,7 @@ import { addressKey, type Value, type View } from '../core/types.js';
 import { carrierDeclared, planObject, productPruned, undeclared } from './common.js';
 import { STATES, USER_DEFINED_FIELDS } from './fields.js';
 import { findLevelId } from './find.js';
-import { idOf, idOrRef, pathOf, type KindContext, quotedNames, type KindModule } from '../core/kind.js';
+import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
 /**
  * ASSUMPTION (SPEC §8): commission level `type` is sent as `Percent` / `Dollar` / `Number`.
@@ -52,7 +52,6 @@ export const commissionLevelKind: KindModule = {
   kind: 'commissionLevel',
   title: 'Commission levels',
   key: { parts: ['carrier', 'product', 'commissionLevel'] },
-  describe: (parts, suffix) => `commission level ${quotedNames(parts, suffix)}`,
   noun: 'commission level',
   liveObjects: (live) => live.levels,
   fields: FIELDS,

@@ -5,7 +5,7 @@ import { addressKey, type View } from '../core/types.js';
 import { carrierDeclared, planObject, undeclared } from './common.js';
 import { lookupField, STATES, USER_DEFINED_FIELDS } from './fields.js';
 import { findProductId } from './find.js';
-import { idOf, idOrRef, pathOf, type KindContext, quotedNames, type KindModule } from '../core/kind.js';
+import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
 /** A product's declared fields: the one list its config, views, writes, comparison and export come from. */
 const FIELDS: readonly FieldSpec[] = [
@@ -22,7 +22,6 @@ export const productKind: KindModule = {
   kind: 'product',
   title: 'Products',
   key: { parts: ['carrier', 'product'] },
-  describe: (parts, suffix) => `product ${quotedNames(parts, suffix)}`,
   noun: 'product',
   liveObjects: (live) => live.products,
   fields: FIELDS,

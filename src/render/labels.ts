@@ -1,5 +1,6 @@
 import { decodeKey } from '../core/address.js';
 import { census, summarize } from '../core/compute-plan.js';
+import { describeObject } from '../core/kind.js';
 import { addressKey, type Action, type Change, type KindName, type Plan } from '../core/types.js';
 import { KINDS, kindOf } from '../kinds/index.js';
 import { visible } from './escape.js';
@@ -14,7 +15,7 @@ export const kindTitle = (kind: KindName): string => kindOf(kind).title;
 /** How an object is named in every output: its natural key in words (live names, so escaped). */
 export function label(change: Pick<Change, 'address' | 'identity'>): string {
   const kind = kindOf(change.address.kind);
-  return visible(kind.describe(kind.key.parts.map((p) => change.identity[p]), ''));
+  return visible(describeObject(kind, kind.key.parts.map((p) => change.identity[p])));
 }
 
 /** For unmanaged objects, which carry only an address. */
@@ -23,7 +24,7 @@ export function addressLabel(address: Change['address']): string {
   const parts = decodeKey(address.key) ?? [address.key];
   // Beyond the identity's parts, a key carries the ordinal of a live duplicate.
   const n = kind.key.parts.length;
-  return visible(kind.describe(parts.slice(0, n), parts.length > n ? `#${parts[n]}` : ''));
+  return visible(describeObject(kind, parts.slice(0, n), parts.length > n ? `#${parts[n]}` : ''));
 }
 
 export const SYMBOLS: Record<Action, string> = { create: '+', update: '~', delete: '-', terminate: 'x', noop: ' ' };

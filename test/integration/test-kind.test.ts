@@ -5,7 +5,7 @@ import { applyPlan } from '../../src/core/apply-plan.js';
 import { computePlan } from '../../src/core/compute-plan.js';
 import { emptyDesiredState, type DesiredEntry, type DesiredState } from '../../src/core/desired.js';
 import { comparatorsOf, declaredWrite, exportedFields, liveViewOf, type FieldSpec } from '../../src/core/fields.js';
-import { idOf, keyOf, pathOf, quotedNames, type KindModule } from '../../src/core/kind.js';
+import { idOf, keyOf, pathOf, type KindModule } from '../../src/core/kind.js';
 import { EMPTY_LOOKUPS, type LiveSnapshot, type RawObject } from '../../src/core/live.js';
 import type { ApiPort, ResolvedOperation } from '../../src/core/ports.js';
 import { planObject, undeclared } from '../../src/kinds/common.js';
@@ -28,7 +28,6 @@ const gadgetKind: KindModule = {
   title: 'Gadgets',
   noun: 'gadget',
   key: { parts: ['gadget'] },
-  describe: (parts, suffix) => `gadget ${quotedNames(parts, suffix)}`,
   fields: FIELDS,
   plan(ctx) {
     const entries = ctx.desired.entries?.gadget ?? [];
