@@ -4,13 +4,13 @@ import { error, warning } from '../core/diagnostics.js';
 import { checkHierarchy, declaredLevels, declaredPositions, findingKey, type HierarchyCheck, type Position } from '../core/hierarchy-rules.js';
 import { keys, type DesiredAssignment } from '../core/desired.js';
 import { liveRef, noop, terminate } from '../core/change.js';
-import { comparatorsOf, wireOf, type FieldSpec } from '../core/fields.js';
+import { comparatorsOf, liveViewOf, wireOf, type FieldSpec } from '../core/fields.js';
 import type { LiveIndex } from '../core/live-index.js';
 import type { LookupItem, RawObject } from '../core/live.js';
 import type { Lookups } from '../core/lookups.js';
 import { DEFAULT_TERMINATION_STATUS, isTerminal, TERMINAL_STATUSES } from '../core/statuses.js';
 import { addressKey, type AddressKey, type Change, type FieldChange, type SourceLocation, type Value, type View } from '../core/types.js';
-import { ASSIGNMENT_LIFECYCLE_FIELDS, carrierDeclared, planObject, type ObjectPlan, productPruned, same, undeclared, uplineDependency, USER_DEFINED, viewOf } from './common.js';
+import { ASSIGNMENT_LIFECYCLE_FIELDS, carrierDeclared, planObject, type ObjectPlan, productPruned, undeclared, uplineDependency } from './common.js';
 import { STATES, USER_DEFINED_FIELDS } from './fields.js';
 import { findAssignmentIds } from './find.js';
 import { idOf, idOrRef, pathOf, type KindContext, quotedNames, type KindModule } from '../core/kind.js';
@@ -24,8 +24,8 @@ export const liveUpline = (raw: RawObject): string | null => (typeof raw[UPLINE]
 
 /** Where the hierarchy rules and rosters find the terminal status names (one constant, in core). */
 export { TERMINAL_STATUSES };
-/** Built once: liveView runs for every live assignment. */
-const READ_AS_IS = Object.fromEntries([...USER_DEFINED, 'terminationReason', 'endDate'].map((f) => [f, same]));
+/** Read as they are (built once: liveView runs for every live assignment): the free-form fields and the ending. */
+const READ_AS_IS: readonly FieldSpec[] = [...USER_DEFINED_FIELDS, { name: 'terminationReason', wire: ASSIGNMENT_LIFECYCLE_FIELDS.terminationReason }, { name: 'endDate', wire: ASSIGNMENT_LIFECYCLE_FIELDS.endDate }];
 
 function liveView(ctx: KindContext, raw: RawObject): View {
   return {
@@ -33,7 +33,7 @@ function liveView(ctx: KindContext, raw: RawObject): View {
     ...(raw.assignmentStatusId !== undefined ? { status: ctx.lookups.nameOf(raw.assignmentStatusId) ?? `(status id ${String(raw.assignmentStatusId)})` } : {}),
     ...(Array.isArray(raw.administrativeDivisions) ? { administrativeDivisions: raw.administrativeDivisions as string[] } : {}),
     upline: liveUpline(raw),
-    ...viewOf(raw, READ_AS_IS),
+    ...liveViewOf(READ_AS_IS, raw, ctx.lookups),
   };
 }
 

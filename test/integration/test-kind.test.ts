@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createApi } from '../../src/api/client.js';
+import { discover } from '../../src/api/discover.js';
 import { applyPlan } from '../../src/core/apply-plan.js';
 import { computePlan } from '../../src/core/compute-plan.js';
 import { emptyDesiredState, type DesiredEntry, type DesiredState } from '../../src/core/desired.js';
@@ -15,6 +17,7 @@ import { planDocument, renderPlanJson } from '../../src/render/plan-json.js';
 import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
 import { createStyle } from '../../src/render/style.js';
+import { startEmulator } from '../helpers/emulator.js';
 import { ROOT } from '../helpers/run.js';
 
 // ── The whole kind: one module and its registration. Nothing under src/ knows it. ──
@@ -143,6 +146,23 @@ describe('a kind defined only in a test file', () => {
     const { text, warnings } = exportYaml(live());
     expect(text).toContain('gadgets:\n  - name: Bell\n    colour: teal\n    size: 2\n  - name: Cog\n    colour: green\n    size: "1.0"\n  - name: Drum\n    colour: black\n    size: 7\n');
     expect(warnings.map((w) => w.message)).toContain('no live gadget carries tags: the API does not read it back (or none is set), so the export cannot write it');
+  });
+
+  it('is discovered by its own discover, beside the built-in reads (which stay as they were)', async () => {
+    const em = await startEmulator();
+    try {
+      const api = createApi({ agentsync: { baseUrl: em.baseUrl, tokenUrl: em.tokenUrl, clientId: em.credentials.clientId, clientSecret: em.credentials.clientSecret } }, { concurrency: 2, scopes: [] });
+      const gadgets = live().objects!.gadget;
+      // The emulator serves no gadgets: its listing is answered here, every other read by the emulator.
+      const snapshot = await discover({ ...api, list: (path, key, query) => (path === '/v1/gadgets' ? Promise.resolve(gadgets) : api.list(path, key, query)) }, desired(), 2);
+      expect(snapshot.objects).toEqual({ gadget: gadgets });
+      expect(snapshot.carriers).toEqual([]);
+      expect(em.log.filter((r) => r.method === 'GET').map((r) => r.path).sort()).toEqual([
+        ...['annualizations', 'assignmentStatuses', 'contractSubmissionMethods', 'customers/carriers', 'linesOfBusiness'].map((p) => `/contracting/v1/${p}`),
+      ]);
+    } finally {
+      await em.close();
+    }
   });
 
   it('is known to no file under src/', () => {
