@@ -1,6 +1,6 @@
 import type { DesiredState } from './desired.js';
 import type { LiveIndex } from './live-index.js';
-import { encodeKey } from './address.js';
+import { encodeKey, quotedPath } from './address.js';
 import type { ExportContext, FieldSpec } from './fields.js';
 import type { LiveSnapshot, RawObject } from './live.js';
 import type { Lookups } from './lookups.js';
@@ -50,7 +50,7 @@ export interface KindModule {
   key: { parts: readonly string[]; separators?: string };
   /**
    * An object in words, from its key's parts; `suffix` marks a live duplicate (`#2`). Default: the
-   * noun and the quoted names, `product "Acme / Term"` (see describeObject).
+   * noun and the quoted names, `product "Acme / Term"` (quotedPath in core/address.ts).
    */
   describe?(parts: readonly string[], suffix: string): string;
   /** One of its objects in a sentence, lower case (`commission level`). */
@@ -91,22 +91,12 @@ export function liveObjectsOf(kind: KindModule, live: LiveSnapshot): readonly Ra
 
 /** An object of `kind` in words (its `describe`, or the noun and the quoted names). */
 export function describeObject(kind: KindModule, parts: readonly string[], suffix = ''): string {
-  return kind.describe ? kind.describe(parts, suffix) : `${kind.noun} ${quotedNames(parts, suffix)}`;
+  return kind.describe ? kind.describe(parts, suffix) : `${kind.noun} ${quotedPath(parts, suffix)}`;
 }
 
 /** The key of an object of `kind` from its identity. */
 export function keyOf(kind: Pick<KindModule, 'key'>, identity: Record<string, string>): string {
   return encodeKey(kind.key.parts.map((p) => identity[p]), kind.key.separators);
-}
-
-/**
- * A path of names in words: `"Acme / Term Life"`; once a name holds a slash (or a quote, or
- * surrounding spaces) each name is quoted on its own — `"A/B" / "C"` — so look-alikes read apart.
- * `suffix` marks a live duplicate (`#2`).
- */
-export function quotedNames(parts: readonly string[], suffix = ''): string {
-  if (!parts.some((p) => /[/"\\]|^\s|\s$/u.test(p))) return `"${parts.join(' / ')}${suffix}"`;
-  return parts.map((p, n) => JSON.stringify(n === parts.length - 1 ? p + suffix : p)).join(' / ');
 }
 
 export function ref(key: AddressKey): IdRef {

@@ -1,4 +1,4 @@
-import { duplicateKey } from '../core/address.js';
+import { duplicateKey, quotedPath } from '../core/address.js';
 import { valuesEqual } from '../core/compare.js';
 import { error, warning } from '../core/diagnostics.js';
 import { checkHierarchy, declaredLevels, declaredPositions, findingKey, type HierarchyCheck, type Position } from '../core/hierarchy-rules.js';
@@ -13,7 +13,7 @@ import { addressKey, type AddressKey, type Change, type FieldChange, type Source
 import { ASSIGNMENT_LIFECYCLE_FIELDS, carrierDeclared, planObject, type ObjectPlan, productPruned, undeclared, uplineDependency } from './common.js';
 import { STATES, USER_DEFINED_FIELDS } from './fields.js';
 import { findAssignmentIds } from './find.js';
-import { idOf, idOrRef, pathOf, type KindContext, quotedNames, type KindModule } from '../core/kind.js';
+import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
 export { ASSIGNMENT_LIFECYCLE_FIELDS };
 
@@ -306,7 +306,7 @@ export const assignmentKind: KindModule = {
   kind: 'assignment',
   title: 'Contract assignments',
   key: { parts: ['npn', 'carrier', 'product'], separators: '@/' },
-  describe: (parts, suffix) => `assignment of ${parts[0]} on ${quotedNames(parts.slice(1), suffix)}`,
+  describe: (parts, suffix) => `assignment of ${parts[0]} on ${quotedPath(parts.slice(1), suffix)}`,
   noun: 'contract assignment',
   liveObjects: (live) => live.assignments,
   fields: FIELDS,
