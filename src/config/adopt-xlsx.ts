@@ -11,6 +11,17 @@ import { columnLetters, sheetGrid } from './roster-read.js';
  * never overwritten. exceljs writes the whole workbook again: see the README for what that keeps.
  */
 
+/**
+ * Workbook parts exceljs reads past and so would not write back: a workbook holding one is not
+ * rewritten (its drifted cells are named to type in), rather than losing a chart or a pivot table.
+ */
+const PARTS_EXCELJS_DROPS: ReadonlyArray<[RegExp, string]> = [
+  [/^xl\/charts\//, 'a chart'], [/^xl\/chartsheets\//, 'a chart sheet'], [/^xl\/pivot(Tables|Cache)\//, 'a pivot table'],
+  [/^xl\/slicer(s|Caches)\//, 'a slicer'], [/^xl\/timeline(s|Caches)\//, 'a timeline'], [/^xl\/externalLinks\//, 'a link to another workbook'],
+  [/^xl\/vbaProject\.bin$/, 'macros'], [/^xl\/ctrlProps\//, 'a form control'], [/^xl\/embeddings\//, 'an embedded object'],
+  [/^xl\/(queryTables\/|connections\.xml$)/, 'a data connection'],
+];
+
 export interface XlsxAdoptResult { bytes: Buffer; adopted: number; problems: Diagnostic[] }
 
 export async function adoptInXlsx(file: string, bytes: Buffer, edits: readonly RosterEdit[]): Promise<XlsxAdoptResult> {
@@ -26,6 +37,15 @@ export async function adoptInXlsx(file: string, bytes: Buffer, edits: readonly R
   const at = (row: number, column: number) => ({ file, line: row, column, cell: `${grid.sheet}!${columnLetters(column)}${row}` });
   const planned = cellEdits({ header: grid.rows[0]?.cells ?? [], cells: (row) => (row > 1 ? grid.rows[row - 1]?.cells : undefined), at }, edits);
   const problems = [...planned.problems];
+
+  const dropped = planned.cells.length > 0 ? await partExceljsDrops(bytes) : undefined;
+  if (dropped) {
+    for (const edit of planned.cells) {
+      problems.push(warning(`${edit.label}: the workbook holds ${dropped.what} (${dropped.part}), which rewriting it would lose; not adopted`, at(edit.row, edit.index + 1),
+        `type "${edit.text}" in ${at(edit.row, edit.index + 1).cell} by hand, or keep the roster in a workbook of its own`));
+    }
+    return { bytes, adopted: 0, problems };
+  }
 
   const done: CellEdit[] = [];
   for (const edit of planned.cells) {
@@ -56,6 +76,16 @@ export async function adoptInXlsx(file: string, bytes: Buffer, edits: readonly R
     return { bytes, adopted: 0, problems };
   }
   return { bytes: out, adopted: done.length, problems };
+}
+
+async function partExceljsDrops(bytes: Buffer): Promise<{ part: string; what: string } | undefined> {
+  const { default: JSZip } = await import('jszip');
+  const names = Object.values((await JSZip.loadAsync(bytes)).files).filter((f) => !f.dir).map((f) => f.name.replace(/^\//, ''));
+  for (const part of names) {
+    const found = PARTS_EXCELJS_DROPS.find(([pattern]) => pattern.test(part));
+    if (found) return { part, what: found[1] };
+  }
+  return undefined;
 }
 
 /** The new value in the kind the cell held: a number stays a number (an NPN typed as one), a date a date, empty is no value. */

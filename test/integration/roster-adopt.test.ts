@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { createTwoFilesPatch } from 'diff';
 import { describe, expect, it } from 'vitest';
 import { EMULATOR_USER_HEADER } from '../../src/emulator/routes/assignments.js';
@@ -202,6 +203,20 @@ describe('plan --drift --adopt edits an xlsx roster cell by cell', () => {
     const adopted = await downline('plan', '--adopt', 'setup.yaml', 'producers.xlsx');
     expect(adopted.stderr).toContain('producers.xlsx:3:4 (Producers!D3): warning: assignment of 1002 on "Acme Life / Term Life": commissionLevel comes from a formula (="Str"&"eet"); not adopted (change the formula to give "Senior", or type the value over it)');
     expect(adopted.stderr).toContain('Nothing to adopt');
+    expect(readFileSync(path('producers.xlsx'))).toEqual(before);
+  });
+
+  it('does not rewrite a workbook holding what exceljs would drop (a chart): the cells to type in are named instead', async () => {
+    writeFileSync(path('setup.yaml'), SETUP);
+    const zip = await JSZip.loadAsync(await workbook(false));
+    zip.file('xl/charts/chart1.xml', '<?xml version="1.0" encoding="UTF-8"?><c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"/>');
+    const before = await zip.generateAsync({ type: 'nodebuffer' });
+    writeFileSync(path('producers.xlsx'), before);
+    await applied('setup.yaml', 'producers.xlsx');
+    await editAs('Jane Admin', '1002', { commissionLevelId: senior() });
+
+    const adopted = await downline('plan', '--adopt', 'setup.yaml', 'producers.xlsx');
+    expect(adopted.stderr).toContain('producers.xlsx:3:4 (Producers!D3): warning: assignment of 1002 on "Acme Life / Term Life": the workbook holds a chart (xl/charts/chart1.xml), which rewriting it would lose; not adopted (type "Senior" in Producers!D3 by hand, or keep the roster in a workbook of its own)');
     expect(readFileSync(path('producers.xlsx'))).toEqual(before);
   });
 });
