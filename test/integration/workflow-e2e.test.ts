@@ -99,10 +99,11 @@ beforeAll(async () => {
   execFileSync('npm', ['install'], { cwd: repo, env: { ...process.env, ...npmEnv() }, stdio: ['ignore', 'pipe', 'pipe'] });
 }, 300_000);
 
+// Removing a clone and node_modules per job run takes longer than the default hook timeout on a loaded machine.
 afterAll(async () => {
   await em?.close();
   await scratch?.cleanup();
-});
+}, 120_000);
 
 describe('installing downline from a git URL pinned to a commit', () => {
   it('builds it with the prepare script, and the binary runs on plain node', async () => {
