@@ -1,4 +1,5 @@
 import type { Attribution } from '../core/attribution.js';
+import { census } from '../core/compute-plan.js';
 import type { Plan } from '../core/types.js';
 import { markdownText, visible } from './escape.js';
 import { addressLabel } from './labels.js';
@@ -16,7 +17,9 @@ function who(a: Attribution): string {
  */
 function driftEntries(plan: Plan, attributions: readonly Attribution[]): Array<{ text: string }> {
   const named = new Set(attributions.map((a) => `${a.address.kind}.${a.address.key}`));
-  const unnamed = plan.changes.filter((c) => c.action === 'update' && c.address.kind !== 'assignment' && !named.has(`${c.address.kind}.${c.address.key}`));
+  // The census is counted once per plan: the change list is walked only when such an update exists.
+  const others = Object.entries(census(plan).kinds).some(([kind, counts]) => kind !== 'assignment' && (counts?.actions.update ?? 0) > 0);
+  const unnamed = others ? plan.changes.filter((c) => c.action === 'update' && c.address.kind !== 'assignment' && !named.has(`${c.address.kind}.${c.address.key}`)) : [];
   return [
     ...attributions.map((a) => ({ text: `${addressLabel(a.address)} (${a.fields.join(', ')}): ${who(a)}` })),
     ...unnamed.map((c) => ({ text: `${addressLabel(c.address)} (${c.fields.map((f) => f.field).join(', ')}): no changelog for this kind, so who and when are unknown` })),
