@@ -4,6 +4,7 @@ import { ambiguousDeclarations, LiveIndex } from './live-index.js';
 import type { LiveSnapshot } from './live.js';
 import { Lookups } from './lookups.js';
 import { dueAddresses, splitScheduled } from './schedule.js';
+import { isTerminal } from './statuses.js';
 import { resolveTargets } from './targets.js';
 import { addressKey, type Action, type Change, type KindName, type Plan, type View } from './types.js';
 
@@ -118,7 +119,7 @@ export interface PlanCensus {
   kinds: Partial<Record<KindName, KindCensus>>;
   /** Changes with declared fields the API does not read back. */
   unverified: number;
-  /** Unchanged contract assignments with notes: their status moved on in the contracting workflow. */
+  /** Unchanged contract assignments whose live status moved on from the declared one (not one the config itself ends). */
   progressed: number;
 }
 
@@ -141,9 +142,15 @@ export function census(plan: Pick<Plan, 'changes' | 'unmanaged'>): PlanCensus {
     kind.actions[c.action] += 1;
     if (c.liveId !== null) kind.live += 1;
     if (c.unverified?.length) result.unverified += 1;
-    if (c.action === 'noop' && c.address.kind === 'assignment' && c.notes.length > 0) result.progressed += 1;
+    if (c.action === 'noop' && c.address.kind === 'assignment' && c.notes.length > 0 && !endedAsDeclared(c)) result.progressed += 1;
   }
   for (const u of plan.unmanaged) (kinds[u.address.kind] ??= kindCensus()).live += 1;
   censuses.set(plan, { changes: plan.changes, length: plan.changes.length, unmanaged: plan.unmanaged, census: result });
   return result;
+}
+
+/** An ending the config asks for (terminal status, `until:`) that already holds: terminal before and after, nothing moved on. */
+function endedAsDeclared(c: Change): boolean {
+  const status = c.after?.status;
+  return typeof status === 'string' && isTerminal(status) && status === c.before?.status;
 }

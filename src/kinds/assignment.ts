@@ -151,7 +151,8 @@ function planEnding(ctx: KindContext, d: Declared, endingStatus: LookupItem | un
     ctx.diagnostics.push(warning(`producer ${a.npn} on "${a.carrier} / ${a.product}" is declared ${untilDue ? `until ${a.until}` : endingStatus.name} but holds no contract assignment there: nothing to terminate, and none is created`, a.source));
     return undefined;
   }
-  if (d.liveTerminal) return unchanged(d, `already ${String(lv.status)}: left as it is`);
+  // After the plan it is in its live terminal status, as the config asks: no status moved on here.
+  if (d.liveTerminal) return unchanged(d, `already ${String(lv.status)}: left as it is`, { status: lv.status });
   const endDate = d.endDate === undefined ? (untilDue ? a.until! : ctx.asOf) : String(d.endDate);
   return terminateChange({ address: d.address, identity: d.identity, live, before: lv, ending: { status: endingStatus, reason: d.reason, endDate }, dependsOn: d.dependsOn, notes: [], source: a.source });
 }
@@ -204,8 +205,8 @@ function writes(ctx: KindContext, d: Declared): Pick<ObjectPlan, 'create' | 'upd
 }
 
 /** No change, said in a note: an ended contract left as it is. */
-function unchanged(d: Declared, note: string): Change {
-  return noop({ address: d.address, identity: d.identity, dependsOn: d.dependsOn, notes: [note], source: d.a.source }, liveRef(d.live!), d.lv!, d.desired);
+function unchanged(d: Declared, note: string, after: View = {}): Change {
+  return noop({ address: d.address, identity: d.identity, dependsOn: d.dependsOn, notes: [note], source: d.a.source }, liveRef(d.live!), d.lv!, { ...d.desired, ...after });
 }
 
 function planUndeclared(ctx: KindContext): void {
