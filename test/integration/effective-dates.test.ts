@@ -95,6 +95,26 @@ describe('effective: and until:', () => {
     expect(level().firstYearValue).toBe(82.5);
   });
 
+  it('the daily job launches a carrier on its date with everything that waited for it: --only-due creates the product, level and contract too, and its drift check is clean', async () => {
+    write(['version: 1', 'carriers:', '  - name: Future Life', '    effective: 2027-03-01', '    products:', '      - name: Whole', '        lineOfBusiness: Life',
+      '        commissionLevels:', '          - { name: L1, type: percent, firstYearValue: 50 }',
+      'assignments:', '  - npn: "700"', '    carrier: Future Life', '    product: Whole', '    commissionLevel: L1', ''].join('\n'));
+    const ahead = await downline(['plan', '--as-of', '2027-02-28', '--no-color']);
+    expect(ahead.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 4 scheduled, 0 unmanaged.');
+    // The generated workflow's daily job, on the date: plan what came due, apply exactly that, then the drift check.
+    const due = await downline(['plan', '--only-due', '--as-of', '2027-03-01', '--out', 'due.json', '--detailed-exitcode', '--no-color']);
+    expect(due.code).toBe(2);
+    expect(due.stdout).toContain('Plan: 4 to create, 0 to update, 0 to delete');
+    sandbox.em.log.length = 0;
+    const apply = await downline(['apply', '--plan', 'due.json', '--report', 'due-report.json']);
+    expect(apply.code).toBe(0);
+    expect(writes(sandbox.em).map((w) => `${w.method} ${w.path.replace(/[0-9a-f-]{36}/g, ':id')}`)).toEqual([
+      'POST /contracting/v1/customers/carriers', 'POST /contracting/v1/customers/carriers/:id/products', 'POST /contracting/v1/customers/:id/commissionLevels', 'POST /contracting/v1/customers/contractAssignments']);
+    expect(sandbox.em.store.data.assignments.map((a) => a.npn)).toEqual(['700']);
+    const drift = await downline(['plan', '--drift', '--as-of', '2027-03-01', '--detailed-exitcode']);
+    expect(drift.code).toBe(0);
+  });
+
   it('a product effective later schedules its levels too; --as-of that is not a date is an error', async () => {
     write(['version: 1', 'carriers:', '  - name: Acme', '    products:', '      - name: Term', '        lineOfBusiness: Life', '        effective: 2027-06-01',
       '        commissionLevels:', '          - { name: Street, type: percent }', ''].join('\n'));
