@@ -115,6 +115,39 @@ describe('effective: and until:', () => {
     expect(drift.code).toBe(0);
   });
 
+  it('an --only-due plan says what it left out as not due, and keeps its scheduled, unmanaged and not-verified counts: never "No changes … matches"', async () => {
+    const book = (o: { value: number; npns: string[]; later?: boolean }) => ['version: 1', 'carriers:', '  - name: Acme', '    uplineFirmName: Acme Holdings', '    products:', '      - name: Term',
+      '        lineOfBusiness: Life', '        commissionLevels:', `          - { name: Street, type: percent, firstYearValue: ${o.value} }`,
+      ...(o.later ? ['          - { name: Senior, type: percent, firstYearValue: 90, effective: 2027-06-01 }'] : []),
+      'assignments:', `  - npns: [${o.npns.map((n) => `"${n}"`).join(', ')}]`, '    carrier: Acme', '    product: Term', '    commissionLevel: Street', ''].join('\n');
+    write(book({ value: 80, npns: ['1001', '1002'] }));
+    expect((await downline(['apply', '--auto-approve'])).code).toBe(0);
+    // Undated drift (80 → 85), one scheduled create, one unmanaged contract (1002), one field not read back (uplineFirmName); nothing due.
+    write(book({ value: 85, npns: ['1001'], later: true }));
+    const text = await downline(['plan', '--only-due', '--as-of', '2026-12-01', '--detailed-exitcode', '--no-color']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('1 change(s) not due are left out (plan without --only-due to see them).\nPlan: 0 to create, 0 to update, 0 to delete, 1 not due, 1 scheduled, 1 unmanaged.\n');
+    expect(text.stdout).toContain('scheduled 2027-06-01: commission level "Acme / Term / Senior" created');
+    expect(text.stdout).toContain('  ? assignment of 1002 on "Acme / Term"');
+    expect(text.stdout).toContain('  ? carrier "Acme": uplineFirmName');
+    const md = (await downline(['plan', '--only-due', '--as-of', '2026-12-01', '--format', 'markdown'])).stdout;
+    expect(md).toContain('**0 to create, 0 to update, 0 to delete, 1 not due, 1 scheduled**, 1 unmanaged, 3 unchanged, **1 not verified**.');
+    expect(md).toContain('> [!NOTE]\n> 1 change(s) not due are left out (plan without --only-due to see them).');
+    expect(md).not.toMatch(/No changes|matches/);
+    const json = JSON.parse((await downline(['plan', '--only-due', '--as-of', '2026-12-01', '--format', 'json'])).stdout);
+    expect(json.summary).toEqual({ create: 0, update: 0, delete: 0, terminate: 0, scheduled: 1, noop: 3, unmanaged: 1, unverified: 1, notDue: 1 });
+    expect(json.scheduled).toHaveLength(1);
+    expect(json.unmanaged).toHaveLength(1);
+    // The apply of that plan writes nothing and says why, not that the account matches.
+    sandbox.em.log.length = 0;
+    expect((await downline(['plan', '--only-due', '--as-of', '2026-12-01', '--out', 'due.json'])).code).toBe(0);
+    const apply = await downline(['apply', '--plan', 'due.json']);
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toContain('1 change(s) not due are left out (plan without --only-due to see them).');
+    expect(apply.stdout).not.toContain('matches the config');
+    expect(writes(sandbox.em)).toEqual([]);
+  });
+
   it('a product effective later schedules its levels too; --as-of that is not a date is an error', async () => {
     write(['version: 1', 'carriers:', '  - name: Acme', '    products:', '      - name: Term', '        lineOfBusiness: Life', '        effective: 2027-06-01',
       '        commissionLevels:', '          - { name: Street, type: percent }', ''].join('\n'));
