@@ -127,7 +127,7 @@ export function hasChanges(plan: Plan): boolean {
 export interface PlanCensus {
   actions: Record<Action, number>;
   /** Per kind present in the plan: changes per action, and live objects in scope (changes against a live object, plus the unmanaged). */
-  kinds: Partial<Record<KindName, KindCensus>>;
+  kinds: { [kind: string]: KindCensus };
   /** Changes with declared fields the API does not read back. */
   unverified: number;
   /** Unchanged contract assignments whose live status moved on from the declared one (not one the config itself ends). */

@@ -1,15 +1,17 @@
-import { duplicateKey } from '../core/address.js';
+import { duplicateKey, quotedPath } from '../core/address.js';
 import { valuesEqual } from '../core/compare.js';
 import { error, warning } from '../core/diagnostics.js';
 import { checkDeclaredHierarchy, checkHierarchy, checkOnDates, declaredLevels, declaredPositions, distinct, endedOn, findingKey, untilStatusName, type HierarchyCheck, type Position } from '../core/hierarchy-rules.js';
 import { keys, type DesiredAssignment } from '../core/desired.js';
 import { liveRef, noop, terminate } from '../core/change.js';
+import { comparatorsOf, liveViewOf, wireOf, type FieldSpec } from '../core/fields.js';
 import type { LiveIndex } from '../core/live-index.js';
 import type { LookupItem, RawObject } from '../core/live.js';
 import type { Lookups } from '../core/lookups.js';
 import { DEFAULT_TERMINATION_STATUS, isTerminal, TERMINAL_STATUSES } from '../core/statuses.js';
 import { addressKey, type AddressKey, type Change, type FieldChange, type SourceLocation, type Value, type View } from '../core/types.js';
-import { ASSIGNMENT_LIFECYCLE_FIELDS, carrierDeclared, planObject, type ObjectPlan, productPruned, same, undeclared, uplineDependency, USER_DEFINED, viewOf } from './common.js';
+import { ASSIGNMENT_LIFECYCLE_FIELDS, carrierDeclared, planObject, type ObjectPlan, productPruned, undeclared, uplineDependency } from './common.js';
+import { STATES, USER_DEFINED_FIELDS } from './fields.js';
 import { findAssignmentIds } from './find.js';
 import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
@@ -22,8 +24,8 @@ export const liveUpline = (raw: RawObject): string | null => (typeof raw[UPLINE]
 
 /** Where the hierarchy rules and rosters find the terminal status names (one constant, in core). */
 export { TERMINAL_STATUSES };
-/** Built once: liveView runs for every live assignment. */
-const READ_AS_IS = Object.fromEntries([...USER_DEFINED, 'terminationReason', 'endDate'].map((f) => [f, same]));
+/** Read as they are (built once: liveView runs for every live assignment): the free-form fields and the ending. */
+const READ_AS_IS: readonly FieldSpec[] = [...USER_DEFINED_FIELDS, { name: 'terminationReason', wire: ASSIGNMENT_LIFECYCLE_FIELDS.terminationReason }, { name: 'endDate', wire: ASSIGNMENT_LIFECYCLE_FIELDS.endDate }];
 
 function liveView(ctx: KindContext, raw: RawObject): View {
   return {
@@ -31,12 +33,17 @@ function liveView(ctx: KindContext, raw: RawObject): View {
     ...(raw.assignmentStatusId !== undefined ? { status: ctx.lookups.nameOf(raw.assignmentStatusId) ?? `(status id ${String(raw.assignmentStatusId)})` } : {}),
     ...(Array.isArray(raw.administrativeDivisions) ? { administrativeDivisions: raw.administrativeDivisions as string[] } : {}),
     upline: liveUpline(raw),
-    ...viewOf(raw, READ_AS_IS),
+    ...liveViewOf(READ_AS_IS, raw, ctx.lookups),
   };
 }
 
-/** Config field → wire field of what an assignment passes through as declared (the API keeps what a PUT leaves out). */
-const PASSED_THROUGH: Record<string, string> = { administrativeDivisions: 'administrativeDivisions', upline: UPLINE, ...Object.fromEntries(USER_DEFINED.map((f) => [f, f])) };
+/** An assignment's declared fields (its ending, sent only with a terminal status, aside): names, wire names and comparison. */
+const FIELDS: readonly FieldSpec[] = [
+  { name: 'commissionLevel', wire: 'commissionLevelId' }, { name: 'status', wire: 'assignmentStatusId' }, STATES, { name: 'upline', wire: UPLINE }, ...USER_DEFINED_FIELDS,
+];
+
+/** Config field → wire field of what an assignment passes through as declared (the level and status go by id; the API keeps what a PUT leaves out). */
+const PASSED_THROUGH: Record<string, string> = Object.fromEntries(FIELDS.filter((f) => f.name !== 'commissionLevel' && f.name !== 'status').map((f) => [f.name, wireOf(f)]));
 
 function passedThrough(fields: View): Record<string, Value> {
   const out: Record<string, Value> = {};
@@ -177,7 +184,7 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change | undefine
     delete compared.status;
     notes.push(`status is ${String(lv.status)} (workflow progress since ${status.name}; not reverted — set statusPolicy: enforce to change it)`);
   }
-  return planObject(ctx, { address: d.address, identity: d.identity, desired: compared, source: a.source, live, liveView: lv, comparators: { administrativeDivisions: 'set' }, dependsOn: d.dependsOn, notes,
+  return planObject(ctx, { address: d.address, identity: d.identity, desired: compared, source: a.source, live, liveView: lv, comparators: comparatorsOf(FIELDS), dependsOn: d.dependsOn, notes,
     ...writes(ctx, d) });
 }
 
@@ -326,6 +333,12 @@ function positionsOn(s: PlannedPositions, date: string, pending: boolean): Posit
 
 export const assignmentKind: KindModule = {
   kind: 'assignment',
+  title: 'Contract assignments',
+  key: { parts: ['npn', 'carrier', 'product'], separators: '@/' },
+  describe: (parts, suffix) => `assignment of ${parts[0]} on ${quotedPath(parts.slice(1), suffix)}`,
+  noun: 'contract assignment',
+  liveObjects: (live) => live.assignments,
+  fields: FIELDS,
   plan(ctx) {
     for (const a of [...ctx.desired.assignments, ...fromInvites(ctx)]) {
       const change = planDeclared(ctx, a);

@@ -3,7 +3,7 @@ import type { Change, Diagnostic, Plan } from '../core/types.js';
 import type { Attribution } from '../core/attribution.js';
 import { attributionMarkdown } from './attribution.js';
 import { markdownText, visible } from './escape.js';
-import { addressLabel, byKind, failedLine, KIND_TITLES, label, newParentsOf, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
+import { addressLabel, byKind, failedLine, kindTitle, label, newParentsOf, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
 import { datedCounts, notDueSentence, scheduledMarkdown, terminateFieldLines, terminationsMarkdown, TERMINATE_WORDS } from './plan-dated.js';
 import { fieldChangeText, formatFieldLines } from './values.js';
 import { formatLocation } from '../core/diagnostics.js';
@@ -78,7 +78,7 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
     head.push(`| kind | create | update | delete |${terminating ? ' terminate |' : ''}`, `| --- | ---: | ---: | ---: |${terminating ? ' ---: |' : ''}`);
     for (const g of groups) {
       const n = (a: Change['action']) => census(plan).kinds[g.kind]?.actions[a] ?? 0;
-      head.push(`| ${KIND_TITLES[g.kind]} | ${n('create')} | ${n('update')} | ${n('delete')} |${terminating ? ` ${n('terminate')} |` : ''}`);
+      head.push(`| ${kindTitle(g.kind)} | ${n('create')} | ${n('update')} | ${n('delete')} |${terminating ? ` ${n('terminate')} |` : ''}`);
     }
     head.push('');
   } else if (s.unverified === 0) {
@@ -108,7 +108,7 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
   const parentsOf = newParentsOf(plan);
   let omitted = 0;
   for (const g of groups) {
-    const open = `<details><summary>${KIND_TITLES[g.kind]} (${g.changes.length})</summary>\n\n\`\`\`diff\n`;
+    const open = `<details><summary>${kindTitle(g.kind)} (${g.changes.length})</summary>\n\n\`\`\`diff\n`;
     const close = '```\n\n</details>\n';
     budget -= open.length + close.length;
     const blocks: string[] = [];
