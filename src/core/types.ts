@@ -163,6 +163,8 @@ export interface Plan {
   unmanaged: UnmanagedObject[];
   uncomparable: UncomparableField[];
   diagnostics: Diagnostic[];
+  /** `--only-due`: how many changes were left out as not due (absent in other plans). */
+  notDue?: number;
 }
 
 export function addressKey(address: Address): AddressKey {

@@ -4,7 +4,7 @@ import type { Attribution } from '../core/attribution.js';
 import { attributionMarkdown } from './attribution.js';
 import { markdownText, visible } from './escape.js';
 import { addressLabel, byKind, failedLine, kindTitle, label, newParentsOf, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
-import { datedCounts, scheduledMarkdown, terminateFieldLines, terminationsMarkdown, TERMINATE_WORDS } from './plan-dated.js';
+import { datedCounts, notDueSentence, scheduledMarkdown, terminateFieldLines, terminationsMarkdown, TERMINATE_WORDS } from './plan-dated.js';
 import { fieldChangeText, formatFieldLines } from './values.js';
 import { formatLocation } from '../core/diagnostics.js';
 import { hierarchyMarkdown } from './hierarchy-plan.js';
@@ -67,6 +67,8 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
     return `${head.join('\n').trimEnd()}\n`;
   }
   head.push(`**${s.create} to create, ${s.update} to update, ${s.delete} to delete${datedCounts(plan)}**, ${s.unmanaged} unmanaged, ${s.noop} unchanged${s.unverified ? `, **${s.unverified} not verified**` : ''}.`, '');
+  const notDue = notDueSentence(plan);
+  if (notDue) head.push(`> [!NOTE]\n> ${notDue}`, '');
   if (options.blocked?.length) head.push(`> [!CAUTION]\n> **Blocked:** ${options.blocked.join('; ')}. Apply would refuse this plan (nothing would be written) unless run with \`--force\`.`, '');
   if (s.delete > 0) head.push(`> [!WARNING]\n> This plan **deletes ${s.delete} object(s)**: review the sections below.`, '');
   head.push(...terminationsMarkdown(plan));
@@ -86,7 +88,7 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
     }
     head.push('');
   } else if (s.unverified === 0) {
-    head.push(`No changes. The live account matches the config${s.scheduled ? `; ${s.scheduled} change(s) wait for their date (Scheduled, below)` : ''}.`, '');
+    head.push(notDue ? `Nothing is due${s.scheduled ? `; ${s.scheduled} change(s) wait for their date (Scheduled, below)` : ''}.` : `No changes. The live account matches the config${s.scheduled ? `; ${s.scheduled} change(s) wait for their date (Scheduled, below)` : ''}.`, '');
   }
   // Never "matches" while declared fields are unverified: say so where the verdict would be.
   if (s.unverified > 0) head.push(`> [!IMPORTANT]\n> ${groups.length === 0 ? 'Nothing to write in the fields downline can read back. ' : ''}${unverifiedSentence(s.unverified)}`, '');

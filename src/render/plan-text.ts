@@ -8,7 +8,7 @@ import { addressLabel, byKind, failedLine, kindOrder, kindTitle, label, newParen
 import { census } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
 import type { Style } from './style.js';
-import { scheduledText, terminateFieldLines, terminationsSentence, TERMINATE_WORDS } from './plan-dated.js';
+import { notDueSentence, scheduledText, terminateFieldLines, terminationsSentence, TERMINATE_WORDS } from './plan-dated.js';
 import { fieldChangeText, formatFieldLines } from './values.js';
 
 export interface TextOptions {
@@ -100,6 +100,8 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
   const updates = counts.actions.update;
   if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`), ...attributionLines(plan, options.attributions ?? []));
   if (unverified.length > 0) out.push(style.warning(unverifiedSentence(unverified.length)));
+  const notDue = notDueSentence(plan);
+  if (notDue) out.push(style.warning(notDue));
   out.push(style.bold(summaryLine(plan)));
   return `${out.join('\n')}\n`;
 }

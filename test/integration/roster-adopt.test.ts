@@ -132,7 +132,7 @@ describe('plan --drift --adopt rewrites a CSV roster row by row', () => {
     await editAs('Jane Admin', '1005', { uplineNpn: '1002' });
     const adopted = await downline('plan', '--adopt', 'setup.yaml', 'producers.csv');
     expect(adopted.stderr).toContain('producers.csv:3:1 (A3): warning: assignment of 1005 on "Acme Life / Term Life": the roster has no upline column for upline "1002"; not adopted (add an upline column, or declare this contract in YAML)');
-    expect(adopted.stderr).toContain('Nothing to adopt');
+    expect(adopted.stderr).toContain('Nothing to adopt: 1 drifted value(s) could not be written (see above)');
     expect(readFileSync(path('producers.csv'), 'utf8')).toBe(roster);
   });
 });
