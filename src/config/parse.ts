@@ -1,6 +1,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type Document, type Node } from 'yaml';
 import { error } from '../core/diagnostics.js';
 import type { Diagnostic, SourceLocation } from '../core/types.js';
+import { fastRead, type FastRead } from './fast-read.js';
 import { interpolate, isCredentialVariable } from './interpolate.js';
 
 export type Path = ReadonlyArray<string | number>;
@@ -28,17 +29,105 @@ export function parseConfigFile(
   text: string,
   env: Record<string, string | undefined>,
 ): { parsed?: ParsedFile; diagnostics: Diagnostic[] } {
-  const lineCounter = new LineCounter();
-  const where = (offset: number): SourceLocation => {
-    const pos = lineCounter.linePos(offset);
-    return { file, line: pos.line, column: pos.col };
-  };
   if (Buffer.byteLength(text) > MAX_FILE_BYTES) {
     return { diagnostics: [error(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`, { file, line: 1, column: 1 }, 'split the config into several files in a directory')] };
   }
   if (text.includes('\u0000')) {
     return { diagnostics: [error('file is binary, not YAML', { file, line: 1, column: 1 }, 'point downline at .yaml files only')] };
   }
+  // Without `${` (or a backslash that may spell one) and `variables:` there is nothing to interpolate
+  // or refuse, and the cheap reader may answer; anything it declines is read with the Document API.
+  if (!text.includes('${') && !text.includes('\\')) {
+    const fast = fastRead(text);
+    if (fast && !(isObject(fast.data) && 'variables' in fast.data)) return { parsed: fastParsed(file, text, fast, () => parseWithDocument(file, text, env).parsed), diagnostics: [] };
+  }
+  return parseWithDocument(file, text, env);
+}
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+/**
+ * A file read by `fastRead`: paths are located from its offsets; the rare question they cannot
+ * answer (an empty value's position, the source text a type error quotes) is put to a `yaml`
+ * Document of the same text, parsed only then.
+ */
+function fastParsed(file: string, text: string, fast: FastRead, document: () => ParsedFile | undefined): ParsedFile {
+  let lines: Int32Array | undefined;
+  const where = (offset: number): SourceLocation => {
+    lines ??= lineStarts(text);
+    // The last line start at or before `offset` (as yaml's LineCounter counts them).
+    let low = 0;
+    let high = lines.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (lines[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { file, line: low + 1, column: offset - lines[low] + 1 };
+  };
+  let slow: ParsedFile | undefined | null;
+  const viaDocument = () => (slow === undefined ? (slow = document() ?? null) : slow);
+  const { at, offsets } = fast;
+  const offsetOf = (path: Path, atKey: boolean): number => {
+    let node: unknown = fast.data;
+    let offset = fast.root;
+    let keyOffset = -2;
+    for (const segment of path) {
+      if (!isObject(node)) break;
+      const base = at.get(node)!;
+      if (Array.isArray(node)) {
+        if (typeof segment !== 'number' || segment >= node.length) break;
+        keyOffset = -2;
+        offset = offsets[base + segment];
+        node = node[segment] as unknown;
+      } else {
+        const wanted = String(segment);
+        let i = 0;
+        let found = false;
+        for (const key in node) {
+          if (key === wanted) {
+            found = true;
+            break;
+          }
+          i++;
+        }
+        if (!found) break;
+        keyOffset = offsets[base + 2 * i];
+        offset = offsets[base + 2 * i + 1];
+        node = (node as Record<string, unknown>)[wanted];
+      }
+    }
+    return atKey && keyOffset !== -2 ? keyOffset : offset;
+  };
+  return {
+    file,
+    data: fast.data,
+    locate: (path, atKey = false) => {
+      const offset = offsetOf(path, atKey);
+      return offset >= 0 ? where(offset) : (viaDocument()?.locate(path, atKey) ?? where(0));
+    },
+    sourceText: (path) => viaDocument()?.sourceText(path),
+    defaulted: [],
+  };
+}
+
+/** Offsets at which lines begin: 0 and after every line feed. */
+function lineStarts(text: string): Int32Array {
+  let count = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  const starts = new Int32Array(count);
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[n++] = i + 1;
+  return starts;
+}
+
+/** The Document API's reading: any file, interpolated; its positions from the Document's nodes. */
+export function parseWithDocument(file: string, text: string, env: Record<string, string | undefined>): { parsed?: ParsedFile; diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const where = (offset: number): SourceLocation => {
+    const pos = lineCounter.linePos(offset);
+    return { file, line: pos.line, column: pos.col };
+  };
   const variables = maskVariables(text);
   let doc: Document.Parsed;
   try {
