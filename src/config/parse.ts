@@ -53,16 +53,22 @@ const isObject = (value: unknown): value is object => typeof value === 'object' 
  */
 function fastParsed(file: string, text: string, fast: FastRead, document: () => ParsedFile | undefined): ParsedFile {
   let lines: Int32Array | undefined;
+  // Objects are located in file order, mostly on the line of the one before or the next.
+  let hint = 0;
   const where = (offset: number): SourceLocation => {
     lines ??= lineStarts(text);
     // The last line start at or before `offset` (as yaml's LineCounter counts them).
     let low = 0;
     let high = lines.length - 1;
+    for (let near = hint; near <= hint + 1 && near < high; near++) {
+      if (lines[near] <= offset && offset < lines[near + 1]) low = high = near;
+    }
     while (low < high) {
       const mid = (low + high + 1) >> 1;
       if (lines[mid] <= offset) low = mid;
       else high = mid - 1;
     }
+    hint = low;
     return { file, line: low + 1, column: offset - lines[low] + 1 };
   };
   let slow: ParsedFile | undefined | null;
