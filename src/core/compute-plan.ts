@@ -1,11 +1,10 @@
-import type { KindContext, KindModule } from '../kinds/kind.js';
+import type { KindContext, KindModule } from './kind.js';
 import type { DesiredState } from './desired.js';
 import { ambiguousDeclarations, LiveIndex } from './live-index.js';
 import type { LiveSnapshot } from './live.js';
-import { error } from './diagnostics.js';
 import { Lookups } from './lookups.js';
-import { nearest } from './suggest.js';
 import { dueAddresses, splitScheduled } from './schedule.js';
+import { resolveTargets } from './targets.js';
 import { addressKey, type Action, type Change, type KindName, type Plan, type View } from './types.js';
 
 export interface PlanOptions {
@@ -46,9 +45,10 @@ export function computePlan(desired: DesiredState, live: LiveSnapshot, kinds: re
   for (const kind of kinds) kind.plan(ctx);
   ctx.diagnostics.push(...ambiguousDeclarations(desired, ctx.index));
   const split = splitScheduled(ctx.changes, desired, asOf);
-  if (options.targets?.length) ctx.diagnostics.push(...unknownTargets(split.changes, options.targets));
+  const asked = options.targets?.length ? resolveTargets(options.targets, split.changes.map((c) => addressKey(c.address))) : { keys: [], diagnostics: [] };
+  ctx.diagnostics.push(...asked.diagnostics);
   const due = options.onlyDue ? dueAddresses(split.changes, desired, asOf) : [];
-  const targets = [...(options.targets ?? []), ...due];
+  const targets = [...asked.keys, ...due];
   const limited = Boolean(options.targets?.length) || Boolean(options.onlyDue);
   // A due change brings along only the creates it needs (their ids): a parent's undated update is drift, not due.
   const changes = !limited ? split.changes : options.targets?.length ? withDependencies(split.changes, targets)
@@ -70,17 +70,6 @@ function baseViews(state: DesiredState, live: LiveSnapshot, kinds: readonly Kind
   const plan = computePlan(state, live, kinds, { asOf });
   const scheduled = (plan.scheduled ?? []).filter((s) => s.reason === 'effective');
   return new Map([...plan.changes, ...scheduled].filter((c) => c.after !== null).map((c) => [addressKey(c.address), c.after!]));
-}
-
-/** A target that matches nothing is a typo, not "no changes": name the closest addresses. */
-function unknownTargets(changes: Change[], targets: string[]) {
-  const known = changes.map((c) => addressKey(c.address));
-  const set = new Set(known);
-  return targets.filter((t) => !set.has(t)).map((t) => {
-    const near = nearest(t, known, 3);
-    return error(`--target ${t} matches no object in the config`, undefined,
-      near.length ? `closest addresses: ${near.join(', ')} (addresses are kind.key as \`plan --verbose\` shows them)` : 'the config declares no objects');
-  });
 }
 
 function withDependencies(changes: Change[], targets: string[], needed: (dependency: Change) => boolean = () => true): Change[] {

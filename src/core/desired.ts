@@ -3,6 +3,7 @@
  * It is the planner's only view of the config.
  */
 import type { SourceLocation, View } from './types.js';
+import { encodeKey } from './address.js';
 
 export const ALL_DIVISIONS = [
   'AK', 'AL', 'AR', 'AZ', 'CA', 'CO', 'CT', 'DC', 'DE', 'FL', 'GA', 'HI', 'IA', 'ID', 'IL', 'IN', 'KS',
@@ -157,9 +158,9 @@ export function emptyDesiredState(): DesiredState {
 
 /** Natural keys, shared by config rules, the planner and apply. */
 export const keys = {
-  carrier: (carrier: string) => carrier,
-  product: (carrier: string, product: string) => `${carrier}/${product}`,
-  level: (carrier: string, product: string, level: string) => `${carrier}/${product}/${level}`,
-  assignment: (npn: string, carrier: string, product: string) => `${npn}@${carrier}/${product}`,
-  invite: (npn: string) => npn,
+  carrier: (carrier: string) => encodeKey([carrier]),
+  product: (carrier: string, product: string) => encodeKey([carrier, product]),
+  level: (carrier: string, product: string, level: string) => encodeKey([carrier, product, level]),
+  assignment: (npn: string, carrier: string, product: string) => encodeKey([npn, carrier, product], '@/'),
+  invite: (npn: string) => encodeKey([npn]),
 };

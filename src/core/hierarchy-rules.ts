@@ -72,7 +72,7 @@ const on = (p: Position) => `"${p.carrier} / ${p.product}"`;
 export function checkHierarchy(check: HierarchyCheck): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (Object.values(check.rules).every((level) => level === 'off')) return out;
-  const report = (rule: HierarchyRule, at: SourceLocation | undefined, message: string, hint: string) => {
+  const report: Report = (rule, at, message, hint) => {
     const level = check.rules[rule];
     if (level === 'off' || !at) return;
     out.push({ ...(level === 'error' ? error : warning)(`${message} [${rule}]`, at, hint) });
@@ -118,21 +118,27 @@ export function checkHierarchy(check: HierarchyCheck): Diagnostic[] {
           `move ${p.npn} to another upline (or to the top), or terminate it too`);
       }
     }
-    for (const cycle of cycles(positions)) {
-      const first = cycle.reduce((a, b) => (earlier(b.source, a.source) ? b : a));
-      const start = cycle.indexOf(first);
-      const ordered = [...cycle.slice(start), ...cycle.slice(0, start)];
-      const chain = [...ordered, ordered[0]].map((p) => p.npn).join(' → ');
-      report('noCycles', first.source,
-        ordered.length === 1 ? `producer ${first.npn} is its own upline on ${on(first)}` : `upline cycle on ${on(first)}: ${chain} (each producer's upline is the next)`,
-        `give one of ${ordered.map((p) => p.npn).join(', ')} another upline, or none (a top position)`);
-    }
+    reportCycles(positions, report);
   }
   return out;
 }
 
-function checkLevels(p: Position, up: Position, mine: LevelValue | undefined, theirs: LevelValue | undefined, at: SourceLocation | undefined,
-  report: (rule: HierarchyRule, at: SourceLocation | undefined, message: string, hint: string) => void): void {
+type Report = (rule: HierarchyRule, at: SourceLocation | undefined, message: string, hint: string) => void;
+
+/** Each cycle once, at its earliest declared member, told from there round. */
+function reportCycles(positions: Map<string, Position>, report: Report): void {
+  for (const cycle of cycles(positions)) {
+    const first = cycle.reduce((a, b) => (earlier(b.source, a.source) ? b : a));
+    const start = cycle.indexOf(first);
+    const ordered = [...cycle.slice(start), ...cycle.slice(0, start)];
+    const chain = [...ordered, ordered[0]].map((p) => p.npn).join(' → ');
+    report('noCycles', first.source,
+      ordered.length === 1 ? `producer ${first.npn} is its own upline on ${on(first)}` : `upline cycle on ${on(first)}: ${chain} (each producer's upline is the next)`,
+      `give one of ${ordered.map((p) => p.npn).join(', ')} another upline, or none (a top position)`);
+  }
+}
+
+function checkLevels(p: Position, up: Position, mine: LevelValue | undefined, theirs: LevelValue | undefined, at: SourceLocation | undefined, report: Report): void {
   if (mine?.firstYearValue === undefined || theirs?.firstYearValue === undefined) return;
   // Only levels of one type compare: 80 percent and 80 dollars say nothing about each other.
   if ((mine.type ?? '').toLowerCase() !== (theirs.type ?? '').toLowerCase()) return;

@@ -2,6 +2,7 @@ import { error } from './diagnostics.js';
 import { keys, type DesiredState } from './desired.js';
 import type { LiveSnapshot, RawObject } from './live.js';
 import { addressKey, type AddressKey, type Diagnostic, type KindName, type SourceLocation } from './types.js';
+import { duplicateKey } from './address.js';
 
 /** Live objects by natural key, and ids back to names: how live state enters name-space. */
 export class LiveIndex {
@@ -23,18 +24,18 @@ export class LiveIndex {
   readonly keyById = new Map<string, string>();
 
   constructor(live: LiveSnapshot) {
-    const first = <T extends RawObject>(map: Map<string, T>, kind: KindName, key: string, o: T) => {
-      const found = map.get(key);
+    const first = <T extends RawObject>(map: Map<string, T>, kind: KindName, key: string, o: T, mapKey = key) => {
+      const found = map.get(mapKey);
       this.keyById.set(o.id, key);
-      if (!found) return void map.set(key, o);
+      if (!found) return void map.set(mapKey, o);
       const address = addressKey({ kind, key });
       const all = [...(this.duplicates.get(address) ?? [found]), o];
       this.duplicates.set(address, all);
-      this.keyById.set(o.id, `${key}#${all.length}`);
+      this.keyById.set(o.id, duplicateKey(key, all.length));
     };
     for (const c of live.carriers) {
       const name = String(c.name);
-      first(this.carrierByName, 'carrier', name, c);
+      first(this.carrierByName, 'carrier', keys.carrier(name), c, name);
       this.carrierNameById.set(c.id, name);
     }
     for (const p of live.products) {
@@ -56,7 +57,7 @@ export class LiveIndex {
       const list = this.assignmentsByKey.get(key);
       if (list) list.push(a);
       else this.assignmentsByKey.set(key, [a]);
-      this.keyById.set(a.id, list ? `${key}#${list.length}` : key);
+      this.keyById.set(a.id, list ? duplicateKey(key, list.length) : key);
     }
   }
 }

@@ -22,7 +22,10 @@ export type View = Record<string, Value>;
 
 export type KindName = 'carrier' | 'product' | 'commissionLevel' | 'assignment' | 'invite' | 'turrisInvite';
 
-/** Where an object lives in the plan. `key` is the natural key in name-space, e.g. "Acme/Term Life". */
+/**
+ * Where an object lives in the plan. `key` is the natural key in name-space, its parts encoded by
+ * core/address.ts (e.g. `Acme/Term Life`, `A/"B/C"` for a product named B/C).
+ */
 export interface Address {
   kind: KindName;
   key: string;
@@ -82,7 +85,8 @@ export interface Operation {
  * A single planned change, Terraform-style.
  * Invariants: `before` is null iff action is 'create'; `after` is null iff action is 'delete';
  * `fields` is non-empty iff action is 'update' or 'terminate'; `operation` is null iff action is 'noop';
- * `liveId` and `fingerprint` are null iff there was no live object (create).
+ * `liveId` and `fingerprint` are null iff there was no live object (create). The constructors in
+ * core/change.ts are the only way a Change is made, so these hold by construction.
  */
 export interface Change {
   address: Address;

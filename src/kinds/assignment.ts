@@ -1,16 +1,17 @@
+import { duplicateKey } from '../core/address.js';
 import { valuesEqual } from '../core/compare.js';
 import { error, warning } from '../core/diagnostics.js';
 import { checkHierarchy, declaredLevels, declaredPositions, findingKey, type HierarchyCheck, type Position } from '../core/hierarchy-rules.js';
 import { keys, type DesiredAssignment } from '../core/desired.js';
-import { fingerprint } from '../core/fingerprint.js';
+import { liveRef, noop, terminate } from '../core/change.js';
 import type { LiveIndex } from '../core/live-index.js';
 import type { LookupItem, RawObject } from '../core/live.js';
 import type { Lookups } from '../core/lookups.js';
 import { DEFAULT_TERMINATION_STATUS, isTerminal, TERMINAL_STATUSES } from '../core/statuses.js';
-import { addressKey, type Change, type FieldChange, type SourceLocation, type Value, type View } from '../core/types.js';
-import { ASSIGNMENT_LIFECYCLE_FIELDS, carrierDeclared, planObject, productPruned, same, undeclared, uplineDependency, USER_DEFINED, viewOf } from './common.js';
+import { addressKey, type AddressKey, type Change, type FieldChange, type SourceLocation, type Value, type View } from '../core/types.js';
+import { ASSIGNMENT_LIFECYCLE_FIELDS, carrierDeclared, planObject, type ObjectPlan, productPruned, same, undeclared, uplineDependency, USER_DEFINED, viewOf } from './common.js';
 import { findAssignmentIds } from './find.js';
-import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
+import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
 export { ASSIGNMENT_LIFECYCLE_FIELDS };
 
@@ -75,11 +76,8 @@ function terminateChange(o: { address: Change['address']; identity: Record<strin
   const fields: FieldChange[] = Object.keys(after).filter((f) => !valuesEqual(after[f], o.before[f], 'exact')).map((f) => ({ field: f, before: o.before[f], after: after[f] }));
   const body: Record<string, Value> = { id: o.live.id, assignmentStatusId: status.id, [ASSIGNMENT_LIFECYCLE_FIELDS.endDate]: endDate };
   if (reason !== undefined) body[ASSIGNMENT_LIFECYCLE_FIELDS.terminationReason] = reason;
-  return {
-    address: o.address, identity: o.identity, action: 'terminate', before: o.before, after, fields, dependsOn: o.dependsOn,
-    liveId: o.live.id, fingerprint: fingerprint(o.live), notes: o.notes, ...(o.source ? { source: o.source } : {}),
-    operation: { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${o.live.id}`, body },
-  };
+  return terminate({ address: o.address, identity: o.identity, dependsOn: o.dependsOn, notes: o.notes, source: o.source }, liveRef(o.live), o.before, after, fields,
+    { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${o.live.id}`, body });
 }
 
 /** A terminal status of the live list, by name (the prune setting or the default), or a located error. */
@@ -94,55 +92,81 @@ function untilStatus(ctx: KindContext): LookupItem | undefined {
   return terminalStatus(ctx, prune?.status ?? DEFAULT_TERMINATION_STATUS, prune?.source);
 }
 
-function planDeclared(ctx: KindContext, a: DesiredAssignment): Change | undefined {
+/** What planning one declared assignment works from: its addresses, the resolved status and the live object in name-space. */
+interface Declared {
+  a: DesiredAssignment;
+  address: Change['address'];
+  identity: Record<string, string>;
+  levelAddress: AddressKey;
+  productAddress: AddressKey;
+  status: LookupItem | undefined;
+  live: RawObject | undefined;
+  lv: View | undefined;
+  desired: View;
+  dependsOn: AddressKey[];
+  liveTerminal: boolean;
+  reason: string | undefined;
+  endDate: Value | undefined;
+}
+
+function declared(ctx: KindContext, a: DesiredAssignment): Declared {
   const key = keys.assignment(a.npn, a.carrier, a.product);
   const address = { kind: 'assignment' as const, key };
-  const identity = { npn: a.npn, carrier: a.carrier, product: a.product };
-  const levelName = String(a.fields.commissionLevel);
-  const levelAddress = addressKey({ kind: 'commissionLevel', key: keys.level(a.carrier, a.product, levelName) });
+  const levelAddress = addressKey({ kind: 'commissionLevel', key: keys.level(a.carrier, a.product, String(a.fields.commissionLevel)) });
   const productAddress = addressKey({ kind: 'product', key: keys.product(a.carrier, a.product) });
   const status = a.fields.status === undefined ? undefined : ctx.lookups.resolve('assignmentStatuses', String(a.fields.status), a.fieldSources.status, ctx.diagnostics);
   const [live, ...duplicates] = ctx.index.assignmentsByKey.get(key) ?? [];
   if (duplicates.length > 0) {
     ctx.diagnostics.push(warning(`producer ${a.npn} has ${duplicates.length + 1} contract assignments on "${a.carrier} / ${a.product}"; managing ${live.id}, the others are listed as unmanaged`, a.source));
-    duplicates.forEach((d, i) => ctx.unmanaged.push({ address: { kind: 'assignment', key: `${key}#${i + 2}` }, liveId: d.id }));
+    duplicates.forEach((d, i) => ctx.unmanaged.push({ address: { kind: 'assignment', key: duplicateKey(key, i + 2) }, liveId: d.id }));
   }
-  const { terminationReason, endDate, ...declared } = a.fields;
+  const { terminationReason, endDate, ...fields } = a.fields;
   const lv = live && liveView(ctx, live);
   // An entry without `upline` is a top position (SPEC §10): a live upline is then moved to the top.
-  const top: View = declared.upline === undefined && lv && lv.upline !== null ? { upline: null } : {};
-  const desired: View = { ...declared, ...top, ...(status ? { status: status.name } : {}) };
+  const top: View = fields.upline === undefined && lv && lv.upline !== null ? { upline: null } : {};
+  const desired: View = { ...fields, ...top, ...(status ? { status: status.name } : {}) };
   const uplineKey = uplineDependency(ctx, typeof a.fields.upline === 'string' ? a.fields.upline : undefined, a.carrier, a.product);
   // The upline first: the text plan names the last new dependency ("under new commission level …").
   const dependsOn = [...(uplineKey ? [uplineKey] : []), productAddress, levelAddress];
-  const liveTerminal = lv !== undefined && isTerminal(lv.status as string | undefined);
-  const reason = terminationReason === undefined ? undefined : String(terminationReason);
+  return { a, address, identity: { npn: a.npn, carrier: a.carrier, product: a.product }, levelAddress, productAddress, status, live, lv, desired, dependsOn,
+    liveTerminal: lv !== undefined && isTerminal(lv.status as string | undefined), reason: terminationReason === undefined ? undefined : String(terminationReason), endDate };
+}
 
+/** An `until:` still ahead: the termination it brings is listed as scheduled. */
+function scheduleUntil(ctx: KindContext, d: Declared): void {
+  const { a, lv, desired, reason } = d;
+  const ending = untilStatus(ctx);
+  if (!ending) return;
+  const before = lv ?? desired;
+  const after: View = { ...before, status: ending.name, ...(reason !== undefined ? { terminationReason: reason } : {}), endDate: a.until! };
+  ctx.scheduled.push({ date: a.until!, reason: 'until', address: d.address, identity: d.identity, action: 'terminate', before: lv ?? null, after,
+    fields: Object.keys(after).filter((f) => !valuesEqual(after[f], before[f], 'exact')).map((f) => ({ field: f, before: lv?.[f], after: after[f] })), source: a.source });
+}
+
+/** A declared terminal status, or an `until:` that is due: the contract is ended (or already is). */
+function planEnding(ctx: KindContext, d: Declared, endingStatus: LookupItem | undefined, untilDue: boolean): Change | undefined {
+  const { a, live, lv } = d;
+  if (!endingStatus) return undefined; // the status did not resolve: already reported
+  if (!live || !lv) {
+    ctx.diagnostics.push(warning(`producer ${a.npn} on "${a.carrier} / ${a.product}" is declared ${untilDue ? `until ${a.until}` : endingStatus.name} but holds no contract assignment there: nothing to terminate, and none is created`, a.source));
+    return undefined;
+  }
+  if (d.liveTerminal) return unchanged(d, `already ${String(lv.status)}: left as it is`);
+  const endDate = d.endDate === undefined ? (untilDue ? a.until! : ctx.asOf) : String(d.endDate);
+  return terminateChange({ address: d.address, identity: d.identity, live, before: lv, ending: { status: endingStatus, reason: d.reason, endDate }, dependsOn: d.dependsOn, notes: [], source: a.source });
+}
+
+function planDeclared(ctx: KindContext, a: DesiredAssignment): Change | undefined {
+  const d = declared(ctx, a);
+  const { status, live, lv, desired } = d;
   // A terminal status is enforced whatever statusPolicy says; `until:` is one from its date.
   const untilDue = a.until !== undefined && a.until <= ctx.asOf;
+  if (a.until !== undefined && !untilDue && !d.liveTerminal) scheduleUntil(ctx, d);
   const endingStatus = status && isTerminal(status.name) ? status : untilDue ? untilStatus(ctx) : undefined;
-  if (a.until !== undefined && !untilDue && !liveTerminal) {
-    const ending = untilStatus(ctx);
-    if (ending) {
-      const before = lv ?? desired;
-      const after: View = { ...before, status: ending.name, ...(reason !== undefined ? { terminationReason: reason } : {}), endDate: a.until };
-      ctx.scheduled.push({ date: a.until, reason: 'until', address, identity, action: 'terminate', before: lv ?? null, after,
-        fields: Object.keys(after).filter((f) => !valuesEqual(after[f], before[f], 'exact')).map((f) => ({ field: f, before: lv?.[f], after: after[f] })), source: a.source });
-    }
-  }
-  if (endingStatus || (a.until !== undefined && untilDue)) {
-    if (!endingStatus) return undefined; // the status did not resolve: already reported
-    if (!live) {
-      ctx.diagnostics.push(warning(`producer ${a.npn} on "${a.carrier} / ${a.product}" is declared ${untilDue ? `until ${a.until}` : endingStatus.name} but holds no contract assignment there: nothing to terminate, and none is created`, a.source));
-      return undefined;
-    }
-    if (liveTerminal) return unchanged(live, lv, desired, dependsOn, address, identity, a, `already ${String(lv.status)}: left as it is`);
-    return terminateChange({ address, identity, live, before: lv, ending: { status: endingStatus, reason, endDate: endDate === undefined ? (untilDue ? a.until! : ctx.asOf) : String(endDate) }, dependsOn, notes: [], source: a.source });
-  }
+  if (endingStatus || untilDue) return planEnding(ctx, d, endingStatus, untilDue);
   // A terminated contract is history: never revived (nor its level or states rewritten) unless the entry enforces a non-terminal status.
-  if (live && liveTerminal && !(a.statusPolicy === 'enforce' && status)) {
-    return unchanged(live, lv, desired, dependsOn, address, identity, a,
-      `terminated (${String(lv.status)}${lv.endDate ? `, ended ${String(lv.endDate)}` : ''}): not revived — set a non-terminal status with statusPolicy: enforce to re-activate it`);
+  if (live && lv && d.liveTerminal && !(a.statusPolicy === 'enforce' && status)) {
+    return unchanged(d, `terminated (${String(lv.status)}${lv.endDate ? `, ended ${String(lv.endDate)}` : ''}): not revived — set a non-terminal status with statusPolicy: enforce to re-activate it`);
   }
   const notes: string[] = [];
   // After creation the status belongs to the contracting workflow: report progress, never revert it.
@@ -152,20 +176,17 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change | undefine
     delete compared.status;
     notes.push(`status is ${String(lv.status)} (workflow progress since ${status.name}; not reverted — set statusPolicy: enforce to change it)`);
   }
-  const levelId = idOrRef(ctx.index.levelByKey.get(keys.level(a.carrier, a.product, levelName))?.id, levelAddress);
-  return planObject(ctx, {
-    address,
-    identity,
-    desired: compared,
-    source: a.source,
-    live,
-    liveView: lv,
-    comparators: { administrativeDivisions: 'set' },
-    dependsOn,
-    notes,
-    // Built only when there is something to create (most of a large book is unchanged).
+  return planObject(ctx, { address: d.address, identity: d.identity, desired: compared, source: a.source, live, liveView: lv, comparators: { administrativeDivisions: 'set' }, dependsOn: d.dependsOn, notes,
+    ...writes(ctx, d) });
+}
+
+/** The POST and PUT of a declared assignment, built only when there is something to write (most of a large book is unchanged). */
+function writes(ctx: KindContext, d: Declared): Pick<ObjectPlan, 'create' | 'update'> {
+  const { a, status, live, desired } = d;
+  const levelId = idOrRef(ctx.index.levelByKey.get(keys.level(a.carrier, a.product, String(a.fields.commissionLevel)))?.id, d.levelAddress);
+  return {
     create: () => {
-      const body: Record<string, Value> = { npn: a.npn, productId: idOrRef(ctx.index.productByKey.get(keys.product(a.carrier, a.product))?.id, productAddress) as Value, commissionLevelId: levelId as Value };
+      const body: Record<string, Value> = { npn: a.npn, productId: idOrRef(ctx.index.productByKey.get(keys.product(a.carrier, a.product))?.id, d.productAddress) as Value, commissionLevelId: levelId as Value };
       if (status) body.assignmentStatusId = status.id;
       Object.assign(body, passedThrough(a.fields));
       return { api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/contractAssignments`, body };
@@ -179,12 +200,12 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change | undefine
       return { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${live!.id}`, body: update,
         batch: { key: 'PUT assignments', path: '/v1/customers/contractAssignments/bulk', refs: [], wrap: 'contractAssignments' } };
     },
-  });
+  };
 }
 
 /** No change, said in a note: an ended contract left as it is. */
-function unchanged(live: RawObject, lv: View, desired: View, dependsOn: string[], address: Change['address'], identity: Record<string, string>, a: DesiredAssignment, note: string): Change {
-  return { address, identity, action: 'noop', before: lv, after: desired, fields: [], dependsOn, liveId: live.id, fingerprint: fingerprint(live), operation: null, notes: [note], source: a.source };
+function unchanged(d: Declared, note: string): Change {
+  return noop({ address: d.address, identity: d.identity, dependsOn: d.dependsOn, notes: [note], source: d.a.source }, liveRef(d.live!), d.lv!, d.desired);
 }
 
 function planUndeclared(ctx: KindContext): void {
@@ -203,11 +224,11 @@ function planUndeclared(ctx: KindContext): void {
     const pruned = ctx.desired.prune.assignments || productGone;
     // prune: { assignments: terminate } — ended, never deleted (unless its whole product is pruned).
     if (pruned && ctx.desired.prune.terminate && !productGone) {
-      list.forEach((live, i) => pruneByTermination(ctx, { kind: 'assignment', key: i === 0 ? key : `${key}#${i + 1}` }, { npn: String(live.npn), carrier: product.carrier, product: product.name }, live));
+      list.forEach((live, i) => pruneByTermination(ctx, { kind: 'assignment', key: i === 0 ? key : duplicateKey(key, i + 1) }, { npn: String(live.npn), carrier: product.carrier, product: product.name }, live));
       continue;
     }
     list.forEach((live, i) => undeclared(ctx, {
-      address: { kind: 'assignment', key: i === 0 ? key : `${key}#${i + 1}` }, identity: { npn: String(live.npn), carrier: product.carrier, product: product.name },
+      address: { kind: 'assignment', key: i === 0 ? key : duplicateKey(key, i + 1) }, identity: { npn: String(live.npn), carrier: product.carrier, product: product.name },
       live, before: liveView(ctx, live), pruned, path: pathOf`/v1/customers/contractAssignments/${live.id}`,
       // An invitation is "sent" while its contract exists: after this delete, the same entry comes back as a new invitation.
       notes: [`if this contract returns to the config as an invitation, producer ${String(live.npn)} is invited (e-mailed) again`],

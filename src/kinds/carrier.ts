@@ -1,10 +1,10 @@
-import type { DesiredCarrier } from '../core/desired.js';
+import { keys, type DesiredCarrier } from '../core/desired.js';
 import type { RawObject } from '../core/live.js';
 import type { Lookups } from '../core/lookups.js';
 import type { Value, View } from '../core/types.js';
 import { planObject, same, USER_DEFINED, viewOf } from './common.js';
 import { findCarrierId } from './find.js';
-import { idOf, pathOf, type KindContext, type KindModule } from './kind.js';
+import { idOf, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
 const LIST_FIELDS = { linesOfBusiness: 'linesOfBusiness', contractSubmissionMethods: 'contractSubmissionMethods' } as const;
 
@@ -41,7 +41,7 @@ export const carrierKind: KindModule = {
       const { view, body } = resolve(ctx, c);
       const live = ctx.index.carrierByName.get(c.name);
       ctx.changes.push(planObject(ctx, {
-        address: { kind: 'carrier', key: c.name },
+        address: { kind: 'carrier', key: keys.carrier(c.name) },
         identity: { carrier: c.name },
         desired: view,
         source: c.source,
@@ -55,7 +55,7 @@ export const carrierKind: KindModule = {
     }
     const declared = new Set(ctx.desired.carriers.map((c) => c.name));
     for (const live of ctx.live.carriers) {
-      if (!declared.has(String(live.name))) ctx.unmanaged.push({ address: { kind: 'carrier', key: String(live.name) }, liveId: live.id });
+      if (!declared.has(String(live.name))) ctx.unmanaged.push({ address: { kind: 'carrier', key: keys.carrier(String(live.name)) }, liveId: live.id });
     }
   },
   async locate(change, api) {

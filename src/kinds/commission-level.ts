@@ -3,7 +3,7 @@ import type { RawObject } from '../core/live.js';
 import { addressKey, type Value, type View } from '../core/types.js';
 import { carrierDeclared, planObject, productPruned, same, undeclared, USER_DEFINED, viewOf } from './common.js';
 import { findLevelId } from './find.js';
-import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
+import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
 /**
  * ASSUMPTION (SPEC §8): commission level `type` is sent as `Percent` / `Dollar` / `Number`.

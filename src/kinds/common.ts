@@ -1,9 +1,9 @@
 import { compareViews, valuesEqual, type Comparator } from '../core/compare.js';
 import { keys, type DesiredState } from '../core/desired.js';
-import { fingerprint } from '../core/fingerprint.js';
+import { create, del, liveRef, noop, update, type ChangeBase } from '../core/change.js';
 import type { RawObject } from '../core/live.js';
 import { addressKey, type Address, type AddressKey, type Change, type FieldChange, type Operation, type SourceLocation, type View } from '../core/types.js';
-import { noteUnreadable, type KindContext } from './kind.js';
+import { noteUnreadable, type KindContext } from '../core/kind.js';
 
 export { USER_DEFINED } from '../core/desired.js';
 
@@ -32,10 +32,10 @@ export interface ObjectPlan {
 
 /** The create / update / noop decision every kind shares: compare in name-space, write in id-space. */
 export function planObject(ctx: KindContext, p: ObjectPlan): Change {
-  const base = { address: p.address, identity: p.identity, dependsOn: p.dependsOn, notes: p.notes ?? [], ...(p.source ? { source: p.source } : {}) };
+  const base: ChangeBase = { address: p.address, identity: p.identity, dependsOn: p.dependsOn, notes: p.notes, source: p.source };
   if (!p.live) {
     if (!p.create) throw new Error(`${p.address.kind}.${p.address.key}: no live object and no way to create it`);
-    return { ...base, action: 'create', before: null, after: p.desired, fields: [], liveId: null, fingerprint: null, operation: p.create() };
+    return create(base, p.desired, p.create());
   }
   const liveView = p.liveView ?? {};
   const { fields, unreadable } = compareViews(p.desired, liveView, p.comparators);
@@ -44,9 +44,9 @@ export function planObject(ctx: KindContext, p: ObjectPlan): Change {
   fields.push(...pushed);
   const comparable: View = {};
   for (const k in p.desired) if (!unreadable.includes(k)) comparable[k] = liveView[k];
-  const live = { liveId: p.live.id, fingerprint: fingerprint(p.live), ...(unverified.length ? { unverified } : {}) };
-  if (fields.length === 0) return { ...base, ...live, action: 'noop', before: comparable, after: p.desired, fields: [], operation: null };
-  return { ...base, ...live, action: 'update', before: comparable, after: p.desired, fields, operation: p.update(fields.map((f) => f.field)) };
+  const known = { ...base, unverified };
+  if (fields.length === 0) return noop(known, liveRef(p.live), comparable, p.desired);
+  return update(known, liveRef(p.live), comparable, p.desired, fields, p.update(fields.map((f) => f.field)));
 }
 
 /**
@@ -96,10 +96,7 @@ export function undeclared(ctx: KindContext, o: { address: Address; identity: Re
     ctx.unmanaged.push({ address: o.address, liveId: o.live.id });
     return;
   }
-  ctx.changes.push({
-    address: o.address, identity: o.identity, action: 'delete', before: o.before, after: null, fields: [], dependsOn: o.dependsOn ?? [],
-    liveId: o.live.id, fingerprint: fingerprint(o.live), operation: { api: 'agentsync', method: 'DELETE', ...o.path }, notes: o.notes ?? [],
-  });
+  ctx.changes.push(del({ address: o.address, identity: o.identity, dependsOn: o.dependsOn, notes: o.notes }, liveRef(o.live), o.before, { api: 'agentsync', method: 'DELETE', ...o.path }));
 }
 
 /** Pruning products takes everything under a product the config no longer declares. */
@@ -127,8 +124,8 @@ export function uplineDependency(ctx: KindContext, upline: string | undefined, c
   let map = creators.get(ctx.desired);
   if (!map) {
     map = new Map();
-    for (const a of ctx.desired.assignments) map.set(keys.assignment(a.npn, a.carrier, a.product), `assignment.${keys.assignment(a.npn, a.carrier, a.product)}`);
-    for (const i of ctx.desired.invites) for (const c of i.contracts) map.set(keys.assignment(i.producer.npn, c.carrier, c.product), `invite.${keys.invite(i.producer.npn)}`);
+    for (const a of ctx.desired.assignments) map.set(keys.assignment(a.npn, a.carrier, a.product), addressKey({ kind: 'assignment', key: keys.assignment(a.npn, a.carrier, a.product) }));
+    for (const i of ctx.desired.invites) for (const c of i.contracts) map.set(keys.assignment(i.producer.npn, c.carrier, c.product), addressKey({ kind: 'invite', key: keys.invite(i.producer.npn) }));
     creators.set(ctx.desired, map);
   }
   return map.get(key);

@@ -1,19 +1,21 @@
+import { keys } from '../core/desired.js';
 import type { ApiPort } from '../core/ports.js';
-import type { IdTable } from './kind.js';
+import type { IdTable } from '../core/kind.js';
+import { addressKey } from '../core/types.js';
 
 /**
  * Finding live objects by natural key, for recovery after an ambiguous write and for stale-plan
  * checks. Ids created earlier in the run (the id table) save a listing.
  */
 export async function findCarrierId(api: ApiPort, carrier: string, ids?: IdTable): Promise<string | null> {
-  const known = ids?.get(`carrier.${carrier}`);
+  const known = ids?.get(addressKey({ kind: 'carrier', key: keys.carrier(carrier) }));
   if (known) return known;
   const carriers = await api.list('/v1/customers/carriers', 'carriers');
   return carriers.find((c) => c.name === carrier)?.id ?? null;
 }
 
 export async function findProductId(api: ApiPort, carrier: string, product: string, ids?: IdTable): Promise<string | null> {
-  const known = ids?.get(`product.${carrier}/${product}`);
+  const known = ids?.get(addressKey({ kind: 'product', key: keys.product(carrier, product) }));
   if (known) return known;
   const carrierId = await findCarrierId(api, carrier, ids);
   if (!carrierId) return null;
@@ -22,7 +24,7 @@ export async function findProductId(api: ApiPort, carrier: string, product: stri
 }
 
 export async function findLevelId(api: ApiPort, carrier: string, product: string, level: string, ids?: IdTable): Promise<string | null> {
-  const known = ids?.get(`commissionLevel.${carrier}/${product}/${level}`);
+  const known = ids?.get(addressKey({ kind: 'commissionLevel', key: keys.level(carrier, product, level) }));
   if (known) return known;
   const productId = await findProductId(api, carrier, product, ids);
   if (!productId) return null;

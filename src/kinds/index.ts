@@ -2,7 +2,7 @@ import { assignmentKind } from './assignment.js';
 import { carrierKind } from './carrier.js';
 import { commissionLevelKind } from './commission-level.js';
 import { inviteKind } from './invite.js';
-import type { KindModule } from './kind.js';
+import type { KindModule } from '../core/kind.js';
 import { productKind } from './product.js';
 import { turrisInviteKind } from './turris-invite.js';
 import type { KindName } from '../core/types.js';

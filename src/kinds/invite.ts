@@ -1,9 +1,12 @@
+import { decodeKey } from '../core/address.js';
+import { create, noop, type LiveRef } from '../core/change.js';
+import { fingerprint } from '../core/fingerprint.js';
 import { keys, type DesiredInvite, type DesiredInviteContract } from '../core/desired.js';
 import type { ContractTrace } from '../core/live.js';
 import { addressKey, type Value } from '../core/types.js';
 import { ASSIGNMENT_LIFECYCLE_FIELDS, uplineDependency } from './common.js';
 import { findAssignmentIds } from './find.js';
-import { idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
+import { idOrRef, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
 const contractView = (c: DesiredInviteContract) => ({
   carrier: c.carrier, product: c.product, commissionLevel: c.commissionLevel,
@@ -21,7 +24,7 @@ function emailNote(email: string, npn: string, contracts: number, held: string[]
   const what = `an invitation to ${contracts} contract(s)`;
   const evidence: string[] = [];
   if (held.length > 0) {
-    const shown = held.slice(0, 3).map((k) => k.slice(k.indexOf('@') + 1).split('/').join(' / ')).join(', ');
+    const shown = held.slice(0, 3).map((k) => decodeKey(k)!.slice(1).join(' / ')).join(', ');
     evidence.push(`previously contracted — producer ${npn} holds ${held.length} contract assignment(s) here (${shown}${held.length > 3 ? ', …' : ''})`);
   }
   if (traces.length > 0) evidence.push(`previously invited — ${traces.join(', ')}`);
@@ -64,17 +67,16 @@ function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, strin
   const all = invite.contracts.map(contractView);
   // Satisfied contracts exist as assignments already: an invitation is never sent for them again.
   const missing = invite.contracts.filter((c) => !ctx.index.assignmentsByKey.has(keys.assignment(npn, c.carrier, c.product)));
-  const base = { address: { kind: 'invite' as const, key: keys.invite(npn) }, identity: { npn }, source: invite.source, fields: [] };
+  const base = { address: { kind: 'invite' as const, key: keys.invite(npn) }, identity: { npn }, source: invite.source };
   if (missing.length === 0) {
     // Before and after are the same view (one object for both: a large book has 100,000 of these).
     const view = { email: invite.producer.email, contracts: all };
-    ctx.changes.push({ ...base, action: 'noop', before: view, after: view,
-      dependsOn: [], liveId: null, fingerprint: null, operation: null, notes: ['invitation satisfied: every contract exists (sent once; its producer details are not compared)'] });
+    ctx.changes.push(noop({ ...base, notes: ['invitation satisfied: every contract exists (sent once; its producer details are not compared)'] }, satisfiedBy(ctx, invite), view, view));
     return;
   }
   const dependsOn: string[] = [];
   const contractAssignments = missing.map((c) => {
-    const carrierKey = addressKey({ kind: 'carrier', key: c.carrier });
+    const carrierKey = addressKey({ kind: 'carrier', key: keys.carrier(c.carrier) });
     const productKey = addressKey({ kind: 'product', key: keys.product(c.carrier, c.product) });
     const levelKey = addressKey({ kind: 'commissionLevel', key: keys.level(c.carrier, c.product, c.commissionLevel) });
     const uplineKey = uplineDependency(ctx, c.uplineNpn, c.carrier, c.product);
@@ -96,8 +98,17 @@ function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, strin
     ...(missing.length < all.length ? [`${all.length - missing.length} of ${all.length} contracts already exist; inviting for the rest`] : []),
     emailNote(invite.producer.email, npn, missing.length, heldBy.get(npn) ?? [], tracesOf(ctx, history, invite, missing)),
   ];
-  ctx.changes.push({ ...base, action: 'create', before: null, after: { email: invite.producer.email, contracts: planned }, dependsOn: [...new Set(dependsOn)],
-    liveId: null, fingerprint: null, notes, operation: { api: 'agentsync', method: 'POST', ...pathOf`/v1/invitation`, body } });
+  ctx.changes.push(create({ ...base, dependsOn: [...new Set(dependsOn)], notes }, { email: invite.producer.email, contracts: planned },
+    { api: 'agentsync', method: 'POST', ...pathOf`/v1/invitation`, body }));
+}
+
+/**
+ * A satisfied invitation's live object is the contract assignments it made: the first one's id, and
+ * one hash over all of them (so a saved plan notices when any of them moved).
+ */
+function satisfiedBy(ctx: KindContext, invite: DesiredInvite): LiveRef {
+  const live = invite.contracts.map((c) => ctx.index.assignmentsByKey.get(keys.assignment(invite.producer.npn, c.carrier, c.product))![0]);
+  return { liveId: live[0].id, fingerprint: fingerprint(live) };
 }
 
 export const inviteKind: KindModule = {
@@ -105,8 +116,8 @@ export const inviteKind: KindModule = {
   plan(ctx) {
     if (ctx.desired.invites.length === 0) return;
     const heldBy = new Map<string, string[]>();
-    for (const key of ctx.index.assignmentsByKey.keys()) {
-      const npn = key.slice(0, key.indexOf('@'));
+    for (const [key, [first]] of ctx.index.assignmentsByKey) {
+      const npn = String(first.npn);
       const held = heldBy.get(npn);
       if (held) held.push(key);
       else heldBy.set(npn, [key]);

@@ -4,7 +4,7 @@ import type { LookupTable } from '../core/lookups.js';
 import { addressKey, type Value, type View } from '../core/types.js';
 import { carrierDeclared, planObject, same, undeclared, USER_DEFINED, viewOf } from './common.js';
 import { findProductId } from './find.js';
-import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from './kind.js';
+import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
 /** Config field → lookup table and wire field. */
 const LOOKUP_FIELDS: Record<string, { table: LookupTable; wire: string }> = {
@@ -45,7 +45,7 @@ export const productKind: KindModule = {
       const key = keys.product(p.carrier, p.name);
       const { view, body } = resolve(ctx, p);
       const live = ctx.index.productByKey.get(key);
-      const carrierKey = addressKey({ kind: 'carrier', key: p.carrier });
+      const carrierKey = addressKey({ kind: 'carrier', key: keys.carrier(p.carrier) });
       ctx.changes.push(planObject(ctx, {
         address: { kind: 'product', key },
         identity: { carrier: p.carrier, product: p.name },

@@ -1,10 +1,12 @@
+import { encodeKey } from '../core/address.js';
 import { error } from '../core/diagnostics.js';
 import type { DesiredTurrisInvite } from '../core/desired.js';
-import { deterministicUuid } from '../core/fingerprint.js';
+import { create, noop } from '../core/change.js';
+import { deterministicUuid, fingerprint } from '../core/fingerprint.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Value } from '../core/types.js';
 import { isTurrisMatch, listTurris } from './find.js';
-import type { KindContext, KindModule } from './kind.js';
+import type { KindContext, KindModule } from '../core/kind.js';
 
 const INVITE_PATH = '/v1/downstream-entity-associations/invite';
 
@@ -48,14 +50,16 @@ export const turrisInviteKind: KindModule = {
         ...(t.contractTemplate ? { contractTemplate: t.contractTemplate } : {}),
         ...(t.preContractReview ? { preContractReview: true } : {}),
       };
-      const base = { address: { kind: 'turrisInvite' as const, key: t.key }, identity: { key: t.key, ...(t.producerCode ? { producerCode: t.producerCode } : { email: t.contact.email }) }, source: t.source, fields: [], dependsOn: [] };
+      const base = { address: { kind: 'turrisInvite' as const, key: encodeKey([t.key]) }, identity: { key: t.key, ...(t.producerCode ? { producerCode: t.producerCode } : { email: t.contact.email }) }, source: t.source };
       if (found.length > 0) {
         // Turris offers no update for associations: an existing one satisfies the invite.
-        ctx.changes.push({ ...base, action: 'noop', before: view, after: view, liveId: String(found[0]._id ?? found[0].id), fingerprint: null, operation: null, notes: ['already associated in Turris (Turris has no update: its settings are not compared)'] });
+        const association = found[0];
+        ctx.changes.push(noop({ ...base, notes: ['already associated in Turris (Turris has no update: its settings are not compared)'] },
+          { liveId: String(association._id ?? association.id), fingerprint: fingerprint(association) }, view, view));
         continue;
       }
-      ctx.changes.push({ ...base, action: 'create', before: null, after: view, liveId: null, fingerprint: null, notes: t.useInviteUrl ? ['the invite URL is reported after apply'] : [],
-        operation: { api: 'turris', method: 'POST', path: INVITE_PATH, refs: [], body: body(t, template), idempotencyKey: idempotencyKeyOf(t.key) } });
+      ctx.changes.push(create({ ...base, notes: t.useInviteUrl ? ['the invite URL is reported after apply'] : [] }, view,
+        { api: 'turris', method: 'POST', path: INVITE_PATH, refs: [], body: body(t, template), idempotencyKey: idempotencyKeyOf(t.key) }));
     }
   },
   async locate(change, api) {

@@ -28,7 +28,7 @@ describe('Turris invitations', () => {
     for (let i = 0; i < 3; i++) {
       const result = await downline('apply', '--auto-approve', example('agency'), ...(i === 0 ? ['--show-invite-links'] : []));
       expect(result.code).toBe(0);
-      if (i === 0) expect(result.stdout).toMatch(/invite link for turrisInvite\.ana@gulfcoast-agency\.example: https:\/\//);
+      if (i === 0) expect(result.stdout).toMatch(/invite link for turrisInvite\."ana@gulfcoast-agency\.example": https:\/\//);
     }
     expect(count(sandbox.em, 'POST', /\/downstream-entity-associations\/invite$/)).toBe(2);
     expect(sandbox.em.store.data.turris.associations).toHaveLength(2);

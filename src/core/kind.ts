@@ -1,9 +1,9 @@
-import type { DesiredState } from '../core/desired.js';
-import type { LiveIndex } from '../core/live-index.js';
-import type { LiveSnapshot } from '../core/live.js';
-import type { Lookups } from '../core/lookups.js';
-import type { ApiPort } from '../core/ports.js';
-import type { AddressKey, Change, Diagnostic, IdRef, KindName, ScheduledChange, UncomparableField, UnmanagedObject, View } from '../core/types.js';
+import type { DesiredState } from './desired.js';
+import type { LiveIndex } from './live-index.js';
+import type { LiveSnapshot } from './live.js';
+import type { Lookups } from './lookups.js';
+import type { ApiPort } from './ports.js';
+import type { AddressKey, Change, Diagnostic, IdRef, KindName, ScheduledChange, UncomparableField, UnmanagedObject, View } from './types.js';
 
 /** Everything a kind needs to plan: pure data, plus collectors for what it finds. */
 export interface KindContext {
@@ -37,8 +37,8 @@ export interface UnverifiedPolicy {
 export type IdTable = Map<AddressKey, string>;
 
 /**
- * One resource kind. Adding a kind is one module implementing this, one line in the registry,
- * one schema section and one test file.
+ * One resource kind. Core defines the interface and plans through it; each module under src/kinds
+ * implements it (core never imports a kind).
  */
 export interface KindModule {
   kind: KindName;
