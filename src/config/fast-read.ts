@@ -12,8 +12,9 @@ import { Document, isScalar, type ScalarTag } from 'yaml';
  * reads the file with `yaml`, for its data and its messages) on anything else:
  * - anything js-yaml rejects or warns about (syntax, duplicate keys, tabs, multiple documents);
  * - anchors, aliases, tags and directives (`yaml` bounds alias expansion, knows `%YAML 1.1`);
- * - a mapping key that is not a string, and an empty entry (`- ` or `key:` with no value, whose
- *   position `yaml` puts elsewhere) — any node the events do not place exactly;
+ * - a mapping key that is not a string, an empty list entry (`- `), keys that JavaScript orders
+ *   otherwise (`"2"` after `b`) — any structure the events do not place exactly (an empty value,
+ *   `key:`, is kept at offset -1: the caller asks `yaml` where it is);
  * - a `#` not preceded by white space (`yaml` rejects `"a"#b`; js-yaml reads a comment), a
  *   byte-order mark or a lone carriage return (offsets and line numbers would differ);
  * - an empty document (js-yaml says undefined, `yaml` null).

@@ -35,11 +35,14 @@ export function parseConfigFile(
   if (text.includes('\u0000')) {
     return { diagnostics: [error('file is binary, not YAML', { file, line: 1, column: 1 }, 'point downline at .yaml files only')] };
   }
-  // Without `${` (or a backslash that may spell one) and `variables:` there is nothing to interpolate
-  // or refuse, and the cheap reader may answer; anything it declines is read with the Document API.
-  if (!text.includes('${') && !text.includes('\\')) {
-    const fast = fastRead(text);
-    if (fast && !(isObject(fast.data) && 'variables' in fast.data)) return { parsed: fastParsed(file, text, fast, () => parseWithDocument(file, text, env).parsed), diagnostics: [] };
+  // The cheap reader answers when it reads the file exactly as the Document API would; anything it
+  // declines is read with the Document API.
+  const variables = maskVariables(text);
+  const fast = fastRead(variables.masked);
+  if (fast) {
+    const { parsed, offsetOf } = fastParsed(file, text, fast, () => parseWithDocument(file, text, env).parsed);
+    const diagnostics = interpolateData(parsed, offsetOf, text, variables, env);
+    if (diagnostics) return { parsed, diagnostics };
   }
   return parseWithDocument(file, text, env);
 }
@@ -51,7 +54,7 @@ const isObject = (value: unknown): value is object => typeof value === 'object' 
  * answer (an empty value's position, the source text a type error quotes) is put to a `yaml`
  * Document of the same text, parsed only then.
  */
-function fastParsed(file: string, text: string, fast: FastRead, document: () => ParsedFile | undefined): ParsedFile {
+function fastParsed(file: string, text: string, fast: FastRead, document: () => ParsedFile | undefined): { parsed: ParsedFile; offsetOf: (path: Path, atKey: boolean) => number } {
   let lines: Int32Array | undefined;
   // Objects are located in file order, mostly on the line of the one before or the next.
   let hint = 0;
@@ -105,7 +108,7 @@ function fastParsed(file: string, text: string, fast: FastRead, document: () => 
     }
     return atKey && keyOffset !== -2 ? keyOffset : offset;
   };
-  return {
+  const parsed: ParsedFile = {
     file,
     data: fast.data,
     locate: (path, atKey = false) => {
@@ -115,6 +118,79 @@ function fastParsed(file: string, text: string, fast: FastRead, document: () => 
     sourceText: (path) => viaDocument()?.sourceText(path),
     defaulted: [],
   };
+  return { parsed, offsetOf };
+}
+
+/**
+ * What the Document path does to its nodes, done to the data read cheaply: placeholders back to
+ * their `${…}`, the `variables:` allow-list checked, and every `${…}` of a value interpolated (in
+ * place, located at its value). Undefined when that cannot be done the same way here (a key that
+ * holds a reference; a document that is not a mapping): the Document API reads the file.
+ */
+function interpolateData(
+  parsed: ParsedFile,
+  offsetOf: (path: Path, atKey: boolean) => number,
+  text: string,
+  variables: ReturnType<typeof maskVariables>,
+  env: Record<string, string | undefined>,
+): Diagnostic[] | undefined {
+  const root = parsed.data;
+  const references = text.includes('${') || text.includes('\\');
+  if (!references && !(isObject(root) && 'variables' in root)) return [];
+  if (!isObject(root) || Array.isArray(root)) return undefined;
+  const containers: object[] = [root];
+  if (variables.masking) {
+    for (let node = containers.pop(); node; node = containers.pop()) {
+      const record = node as Record<string, unknown>;
+      for (const key in record) {
+        if (key.includes('\uE101')) return undefined;
+        const value = record[key];
+        if (typeof value === 'string') record[key] = variables.restore(value);
+        else if (isObject(value)) containers.push(value);
+      }
+    }
+  }
+  const diagnostics: Diagnostic[] = [];
+  const list = (root as Record<string, unknown>).variables;
+  const allowed = new Set<string>();
+  if (Array.isArray(list)) {
+    list.forEach((item, i) => {
+      if (typeof item !== 'string') return;
+      if (isCredentialVariable(item)) diagnostics.push(error(`${item} holds a credential: downline never interpolates it`, parsed.locate(['variables', i]), 'remove it from variables:'));
+      else allowed.add(item);
+    });
+  }
+  if (!references) return diagnostics;
+  const defaulted = parsed.defaulted;
+  // One mutable path, copied only for a defaulted scalar, as on the Document path.
+  const path: Array<string | number> = [];
+  const visit = (record: Record<string, unknown>, key: string | number): void => {
+    const value = record[key];
+    if (isObject(value)) {
+      for (const inner in value) {
+        path.push(Array.isArray(value) ? Number(inner) : inner);
+        visit(value as Record<string, unknown>, Array.isArray(value) ? Number(inner) : inner);
+        path.pop();
+      }
+    } else if (typeof value === 'string' && value.includes('${')) {
+      const result = interpolate(value, env, allowed);
+      if (!result.ok) {
+        diagnostics.push(error(result.message, parsed.locate(path), result.hint));
+        return;
+      }
+      if (result.defaulted.length > 0) defaulted.push({ path: [...path], variables: result.defaulted, source: parsed.locate(path) });
+      // Only a plain scalar takes the type of its value (not a quoted or block one).
+      const plain = !'"\'|>'.includes(text.charAt(offsetOf(path, false)));
+      record[key] = result.wholeValue && plain ? retype(result.value) : result.value;
+    }
+  };
+  for (const key in root) {
+    if (key === 'variables') continue;
+    path.push(key);
+    visit(root as Record<string, unknown>, key);
+    path.pop();
+  }
+  return diagnostics;
 }
 
 /** Offsets at which lines begin: 0 and after every line feed. */
@@ -190,7 +266,7 @@ export function parseWithDocument(file: string, text: string, env: Record<string
  * which YAML reads as plain text in any context; after parsing the placeholders are swapped back
  * and interpolated like any other reference. References spanning lines are left alone.
  */
-function maskVariables(text: string): { masked: string; masking: boolean; restore: (value: string) => string } {
+export function maskVariables(text: string): { masked: string; masking: boolean; restore: (value: string) => string } {
   const originals = new Map<string, string>();
   const masked = text.replace(/\$\{[^}\r\n]*\}/g, (reference) => {
     const p = placeholder(originals.size, reference.length);

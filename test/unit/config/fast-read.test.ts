@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fastRead } from '../../../src/config/fast-read.js';
-import { parseConfigFile, parseWithDocument, type ParsedFile, type Path } from '../../../src/config/parse.js';
+import { maskVariables, parseConfigFile, parseWithDocument, type ParsedFile, type Path } from '../../../src/config/parse.js';
 import { assignmentConfig, hierarchyConfig, inviteConfig, oneListConfig } from '../../bench/generate.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -24,11 +24,14 @@ function paths(value: unknown, path: Path = []): Path[] {
 }
 
 /** The fast reading must give the Document API's data and the same file:line:col for every path and key. */
+const ENV = { ORG: 'org-1', NUM: '55', ZEROS: '0017', FLAG: 'true', EMPTY: '', API_TOKEN: 'never' };
+
 function expectSameReading(text: string): ParsedFile {
-  const fast = parseConfigFile('c.yaml', text, {});
-  const slow = parseWithDocument('c.yaml', text, {});
+  const fast = parseConfigFile('c.yaml', text, ENV);
+  const slow = parseWithDocument('c.yaml', text, ENV);
   expect(fast.diagnostics).toEqual(slow.diagnostics);
   expect(fast.parsed?.data).toStrictEqual(slow.parsed?.data);
+  expect(fast.parsed?.defaulted).toEqual(slow.parsed?.defaulted);
   if (!slow.parsed) return fast.parsed!;
   for (const path of paths(slow.parsed?.data)) {
     expect([path, fast.parsed!.locate(path)]).toEqual([path, slow.parsed!.locate(path)]);
@@ -43,6 +46,12 @@ describe('fast reading of large configs (js-yaml events) is the Document API rea
 
   it.each(corpus)('%s: same data, same locations of every value and key', (file) => {
     expectSameReading(readFileSync(join(ROOT, file), 'utf8'));
+  });
+
+  it('takes the fast path for variables too (masked, restored and interpolated on the data)', () => {
+    for (const name of ['variables, retyped when plain', 'variable problems', 'variables listed but unused', 'escapes']) {
+      expect([name, fastRead(maskVariables(SNIPPETS[name]).masked)]).not.toEqual([name, undefined]);
+    }
   });
 
   it('takes the fast path for the examples and the bench books (so the comparisons above compare two readers)', () => {
@@ -82,6 +91,12 @@ describe('fast reading of large configs (js-yaml events) is the Document API rea
     'deep nesting': `${'['.repeat(200)}${']'.repeat(200)}\n`,
     'byte-order mark': '\uFEFFa: 1\n',
     'lone CR': 'a: 1\rb: 2\n',
+    'escapes': 'a: "tab\\there \\u00e9 \\x41 \\\\ \\x24{env:ORG}"\nb: \'single \\ back\'\nvariables: [ORG]\n',
+    'variables, retyped when plain': 'variables: [ORG, NUM, ZEROS, FLAG, EMPTY, UNSET]\nagency: { organizationId: ${env:ORG} }\nn: ${env:NUM}\nq: "${env:NUM}"\nz: ${env:ZEROS}\nf: ${env:FLAG}\nd: ${env:EMPTY:-fallback}\nu: ${env:UNSET:-x}\nl: [${env:ORG}, "${env:NUM}"]\nm: pre-${env:ORG}-post\nlit: $${env:ORG}\nblock: |\n  ${env:NUM}\n',
+    'variable problems': 'variables: [API_TOKEN, ORG]\na: ${env:NOT_LISTED}\nb: ${env:UNSET_ONE}\nc: ${nonsense}\nd: { e: ${env:API_TOKEN} }\n',
+    'variables listed but unused': 'variables: [ORG, MY_SECRET]\na: 1\n',
+    'a reference in a key': 'variables: [ORG]\n${env:ORG}: 1\n',
+    'a reference across lines': 'variables: [ORG]\na: "${env:\n  ORG}"\n',
   };
   it.each(Object.entries(SNIPPETS))('%s', (_name, text) => {
     expectSameReading(text);
