@@ -4,6 +4,7 @@ import { checkHierarchy, declaredLevels, declaredPositions } from '../core/hiera
 import { didYouMean } from '../core/suggest.js';
 import type { Diagnostic, SourceLocation } from '../core/types.js';
 import { noUnknowns, type Unknowns } from './health.js';
+import { quotedPath } from '../core/address.js';
 
 /**
  * Reports every later declaration of a key at its own place, naming the first — one pass with a map
@@ -37,7 +38,7 @@ export function checkRules(state: DesiredState, options: { references: boolean; 
     ...state.invites.flatMap((i) => i.contracts.map((c) => ({ npn: i.producer.npn, carrier: c.carrier, product: c.product, source: c.source, entry: undefined }))),
   ];
   out.push(...duplicates(contracts, (c) => keys.assignment(c.npn, c.carrier, c.product), (c) => c.source,
-    (c, first) => (c.entry && c.entry === first.entry ? `npns lists producer ${c.npn} twice` : twice(`the contract of producer ${c.npn} on "${c.carrier} / ${c.product}"`))));
+    (c, first) => (c.entry && c.entry === first.entry ? `npns lists producer ${c.npn} twice` : twice(`the contract of producer ${c.npn} on ${quotedPath([c.carrier, c.product])}`))));
   out.push(...duplicates(state.invites, (i) => i.producer.npn, (i) => i.fieldSources.npn ?? i.source, (i) => twice(`an invite for producer ${i.producer.npn}`)));
   out.push(...duplicates(state.turrisInvites, (t) => t.key, (t) => t.fieldSources.producerCode ?? t.source, (t) => twice(`Turris invite "${t.key}"`)));
 

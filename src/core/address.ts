@@ -24,6 +24,16 @@ export function encodeKey(parts: readonly string[], separators = ''): string {
   return key;
 }
 
+/**
+ * A path of names as every output writes it: `"Acme / Term Life"`; once a name holds a slash (or a
+ * quote, backslash or surrounding spaces) each name is quoted on its own — `"A/B" / "C"` — so
+ * look-alikes read apart. `suffix` marks a live duplicate (`#2`).
+ */
+export function quotedPath(parts: readonly string[], suffix = ''): string {
+  if (!parts.some((p) => /[/"\\]|^\s|\s$/u.test(p))) return `"${parts.join(' / ')}${suffix}"`;
+  return parts.map((p, n) => JSON.stringify(n === parts.length - 1 ? p + suffix : p)).join(' / ');
+}
+
 /** The key of the n-th live object with the same identity (a duplicate someone made outside downline). */
 export const duplicateKey = (key: string, n: number): string => `${key}#${n}`;
 

@@ -8,6 +8,7 @@ import { error, formatLocation, warning } from './diagnostics.js';
 import { keys, type DesiredState, type HierarchyRule } from './desired.js';
 import { isTerminal } from './statuses.js';
 import type { Diagnostic, SourceLocation } from './types.js';
+import { quotedPath } from './address.js';
 
 export interface Position {
   npn: string;
@@ -66,7 +67,7 @@ export function declaredLevels(desired: DesiredState): Map<string, LevelValue> {
   }]));
 }
 
-const on = (p: Position) => `"${p.carrier} / ${p.product}"`;
+const on = (p: Position) => quotedPath([p.carrier, p.product]);
 
 /** Every finding of the five rules, at the level `rules` gives each (`off` reports nothing). */
 export function checkHierarchy(check: HierarchyCheck): Diagnostic[] {

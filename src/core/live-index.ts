@@ -2,7 +2,7 @@ import { error } from './diagnostics.js';
 import { keys, type DesiredState } from './desired.js';
 import type { LiveSnapshot, RawObject } from './live.js';
 import { addressKey, type AddressKey, type Diagnostic, type KindName, type SourceLocation } from './types.js';
-import { duplicateKey } from './address.js';
+import { duplicateKey, quotedPath } from './address.js';
 
 /** Live objects by natural key, and ids back to names: how live state enters name-space. */
 export class LiveIndex {
@@ -75,9 +75,9 @@ const KIND_WORDS: Partial<Record<KindName, { what: string; parent: string; paren
  */
 export function ambiguousDeclarations(desired: DesiredState, index: LiveIndex): Diagnostic[] {
   const declared: Array<{ kind: KindName; key: string; name: string; source: SourceLocation }> = [
-    ...desired.carriers.map((c) => ({ kind: 'carrier' as const, key: keys.carrier(c.name), name: c.name, source: c.source })),
-    ...desired.products.map((p) => ({ kind: 'product' as const, key: keys.product(p.carrier, p.name), name: `${p.carrier} / ${p.name}`, source: p.source })),
-    ...desired.levels.map((l) => ({ kind: 'commissionLevel' as const, key: keys.level(l.carrier, l.product, l.name), name: `${l.carrier} / ${l.product} / ${l.name}`, source: l.source })),
+    ...desired.carriers.map((c) => ({ kind: 'carrier' as const, key: keys.carrier(c.name), name: quotedPath([c.name]), source: c.source })),
+    ...desired.products.map((p) => ({ kind: 'product' as const, key: keys.product(p.carrier, p.name), name: quotedPath([p.carrier, p.name]), source: p.source })),
+    ...desired.levels.map((l) => ({ kind: 'commissionLevel' as const, key: keys.level(l.carrier, l.product, l.name), name: quotedPath([l.carrier, l.product, l.name]), source: l.source })),
   ];
   const out: Diagnostic[] = [];
   for (const d of declared) {
@@ -87,7 +87,7 @@ export function ambiguousDeclarations(desired: DesiredState, index: LiveIndex): 
     const words = KIND_WORDS[d.kind]!;
     const where = live.map((o) => `${o.id}${words.parentField ? ` (in ${words.parent} ${String(o[words.parentField])})` : ''}`).join(', ');
     out.push({
-      ...error(`${words.what} "${d.name}" exists ${live.length} times in the live account: ${where}; downline will not pick one`, d.source,
+      ...error(`${words.what} ${d.name} exists ${live.length} times in the live account: ${where}; downline will not pick one`, d.source,
         `delete or rename all but one in AgentSync (move what is under the others first), then plan again`),
       address,
     });

@@ -6,6 +6,7 @@
 import { keys, type DesiredState } from './desired.js';
 import type { LiveSnapshot } from './live.js';
 import type { Diagnostic, Plan, Severity, SourceLocation } from './types.js';
+import { quotedPath } from './address.js';
 
 export type ReadinessLevel = 'error' | 'warning' | 'off';
 
@@ -96,12 +97,12 @@ export function checkReadiness(targets: readonly ReadinessTarget[], licences: re
       continue;
     }
     if (!t.states) {
-      const product = `${t.carrier} / ${t.product}`;
+      const product = quotedPath([t.carrier, t.product]);
       if (!stateless.has(product)) stateless.set(product, t.source);
       continue;
     }
     const noneHeld: string[] = [];
-    const where = `"${t.carrier} / ${t.product}"`;
+    const where = quotedPath([t.carrier, t.product]);
     for (const state of t.states) {
       const held = byNpnState.get(`${t.npn}|${state}`) ?? [];
       const problem = whyNotLicensed(held, wanted, options.today);
@@ -117,7 +118,7 @@ export function checkReadiness(targets: readonly ReadinessTarget[], licences: re
     out.push({ severity: 'warning', message: `licences not checked for line of business "${lob}": no line-of-authority rule for it`, hint: 'see LINE_OF_AUTHORITY_CATEGORIES in src/api/producersync.ts', ...(source ? { source } : {}) });
   }
   for (const [product, source] of stateless) {
-    out.push({ severity: 'warning', message: `licences not checked for "${product}": neither the position nor the product declares states`, hint: 'declare administrativeDivisions on the product (or the position)', ...(source ? { source } : {}) });
+    out.push({ severity: 'warning', message: `licences not checked for ${product}: neither the position nor the product declares states`, hint: 'declare administrativeDivisions on the product (or the position)', ...(source ? { source } : {}) });
   }
   return out;
 }

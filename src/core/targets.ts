@@ -40,7 +40,7 @@ export function resolveTargets(targets: readonly string[], known: readonly Addre
     if (loose.length === 1) keys.push(loose[0]);
     else if (loose.length > 1) {
       diagnostics.push(error(`--target ${target} names ${loose.length} objects: ${loose.join(', ')}`, undefined,
-        'a name in it holds a separator (/ @ #): quote that name as the address shows it, e.g. --target \'product."A/B"/C\''));
+        `a name in it holds a separator (/ @ #): write the target as the address shows it, e.g. --target '${loose[0]}'`));
     } else {
       const near = nearest(target, [...known], 3);
       diagnostics.push(error(`--target ${target} matches no object in the config`, undefined,

@@ -2,6 +2,7 @@ import { productTrees, type PlannedPosition, type PositionChange, type ProductTr
 import type { Plan } from '../core/types.js';
 import { markdownText, mermaidText, visible } from './escape.js';
 import type { Style } from './style.js';
+import { quotedPath } from '../core/address.js';
 
 /** Charts larger than this draw only the positions around the changes (GitHub renders big charts poorly). */
 export const MERMAID_MAX_NODES = 200;
@@ -29,7 +30,7 @@ export function hierarchyTextLines(plan: Plan, style: Style): string[] {
   if (trees.length === 0) return [];
   const out = [style.bold('Hierarchy')];
   for (const t of trees) {
-    out.push(`  ${visible(`"${t.carrier} / ${t.product}"`)}`);
+    out.push(`  ${visible(quotedPath([t.carrier, t.product]))}`);
     for (const c of t.changes.slice(0, TEXT_MAX_LINES)) {
       const line = `    ${SYMBOL[c.change]} ${visible(describePositionChange(c))}`;
       out.push(c.change === 'new' ? style.create(line) : c.change === 'moved' ? style.update(line) : style.remove(line));
@@ -103,7 +104,7 @@ export function hierarchyMarkdown(plan: Plan, budget: number): string {
   let omitted = 0;
   for (const t of trees) {
     const { chart, note } = mermaidChart(t);
-    const part = [`**${markdownText(`${t.carrier} / ${t.product}`)}**`, '', '```mermaid', chart, '```', '',
+    const part = [`**${markdownText(quotedPath([t.carrier, t.product]))}**`, '', '```mermaid', chart, '```', '',
       ...(note ? [`<sub>${markdownText(note)}</sub>`, ''] : []),
       ...t.changes.map((c) => `- ${markdownText(describePositionChange(c))}`), ''].join('\n');
     if (part.length > left) {

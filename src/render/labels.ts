@@ -1,4 +1,4 @@
-import { decodeKey } from '../core/address.js';
+import { decodeKey, quotedPath } from '../core/address.js';
 import { census, summarize } from '../core/compute-plan.js';
 import { addressKey, type Action, type Change, type KindName, type Plan } from '../core/types.js';
 import { visible } from './escape.js';
@@ -18,23 +18,13 @@ export function label(change: Pick<Change, 'address' | 'identity'>): string {
 function rawLabel(change: Pick<Change, 'address' | 'identity'>): string {
   const i = change.identity;
   switch (change.address.kind) {
-    case 'carrier': return `carrier ${names([i.carrier])}`;
-    case 'product': return `product ${names([i.carrier, i.product])}`;
-    case 'commissionLevel': return `commission level ${names([i.carrier, i.product, i.commissionLevel])}`;
-    case 'assignment': return `assignment of ${i.npn} on ${names([i.carrier, i.product])}`;
+    case 'carrier': return `carrier ${quotedPath([i.carrier])}`;
+    case 'product': return `product ${quotedPath([i.carrier, i.product])}`;
+    case 'commissionLevel': return `commission level ${quotedPath([i.carrier, i.product, i.commissionLevel])}`;
+    case 'assignment': return `assignment of ${i.npn} on ${quotedPath([i.carrier, i.product])}`;
     case 'invite': return `invitation of ${i.npn}`;
     case 'turrisInvite': return `Turris invitation "${i.key}"`;
   }
-}
-
-/**
- * A path of names in words: `"Acme / Term Life"`; once a name holds a slash (or a quote, or
- * surrounding spaces) each name is quoted on its own — `"A/B" / "C"` — so look-alikes read apart.
- * `suffix` marks a live duplicate (`#2`).
- */
-function names(parts: readonly string[], suffix = ''): string {
-  if (!parts.some((p) => /[/"\\]|^\s|\s$/u.test(p))) return `"${parts.join(' / ')}${suffix}"`;
-  return parts.map((p, n) => JSON.stringify(n === parts.length - 1 ? p + suffix : p)).join(' / ');
 }
 
 /** For unmanaged objects, which carry only an address. */
@@ -45,7 +35,7 @@ export function addressLabel(address: Change['address']): string {
 function rawAddressLabel(address: Change['address']): string {
   const parts = decodeKey(address.key) ?? [address.key];
   // Beyond the identity's parts, a key carries the ordinal of a live duplicate.
-  const path = (from: number, to: number) => names(parts.slice(from, to), parts.length > to ? `#${parts[to]}` : '');
+  const path = (from: number, to: number) => quotedPath(parts.slice(from, to), parts.length > to ? `#${parts[to]}` : '');
   switch (address.kind) {
     case 'carrier': return `carrier ${path(0, 1)}`;
     case 'product': return `product ${path(0, 2)}`;

@@ -76,6 +76,9 @@ describe('addresses: any character in a name round-trips', () => {
     const ambiguous = await downline('plan', 'downline.yaml', '--target', 'product.A/B/C');
     expect(ambiguous.code).toBe(1);
     expect(ambiguous.stdout + ambiguous.stderr).toContain('--target product.A/B/C names 2 objects: product."A/B"/C, product.A/"B/C"');
+    expect(ambiguous.stdout + ambiguous.stderr).toContain('e.g. --target \'product."A/B"/C\'');
+    const assignment = await downline('plan', 'downline.yaml', '--target', 'assignment.17100001@A/B/C');
+    expect(assignment.stdout).toContain('e.g. --target \'assignment.17100001@"A/B"/C\'');
     // Typed without quotes, a name with `@` in it still matches when nothing else reads that way.
     const level = await downline('plan', 'downline.yaml', '--target', 'commissionLevel.A/B/C/x@y#1', '--format', 'json');
     expect(level.stdout).toContain('names 2 objects');
@@ -95,5 +98,8 @@ describe('addresses: any character in a name round-trips', () => {
     const markdown = (await downline('plan', 'downline.yaml', '--format', 'markdown')).stdout;
     expect(markdown).toContain('product "A/B" / "C"');
     expect(markdown).toContain('product "A" / "B/C"');
+    // Diagnostics name products the way the plan rows do.
+    expect(text).toContain('licences not checked for "A/B" / "C"');
+    expect(text).toContain('licences not checked for "A" / "B/C"');
   });
 });
