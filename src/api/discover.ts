@@ -37,8 +37,13 @@ export async function fetchCatalog(api: Api, concurrency: number, want: { carrie
   return { carriers, products, levels: levels.flat() };
 }
 
-/** Only what the config references: declared carriers' products, declared products' levels, declared npns' contracts. */
-export async function discover(api: Api, desired: DesiredState, concurrency: number): Promise<LiveSnapshot> {
+const NO_LOOKUPS: LookupTables = { linesOfBusiness: [], contractSubmissionMethods: [], annualizations: [], assignmentStatuses: [] };
+
+/**
+ * Only what the config references: declared carriers' products, declared products' levels, declared npns' contracts.
+ * `lookups: false` (apply's after-check, which compares keys and resolves no names) leaves the lookup lists unread.
+ */
+export async function discover(api: Api, desired: DesiredState, concurrency: number, options: { lookups?: boolean } = {}): Promise<LiveSnapshot> {
   // Checked before the first request: a missing Turris credential must not surface minutes later
   // behind unrelated errors.
   if (desired.turrisInvites.length > 0 && !api.hasTurris()) {
@@ -51,7 +56,7 @@ export async function discover(api: Api, desired: DesiredState, concurrency: num
     // Pruning a product takes its levels with it, so then every product of a declared carrier is read.
     product: (carrier, product) => desired.prune.products || declaredProducts.has(keys.product(carrier, product)),
   });
-  const [lookups, tree, assignments, turris, objects] = await Promise.all([fetchLookups(api), catalog, fetchAssignments(api, desired, concurrency), fetchTurris(api, desired), fetchRegistered(api, desired)]);
+  const [lookups, tree, assignments, turris, objects] = await Promise.all([options.lookups === false ? NO_LOOKUPS : fetchLookups(api), catalog, fetchAssignments(api, desired, concurrency), fetchTurris(api, desired), fetchRegistered(api, desired)]);
   return { lookups, ...tree, ...assignments, ...(turris ? { turris } : {}), ...(objects ? { objects } : {}) };
 }
 

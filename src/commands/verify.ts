@@ -15,7 +15,8 @@ export async function verifyCreates(changes: Change[], results: ChangeResult[], 
   const scope = createdScope(changes, results);
   if (scope.carriers.length === 0 && scope.assignments.length === 0) return { results };
   try {
-    const index = new LiveIndex(await discover(api, scope, concurrency));
+    // Keys are compared, no name resolved: the lookup lists are not read again.
+    const index = new LiveIndex(await discover(api, scope, concurrency, { lookups: false }));
     const byAddress = new Map(changes.map((c) => [addressKey(c.address), c]));
     return { results: markConflicts(changes, results, writerConflicts(changes, results, index), (address) => (byAddress.has(address) ? label(byAddress.get(address)!) : address)) };
   } catch (cause) {

@@ -239,19 +239,24 @@ function addInvites(state: DesiredState, { file, health }: Context, root: Raw): 
     });
     const producer = invite.producer as DesiredState['invites'][number]['producer'];
     const named = (ci: number) => !health.unnamed([...path, 'contracts', ci], ['carrier', 'product', 'commissionLevel']);
-    const contracts = list(invite, 'contracts').map((c, ci) => ({ c, ci })).filter(({ ci }) => named(ci)).map(({ c, ci }) => ({
-      carrier: String(c.carrier),
-      product: String(c.product),
-      commissionLevel: String(c.commissionLevel),
-      ...(c.administrativeDivisions === 'all' || Array.isArray(c.administrativeDivisions)
-        ? { administrativeDivisions: c.administrativeDivisions === 'all' ? [...ALL_DIVISIONS] : [...(c.administrativeDivisions as string[])].sort() }
-        : {}),
-      ...(typeof (c.upline ?? c.uplineNpn) === 'string' ? { uplineNpn: String(c.upline ?? c.uplineNpn) } : {}),
-      userDefined: userDefined(c),
-      source: file.locate([...path, 'contracts', ci]),
-      fieldSources: Object.fromEntries([...['carrier', 'product', 'commissionLevel', 'administrativeDivisions'].map((k) => [k, file.locate([...path, 'contracts', ci, k])]),
-        ['upline', file.locate([...path, 'contracts', ci, c.upline !== undefined ? 'upline' : 'uplineNpn'])]]),
-    }));
+    const contracts = list(invite, 'contracts').map((c, ci) => ({ c, ci })).filter(({ ci }) => named(ci)).map(({ c, ci }) => {
+      const source = file.locate([...path, 'contracts', ci]);
+      // A field the contract does not write is located at the contract: the same place, one object (100,000s of them).
+      const at = (key: string) => (c[key] === undefined ? source : file.locate([...path, 'contracts', ci, key]));
+      return {
+        carrier: String(c.carrier),
+        product: String(c.product),
+        commissionLevel: String(c.commissionLevel),
+        ...(c.administrativeDivisions === 'all' || Array.isArray(c.administrativeDivisions)
+          ? { administrativeDivisions: c.administrativeDivisions === 'all' ? [...ALL_DIVISIONS] : [...(c.administrativeDivisions as string[])].sort() }
+          : {}),
+        ...(typeof (c.upline ?? c.uplineNpn) === 'string' ? { uplineNpn: String(c.upline ?? c.uplineNpn) } : {}),
+        userDefined: userDefined(c),
+        source,
+        fieldSources: { carrier: at('carrier'), product: at('product'), commissionLevel: at('commissionLevel'), administrativeDivisions: at('administrativeDivisions'),
+          upline: at(c.upline !== undefined ? 'upline' : 'uplineNpn') },
+      };
+    });
     state.invites.push({
       ...dated(invite),
       producer,
