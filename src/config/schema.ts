@@ -38,12 +38,10 @@ const PATTERN_MESSAGES: Record<string, string> = {
 const NPN_HINT = 'write the National Producer Number as digits only, e.g. 17100001 (keep leading zeros)';
 const PATTERN_HINTS: Record<string, string> = { npn: NPN_HINT, npns: NPN_HINT, uplineNpn: NPN_HINT, upline: NPN_HINT };
 
-/** Validate one parsed file against the JSON Schema; every error becomes a located, worded diagnostic. */
-export function validateSchema(file: ParsedFile): Diagnostic[] {
-  return checkSchema(file).map((p) => p.diagnostic);
-}
-
-/** The same, keeping where each error is and which keyword failed (for the checks that follow). */
+/**
+ * Validate one parsed file against the JSON Schema: every error becomes a located, worded
+ * diagnostic, kept with where it is and which keyword failed (for the checks that follow).
+ */
 export function checkSchema(file: ParsedFile): Array<Problem & { diagnostic: Diagnostic }> {
   const validate = validator();
   if (validate(file.data)) return [];
