@@ -2,15 +2,17 @@ import { mapLimit } from '../core/concurrency.js';
 import { keys, type DesiredState } from '../core/desired.js';
 import type { LiveSnapshot, LookupItem, LookupTables, RawObject, TurrisSnapshot } from '../core/live.js';
 import type { Api } from './client.js';
-import { isTurrisMatch, listTurris } from '../kinds/find.js';
+import { isTurrisMatch, listTurris, LISTS } from '../kinds/find.js';
+import { KINDS } from '../kinds/index.js';
 import { ApiError } from './errors.js';
 import type { Listing } from './http.js';
 
 /**
- * ASSUMPTION (SPEC §8): collection keys of the HAL lists. One place decides them.
+ * ASSUMPTION (SPEC §8): collection keys of the HAL lists: the lookup lists' here, the kinds' lists'
+ * (with their paths) in LISTS in src/kinds/find.ts.
  */
 export const COLLECTION_KEYS = {
-  carriers: 'carriers', products: 'products', commissionLevels: 'commissionLevels', contractAssignments: 'contractAssignments',
+  carriers: LISTS.carriers.key, products: LISTS.products.key, commissionLevels: LISTS.commissionLevels.key, contractAssignments: LISTS.contractAssignments.key,
   linesOfBusiness: 'linesOfBusiness', contractSubmissionMethods: 'contractSubmissionMethods', annualizations: 'annualizations', assignmentStatuses: 'assignmentStatuses',
 } as const;
 
@@ -25,13 +27,13 @@ export async function fetchLookups(api: Api): Promise<LookupTables> {
  * each level of the tree listed concurrently. Without filters: the whole account (export).
  */
 export async function fetchCatalog(api: Api, concurrency: number, want: { carrier?: (name: string) => boolean; product?: (carrier: string, product: string) => boolean } = {}) {
-  const carriers = await api.list('/v1/customers/carriers', COLLECTION_KEYS.carriers);
+  const carriers = await api.list(LISTS.carriers.path(), LISTS.carriers.key);
   const ours = want.carrier ? carriers.filter((c) => want.carrier!(String(c.name))) : carriers;
-  const products = (await mapLimit(ours, concurrency, (c) => api.list(`/v1/customers/carriers/${c.id}/products`, COLLECTION_KEYS.products))).flat();
+  const products = (await mapLimit(ours, concurrency, (c) => api.list(LISTS.products.path(c.id), LISTS.products.key))).flat();
   const nameOf = new Map(ours.map((c) => [c.id, String(c.name)]));
   const wanted = want.product ? products.filter((p) => want.product!(nameOf.get(String(p.carrierId)) ?? '', String(p.name))) : products;
   const levels = await mapLimit(wanted, concurrency, async (p) =>
-    (await api.list(`/v1/customers/${p.id}/commissionLevels`, COLLECTION_KEYS.commissionLevels)).map((l) => ({ ...l, productId: p.id })));
+    (await api.list(LISTS.commissionLevels.path(p.id), LISTS.commissionLevels.key)).map((l) => ({ ...l, productId: p.id })));
   return { carriers, products, levels: levels.flat() };
 }
 
@@ -54,8 +56,16 @@ export async function discover(api: Api, desired: DesiredState, concurrency: num
     // Pruning a product takes its levels with it, so then every product of a declared carrier is read.
     product: (carrier, product) => desired.prune.products || declaredProducts.has(keys.product(carrier, product)),
   });
-  const [lookups, tree, assignments, turris] = await Promise.all([options.lookups === false ? NO_LOOKUPS : fetchLookups(api), catalog, fetchAssignments(api, desired, concurrency), fetchTurris(api, desired)]);
-  return { lookups, ...tree, ...assignments, ...(turris ? { turris } : {}) };
+  const [lookups, tree, assignments, turris, objects] = await Promise.all([options.lookups === false ? NO_LOOKUPS : fetchLookups(api), catalog, fetchAssignments(api, desired, concurrency), fetchTurris(api, desired), fetchRegistered(api, desired)]);
+  return { lookups, ...tree, ...assignments, ...(turris ? { turris } : {}), ...(objects ? { objects } : {}) };
+}
+
+/** Live objects of the registered kinds that discover their own (none of the built-ins: they cost no request here). */
+async function fetchRegistered(api: Api, desired: DesiredState): Promise<Record<string, RawObject[]> | undefined> {
+  const kinds = KINDS.filter((k) => k.discover);
+  if (kinds.length === 0) return undefined;
+  const lists = await Promise.all(kinds.map((k) => k.discover!(api, desired)));
+  return Object.fromEntries(kinds.map((k, i) => [k.kind, lists[i]]));
 }
 
 /**
@@ -75,7 +85,7 @@ async function fetchAssignments(api: Api, desired: DesiredState, concurrency: nu
   const listing = await openAssignments(api);
   // The first page is paid for: the rest of the listing against one lookup per producer.
   if (listing && (pruning || listing.totalPages - 1 <= npns.length)) return { assignments: await listing.all() };
-  const assignments = (await mapLimit(npns, concurrency, (npn) => api.list('/v1/customers/contractAssignments', COLLECTION_KEYS.contractAssignments, { npn }))).flat();
+  const assignments = (await mapLimit(npns, concurrency, (npn) => api.list(LISTS.contractAssignments.path(), LISTS.contractAssignments.key, { npn }))).flat();
   const why = listing
     ? `the assignment listing has ${listing.totalPages} pages of ${listing.pageSize}, more requests than looking up the ${npns.length} declared producer(s)`
     : 'the API refused the unfiltered assignment listing';
@@ -89,7 +99,7 @@ async function fetchAssignments(api: Api, desired: DesiredState, concurrency: nu
  */
 async function openAssignments(api: Api): Promise<Listing<RawObject> | undefined> {
   try {
-    return await api.agentsync.open<RawObject>('/v1/customers/contractAssignments', COLLECTION_KEYS.contractAssignments);
+    return await api.agentsync.open<RawObject>(LISTS.contractAssignments.path(), LISTS.contractAssignments.key);
   } catch (cause) {
     if (cause instanceof ApiError && [400, 403, 404, 405].includes(cause.status)) return undefined;
     throw cause;

@@ -11,6 +11,7 @@ import type { Plan } from '../core/types.js';
 import { renderDiagnostics } from '../render/diagnostics.js';
 import { label } from '../render/labels.js';
 import { KINDS } from '../kinds/index.js';
+import { notDueSentence } from '../render/plan-dated.js';
 import { planDocument } from '../render/plan-json.js';
 import { applyReport, renderApplySummary, type ReportStatus } from '../render/report.js';
 import { VERSION } from '../version.js';
@@ -125,7 +126,9 @@ async function execute(plan: Plan, session: Session, options: ApplyOptions, io: 
     const unverified = summarize(plan).unverified;
     const scheduled = summarize(plan).scheduled;
     const later = scheduled ? ` ${scheduled} change(s) wait for their date (Scheduled, above).` : '';
-    o.out(unverified ? `Nothing to write; ${unverified} object(s) have declared fields downline cannot verify (listed above).${later}\n` : `No changes. The live account matches the config.${later}\n`);
+    const notDue = notDueSentence(plan);
+    o.out(unverified ? `Nothing to write; ${unverified} object(s) have declared fields downline cannot verify (listed above).${later}${notDue ? ` ${notDue}` : ''}\n`
+      : notDue ? `Nothing is due. ${notDue}${later}\n` : `No changes. The live account matches the config.${later}\n`);
     if (o.format === 'json') o.data(`${JSON.stringify(applyReport([], { toolVersion: VERSION, env: session.env, status: run.status }), null, 2)}\n`);
     return 0;
   }

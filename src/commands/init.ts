@@ -233,6 +233,7 @@ ${SECRETS}        run: ${CLI} plan --env production --adopt --format markdown > 
           git config user.name 'github-actions[bot]'
           git config user.email '41898282+github-actions[bot]@users.noreply.github.com'
           git checkout -q -b "$branch"
+          # -a: every tracked file plan --adopt rewrote, YAML and rosters (CSV, xlsx) alike; adopt.md is not tracked.
           git commit -q -a -m 'Adopt the live account drift (downline plan --adopt)'
           git push -q origin "$branch"
           gh pr create --base "$BASE" --head "$branch" --title 'Adopt the drift found in the live account' --body-file adopt.md

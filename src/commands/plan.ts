@@ -74,7 +74,10 @@ export async function planCommand(paths: string[], givenOptions: PlanOptions, io
       const adopted = await adoptDrift(plan, io.cwd);
       if (adopted.diagnostics.length > 0) o.err(renderDiagnostics(adopted.diagnostics, o.format === 'json' ? 'text' : o.format, o.style));
       const written = adopted.files.map((f) => `${f.file} (${f.values})`).join(', ');
-      o.err(written ? `Adopted the live values into ${written}: review with git diff; a plan of the adopted config shows no drift.\n` : 'Nothing to adopt: no drifted value is declared in the config.\n');
+      // Only a complete adoption may promise a clean next plan: a value left out (a warning above) still shows.
+      const left = adopted.diagnostics.length;
+      const after = left ? `${left} drifted value(s) were not adopted (see above): the next plan still shows them` : 'a plan of the adopted config shows no drift';
+      o.err(written ? `Adopted the live values into ${written}: review with git diff; ${after}.\n` : `Nothing to adopt${left ? `: ${left} drifted value(s) could not be written (see above)` : ': no drifted value is declared in the config'}.\n`);
       if (hasErrors(adopted.diagnostics)) return 1;
     }
     if (safety.blocked) {

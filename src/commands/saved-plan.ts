@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { LoadedConfig } from '../config/load.js';
-import { KIND_ORDER } from '../render/labels.js';
+import { kindOrder } from '../render/labels.js';
 import { PLAN_FORMAT_VERSION, type PlanDocument, type PlanMeta } from '../render/plan-json.js';
 import { VERSION } from '../version.js';
 import { UserError } from './io.js';
@@ -40,7 +40,7 @@ const SAVED_PLAN_SCHEMA = {
         type: 'object',
         required: ['address', 'identity', 'action', 'fields', 'notes'],
         properties: {
-          address: { type: 'object', required: ['kind', 'key'], properties: { kind: { enum: KIND_ORDER }, key: { type: 'string' } } },
+          address: { type: 'object', required: ['kind', 'key'], properties: { kind: { enum: kindOrder() }, key: { type: 'string' } } },
           identity: { type: 'object', additionalProperties: { type: 'string' } },
           action: { enum: ['create', 'update', 'delete', 'terminate', 'noop'] },
           fields: { type: 'array', items: { type: 'object', required: ['field'], properties: { field: { type: 'string' } } } },
@@ -48,7 +48,7 @@ const SAVED_PLAN_SCHEMA = {
         },
       },
     },
-    unmanaged: { type: 'array', items: { type: 'object', required: ['address'], properties: { address: { type: 'object', required: ['kind', 'key'], properties: { kind: { enum: KIND_ORDER }, key: { type: 'string' } } } } } },
+    unmanaged: { type: 'array', items: { type: 'object', required: ['address'], properties: { address: { type: 'object', required: ['kind', 'key'], properties: { kind: { enum: kindOrder() }, key: { type: 'string' } } } } } },
     uncomparable: { type: 'array', items: { type: 'object', required: ['kind', 'field'], properties: { kind: { type: 'string' }, field: { type: 'string' } } } },
     diagnostics: { type: 'array', items: { type: 'object', required: ['severity', 'message'], properties: { severity: { enum: ['error', 'warning'] }, message: { type: 'string' } } } },
   },

@@ -47,8 +47,26 @@ export function adoptInText(file: string, text: string, edits: readonly AdoptEdi
     for (const [field, value] of Object.entries(values)) {
       const key = keyIn(map, field);
       const pair = map.items.find((p) => isScalar(p.key) && String(p.key.value) === key) as Pair<Scalar, Node> | undefined;
-      if (!pair?.value?.range || !pair.key.range) {
+      if (!pair) {
+        // Not written: absent live too is already what the entry says; otherwise the key is added.
+        const added = value === null ? [] : addPair(text, map, key, value);
+        if (added) {
+          splices.push(...added);
+          adopted += 1;
+        } else problem(`${at.label}: ${field} is not written in this entry; not adopted`, at, `add ${key}: ${valueText(value)} by hand`);
+        continue;
+      }
+      if (!pair.value?.range || !pair.key.range) {
         problem(`${at.label}: ${field} is not written in this entry; not adopted`, at);
+        continue;
+      }
+      if (value === null) {
+        // Live has none (an upline: the top position): the config says so by leaving the key out.
+        const removed = removePair(text, map, pair);
+        if (removed) {
+          splices.push(removed);
+          adopted += 1;
+        } else problem(`${at.label}: ${field} is gone live; not adopted here`, at, `delete ${key} from this entry by hand`);
         continue;
       }
       const old = text.slice(pair.value.range[0], pair.value.range[1]);
@@ -124,6 +142,32 @@ export function adoptInText(file: string, text: string, edits: readonly AdoptEdi
   return { text: out, adopted, problems };
 }
 
+/** A `key: value` added at the end of an entry: a line at the keys' indentation, or `, key: value` before a flow map's `}`. */
+function addPair(text: string, map: YAMLMap, key: string, value: Value): Splice[] | undefined {
+  const last = map.items[map.items.length - 1] as Pair<Scalar, Node> | undefined;
+  const end = last?.value?.range?.[1] ?? last?.key?.range?.[1];
+  if (!last?.key?.range || end === undefined) return undefined;
+  if (map.flow) return [{ start: end, end, text: `, ${key}: ${valueText(value)}` }];
+  const at = lineEnd(text, end - 1);
+  return [{ start: at, end: at, text: `${' '.repeat(columnOf(text, last.key.range[0]))}${key}: ${valueText(value)}\n` }];
+}
+
+/** A pair taken out of an entry: its lines in a block map, its `, key: value` in a flow map. */
+function removePair(text: string, map: YAMLMap, pair: Pair<Scalar, Node>): Splice | undefined {
+  const i = map.items.indexOf(pair);
+  const valueEnd = pair.value!.range![1];
+  if (map.flow) {
+    const prev = map.items[i - 1] as Pair<Scalar, Node> | undefined;
+    const next = map.items[i + 1] as Pair<Scalar, Node> | undefined;
+    if (prev?.value?.range) return { start: prev.value.range[1], end: valueEnd, text: '' };
+    return next?.key?.range ? { start: pair.key.range![0], end: next.key.range[0], text: '' } : undefined;
+  }
+  const start = text.lastIndexOf('\n', pair.key.range![0] - 1) + 1;
+  // The first key of a list item shares its line with the `- `: leave that to a person.
+  if (text.slice(start, pair.key.range![0]).trim() !== '') return undefined;
+  return { start, end: lineEnd(text, valueEnd - 1), text: '' };
+}
+
 /** Remove NPNs from an `npns:` list: their `, "x"` in a flow list, their `- "x"` line in a block list. */
 function removeItems(text: string, seq: YAMLSeq<Scalar>, moved: Set<Scalar>): Splice[] {
   const items = seq.items;
@@ -156,14 +200,16 @@ function removeItems(text: string, seq: YAMLSeq<Scalar>, moved: Set<Scalar>): Sp
 function newEntry(text: string, entry: YAMLMap, npns: string[], values: Record<string, Value>, indent: number): string {
   const pad = ' '.repeat(indent);
   const lines = [npns.length === 1 ? `npn: ${JSON.stringify(npns[0])}` : `npns: [${npns.map((n) => JSON.stringify(n)).join(', ')}]`];
+  const live = Object.fromEntries(Object.entries(values).map(([field, value]) => [keyIn(entry, field), value]));
   for (const pair of entry.items as Array<Pair<Scalar, Node>>) {
     const key = String(pair.key.value);
-    if (key === 'npns' || !pair.value?.range) continue;
+    if (key === 'npns' || !pair.value?.range || live[key] === null) continue;
     const original = text.slice(pair.value.range[0], pair.value.range[1]).trimEnd();
-    const value = key in values ? valueText(values[key], isScalar(pair.value) ? pair.value.type : undefined)
+    const value = key in live ? valueText(live[key], isScalar(pair.value) ? pair.value.type : undefined)
       : original.includes('\n') ? valueText(pair.value.toJSON() as Value) : original;
     lines.push(`${text.slice(pair.key.range![0], pair.key.range![1])}: ${value}`);
   }
+  for (const [key, value] of Object.entries(live)) if (value !== null && !entry.has(key)) lines.push(`${key}: ${valueText(value)}`);
   return `${' '.repeat(Math.max(0, indent - 2))}- ${lines.join(`\n${pad}`)}\n`;
 }
 

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import type { Worksheet } from 'exceljs';
 import { error } from '../core/diagnostics.js';
 import type { Diagnostic } from '../core/types.js';
 
@@ -78,8 +79,12 @@ export async function readXlsx(file: string, bytes: Buffer): Promise<{ grid?: Gr
   } catch (cause) {
     return { diagnostics: [error(`cannot read the workbook: ${(cause as Error).message}`, { file, line: 1, column: 1 }, 'save it again as an Excel workbook (.xlsx), or as CSV')] };
   }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return { grid: { rows: [] }, diagnostics: [] };
+  return { grid: sheetGrid(workbook.worksheets[0]), diagnostics: [] };
+}
+
+/** The roster's worksheet (the first) as the text a person sees in its cells. */
+export function sheetGrid(sheet: Worksheet | undefined): Grid {
+  if (!sheet) return { rows: [] };
   const rows: Grid['rows'] = [];
   const width = sheet.columnCount;
   for (let r = 1; r <= sheet.rowCount; r++) {
@@ -89,7 +94,7 @@ export async function readXlsx(file: string, bytes: Buffer): Promise<{ grid?: Gr
     while (cells.length > 0 && cells[cells.length - 1] === '') cells.pop();
     rows.push({ row: r, cells });
   }
-  return { grid: { rows, sheet: sheet.name }, diagnostics: [] };
+  return { rows, sheet: sheet.name };
 }
 
 /**

@@ -185,13 +185,12 @@ export function rosterDocument(file: string, grid: Grid): { parsed?: ParsedFile;
  * repeated and not-yet-supported columns are reported at their header cell; missing required ones at A1.
  */
 function readHeader(header: RowMeta & { cells: string[] }, at: (meta: RowMeta, column: number) => SourceLocation, diagnostics: Diagnostic[]) {
-  const canonical = new Map(ROSTER_COLUMNS.map((c) => [c.toLowerCase(), c as string]));
   const columns = new Map<string, number>();
   const named = new Set<number>();
   header.cells.forEach((raw, i) => {
     const name = raw.trim();
     if (name === '') return;
-    const column = canonical.get(name.toLowerCase());
+    const column = rosterColumn(name);
     const here = at(header, i + 1);
     if (!column) {
       diagnostics.push(error(`unknown column "${name}"`, here, didYouMean(name, ROSTER_COLUMNS) ?? `rename or remove it; roster columns: ${ROSTER_COLUMNS.filter((c) => !c.startsWith('userDefined')).join(', ')}, userDefined1..10`));
@@ -210,8 +209,12 @@ function readHeader(header: RowMeta & { cells: string[] }, at: (meta: RowMeta, c
   return { columns, named, missing };
 }
 
-/** The column a config field came from. */
-function columnOf(field: string | number | undefined): string | undefined {
+const CANONICAL = new Map(ROSTER_COLUMNS.map((c) => [c.toLowerCase(), c as string]));
+/** A header cell's column as the README spells it (`States` → `states`), or undefined for an unknown one. */
+export const rosterColumn = (name: string): string | undefined => CANONICAL.get(name.trim().toLowerCase());
+
+/** The column a config field came from (and where `--adopt` writes it back). */
+export function columnOf(field: string | number | undefined): string | undefined {
   if (typeof field !== 'string') return undefined;
   if (field === 'administrativeDivisions') return 'states';
   if (field === 'uplineNpn') return 'upline';

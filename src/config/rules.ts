@@ -1,6 +1,6 @@
 import { error, formatLocation } from '../core/diagnostics.js';
 import { keys, type DesiredState } from '../core/desired.js';
-import { checkHierarchy, declaredLevels, declaredPositions } from '../core/hierarchy-rules.js';
+import { checkDeclaredHierarchy } from '../core/hierarchy-rules.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Diagnostic, SourceLocation } from '../core/types.js';
 import { noUnknowns, type Unknowns } from './health.js';
@@ -59,8 +59,7 @@ export function checkRules(state: DesiredState, options: { references: boolean; 
   if (options.references) {
     out.push(...checkReferences(state, unknowns));
     // The hierarchy rules where the config holds both ends; `plan` adds what needs the live account.
-    const levels = declaredLevels(state);
-    out.push(...checkHierarchy({ positions: declaredPositions(state), levelOf: (c, p, l) => levels.get(keys.level(c, p, l)), rules: state.rules, complete: false }));
+    out.push(...checkDeclaredHierarchy(state));
   }
   return out;
 }

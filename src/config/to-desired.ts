@@ -1,14 +1,19 @@
 import { error } from '../core/diagnostics.js';
-import { ALL_DIVISIONS, DECLARED_FIELDS, emptyDesiredState, keys, USER_DEFINED, type DesiredState, type Person } from '../core/desired.js';
+import { ALL_DIVISIONS, emptyDesiredState, keys, USER_DEFINED, type DesiredState, type Person } from '../core/desired.js';
 import { DEFAULT_TERMINATION_STATUS, isTerminal, TERMINAL_STATUSES } from '../core/statuses.js';
-import type { Diagnostic, SourceLocation, View } from '../core/types.js';
+import { fieldNames } from '../core/fields.js';
+import type { Diagnostic, KindName, SourceLocation, View } from '../core/types.js';
+import { KINDS, kindOf } from '../kinds/index.js';
 import { HEALTHY, noUnknowns, type Health, type Unknowns } from './health.js';
 import type { ParsedFile, Path } from './parse.js';
 
 type Raw = Record<string, unknown>;
 
-const { carrier: CARRIER_FIELDS, product: PRODUCT_FIELDS, commissionLevel: LEVEL_FIELDS, assignment: ASSIGNMENT_FIELDS } = DECLARED_FIELDS;
-const SET_FIELDS = new Set(['linesOfBusiness', 'contractSubmissionMethods', 'administrativeDivisions']);
+/** The fields each kind's entry declares (besides keys and children): its field spec's names. */
+const declaredFields = (kind: KindName) => fieldNames(kindOf(kind).fields ?? []);
+const [CARRIER_FIELDS, PRODUCT_FIELDS, LEVEL_FIELDS, ASSIGNMENT_FIELDS] = (['carrier', 'product', 'commissionLevel', 'assignment'] as const).map(declaredFields);
+/** Fields compared as sets are kept sorted, so views and plans list them in one order. */
+const SET_FIELDS = new Set(KINDS.flatMap((k) => (k.fields ?? []).filter((f) => f.compare === 'set').map((f) => f.name)));
 
 /** The wire spelling of commission types is an API assumption; in name-space we show the capitalised word. */
 function normalizeType(value: string): string {

@@ -53,13 +53,14 @@ export async function sendOne(run: SendContext, change: Change, op: ResolvedOper
     } catch (cause) {
       const failure = asFailure(cause);
       if (change.action === 'delete' && failure.status === 404) return succeed(undefined, 'already deleted');
-      const maybeExists = change.action === 'create' && (ambiguous(failure) || (failure.status === 422 && change.address.kind === 'carrier'));
+      const conflict = kind.adoptOn?.includes(failure.status) ?? false;
+      const maybeExists = change.action === 'create' && (ambiguous(failure) || conflict);
       if (!maybeExists) return run.finish(change, { outcome: 'failed', error: failure.message });
       lastFailure = String(failure.status || 'network');
       // The write may have committed (or another writer made it): look it up before any retry.
       try {
         const found = await locateSettled(run, change);
-        if (found) return succeed(undefined, failure.status === 422 ? 'adopted: created by another writer' : `adopted after ambiguous failure (${lastFailure})`, found);
+        if (found) return succeed(undefined, conflict ? 'adopted: created by another writer' : `adopted after ambiguous failure (${lastFailure})`, found);
       } catch (again) {
         return run.finish(change, { outcome: 'failed', error: `${failure.message}; then the lookup by key failed: ${asFailure(again).message}` });
       }

@@ -4,6 +4,7 @@ import { ambiguousDeclarations, LiveIndex } from './live-index.js';
 import type { LiveSnapshot } from './live.js';
 import { Lookups } from './lookups.js';
 import { dueAddresses, splitScheduled } from './schedule.js';
+import { isTerminal } from './statuses.js';
 import { resolveTargets } from './targets.js';
 import { addressKey, type Action, type Change, type KindName, type Plan, type View } from './types.js';
 
@@ -49,17 +50,25 @@ export function computePlan(desired: DesiredState, live: LiveSnapshot, kinds: re
   ctx.diagnostics.push(...asked.diagnostics);
   const due = options.onlyDue ? dueAddresses(split.changes, desired, asOf) : [];
   const targets = [...asked.keys, ...due];
-  const limited = Boolean(options.targets?.length) || Boolean(options.onlyDue);
+  const scheduled = [...split.scheduled, ...ctx.scheduled];
+  const base = { uncomparable: ctx.uncomparable, diagnostics: ctx.diagnostics };
+  if (options.targets?.length) {
+    return { ...base, changes: withDependencies(split.changes, targets), scheduled: scheduled.filter((s) => targets.includes(addressKey(s.address))), unmanaged: [] };
+  }
+  if (options.onlyDue) return { ...base, ...onlyDue(split.changes, due), scheduled, unmanaged: ctx.unmanaged };
+  return { ...base, changes: split.changes, scheduled, unmanaged: ctx.unmanaged };
+}
+
+/**
+ * `--only-due` leaves out the operations that are not due and says how many (`notDue`); what is no
+ * operation stays — unchanged objects (and what they leave unverified), scheduled and unmanaged
+ * ones — so no count and no "matches" in the plan is wrong for being left out.
+ */
+function onlyDue(changes: Change[], due: string[]): Pick<Plan, 'changes' | 'notDue'> {
   // A due change brings along only the creates it needs (their ids): a parent's undated update is drift, not due.
-  const changes = !limited ? split.changes : options.targets?.length ? withDependencies(split.changes, targets)
-    : withDependencies(split.changes, due, (c) => c.action === 'create');
-  return {
-    changes,
-    scheduled: [...split.scheduled, ...ctx.scheduled].filter((s) => !limited || targets.includes(addressKey(s.address))),
-    unmanaged: limited ? [] : ctx.unmanaged,
-    uncomparable: ctx.uncomparable,
-    diagnostics: ctx.diagnostics,
-  };
+  const kept = new Set(withDependencies(changes, due, (c) => c.action === 'create').map((c) => addressKey(c.address)));
+  const left = changes.filter((c) => c.action !== 'noop' && !kept.has(addressKey(c.address))).length;
+  return { changes: changes.filter((c) => c.action === 'noop' || kept.has(addressKey(c.address))), notDue: left };
 }
 
 /**
@@ -96,11 +105,14 @@ export interface PlanSummary {
   unmanaged: number;
   /** Objects with declared fields the API does not read back and the plan does not write. */
   unverified: number;
+  /** `--only-due` only: changes left out because their date has not come (or they have none). */
+  notDue?: number;
 }
 
 export function summarize(plan: Plan): PlanSummary {
   const { actions, unverified } = census(plan);
-  return { create: actions.create, update: actions.update, delete: actions.delete, terminate: actions.terminate, scheduled: plan.scheduled?.length ?? 0, noop: actions.noop, unmanaged: plan.unmanaged.length, unverified };
+  return { create: actions.create, update: actions.update, delete: actions.delete, terminate: actions.terminate, scheduled: plan.scheduled?.length ?? 0, noop: actions.noop, unmanaged: plan.unmanaged.length, unverified,
+    ...(plan.notDue !== undefined ? { notDue: plan.notDue } : {}) };
 }
 
 export function hasChanges(plan: Plan): boolean {
@@ -115,10 +127,10 @@ export function hasChanges(plan: Plan): boolean {
 export interface PlanCensus {
   actions: Record<Action, number>;
   /** Per kind present in the plan: changes per action, and live objects in scope (changes against a live object, plus the unmanaged). */
-  kinds: Partial<Record<KindName, KindCensus>>;
+  kinds: { [kind: string]: KindCensus };
   /** Changes with declared fields the API does not read back. */
   unverified: number;
-  /** Unchanged contract assignments with notes: their status moved on in the contracting workflow. */
+  /** Unchanged contract assignments whose live status moved on from the declared one (not one the config itself ends). */
   progressed: number;
 }
 
@@ -141,9 +153,15 @@ export function census(plan: Pick<Plan, 'changes' | 'unmanaged'>): PlanCensus {
     kind.actions[c.action] += 1;
     if (c.liveId !== null) kind.live += 1;
     if (c.unverified?.length) result.unverified += 1;
-    if (c.action === 'noop' && c.address.kind === 'assignment' && c.notes.length > 0) result.progressed += 1;
+    if (c.action === 'noop' && c.address.kind === 'assignment' && c.notes.length > 0 && !endedAsDeclared(c)) result.progressed += 1;
   }
   for (const u of plan.unmanaged) (kinds[u.address.kind] ??= kindCensus()).live += 1;
   censuses.set(plan, { changes: plan.changes, length: plan.changes.length, unmanaged: plan.unmanaged, census: result });
   return result;
+}
+
+/** An ending the config asks for (terminal status, `until:`) that already holds: terminal before and after, nothing moved on. */
+function endedAsDeclared(c: Change): boolean {
+  const status = c.after?.status;
+  return typeof status === 'string' && isTerminal(status) && status === c.before?.status;
 }

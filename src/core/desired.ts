@@ -14,14 +14,6 @@ export const ALL_DIVISIONS = [
 /** The ten free-form fields carriers, products, levels and contracts pass through. */
 export const USER_DEFINED = Array.from({ length: 10 }, (_, i) => `userDefined${i + 1}`);
 
-/** The fields (besides keys and children) each kind's config entry declares: what config and export both speak. */
-export const DECLARED_FIELDS = {
-  carrier: ['naic', 'tin', 'uplineFirmName', 'linesOfBusiness', 'contractSubmissionMethods', 'administrativeDivisions', ...USER_DEFINED],
-  product: ['lineOfBusiness', 'contractSubmissionMethod', 'annualization', 'displayCommissionLevelPercentages', 'administrativeDivisions', ...USER_DEFINED],
-  commissionLevel: ['type', 'firstYearValue', 'level', 'administrativeDivisions', ...USER_DEFINED],
-  assignment: ['commissionLevel', 'status', 'administrativeDivisions', 'upline', ...USER_DEFINED],
-};
-
 interface Located {
   source: SourceLocation;
   /** Location of each declared field's value, for errors found later (lookups, API rejections). */
@@ -85,6 +77,14 @@ export interface DesiredInvite extends Located {
   contracts: DesiredInviteContract[];
 }
 
+/**
+ * A declared object of a kind that keeps its entries by kind (a kind registered beside the
+ * built-ins): its identity (the key's parts by name) and its declared fields.
+ */
+export interface DesiredEntry extends Located {
+  identity: Record<string, string>;
+}
+
 export interface DesiredTurrisInvite extends Located {
   /** producerCode if set, else the contact email. */
   key: string;
@@ -115,11 +115,13 @@ export interface PruneSettings {
   assignments: boolean;
   /** `prune: { assignments: terminate }` (SPEC §11): terminate with this status (a terminal name) and reason, never delete. */
   terminate?: { status: string; reason?: string; source?: SourceLocation };
+  /** Kinds registered beside the built-ins, by kind name: undeclared live objects of theirs are deleted. */
+  kinds?: Record<string, boolean>;
 }
 
 /** Whether pruning deletes anything (and so needs the delete scope): terminating is a PUT. */
 export function prunesByDelete(prune: PruneSettings): boolean {
-  return prune.products || prune.commissionLevels || (prune.assignments && !prune.terminate);
+  return prune.products || prune.commissionLevels || (prune.assignments && !prune.terminate) || Object.values(prune.kinds ?? {}).some(Boolean);
 }
 
 /** SPEC §15: licence readiness of what the plan creates; `warning` unless the config says otherwise. */
@@ -139,6 +141,8 @@ export interface DesiredState {
   assignments: DesiredAssignment[];
   invites: DesiredInvite[];
   turrisInvites: DesiredTurrisInvite[];
+  /** Entries of the kinds that keep them by kind name (not the built-ins above). */
+  entries?: Record<string, DesiredEntry[]>;
 }
 
 export function emptyDesiredState(): DesiredState {

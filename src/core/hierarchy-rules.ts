@@ -6,7 +6,7 @@
  */
 import { error, formatLocation, warning } from './diagnostics.js';
 import { keys, type DesiredState, type HierarchyRule } from './desired.js';
-import { isTerminal } from './statuses.js';
+import { DEFAULT_TERMINATION_STATUS, isTerminal } from './statuses.js';
 import type { Diagnostic, SourceLocation } from './types.js';
 import { quotedPath } from './address.js';
 
@@ -21,6 +21,14 @@ export interface Position {
   /** Where it is declared (for `npns:`, the NPN's own place); absent for a live-only position. */
   source?: SourceLocation;
   uplineSource?: SourceLocation;
+  /** The entry's `effective:` date (SPEC §12). */
+  effective?: string;
+  /** The entry's `until:` date: from it the position is terminated. */
+  until?: string;
+  /** Set when the status is the one `until:` gives: the date it ended. */
+  ended?: string;
+  /** The live position still standing before its entry's `effective:` date (this date): a move waits until then. */
+  pending?: string;
 }
 
 export interface LevelValue {
@@ -46,13 +54,14 @@ export function declaredPositions(desired: DesiredState): Position[] {
     ...(Array.isArray(a.fields.administrativeDivisions) ? { states: a.fields.administrativeDivisions as string[] } : {}),
     ...(typeof a.fields.status === 'string' ? { status: a.fields.status } : {}),
     source: a.source, ...(a.fieldSources.upline ? { uplineSource: a.fieldSources.upline } : {}),
+    ...(a.effective ? { effective: a.effective } : {}), ...(a.until ? { until: a.until } : {}),
   }));
   for (const invite of desired.invites) {
     for (const c of invite.contracts) {
       out.push({
         npn: invite.producer.npn, carrier: c.carrier, product: c.product, upline: c.uplineNpn ?? null, level: c.commissionLevel,
         ...(c.administrativeDivisions ? { states: c.administrativeDivisions } : {}), source: c.source,
-        ...(c.uplineNpn && c.fieldSources.upline ? { uplineSource: c.fieldSources.upline } : {}),
+        ...(c.uplineNpn && c.fieldSources.upline ? { uplineSource: c.fieldSources.upline } : {}), ...(invite.effective ? { effective: invite.effective } : {}),
       });
     }
   }
@@ -114,10 +123,7 @@ export function checkHierarchy(check: HierarchyCheck): Diagnostic[] {
             `remove ${outside.join(', ')} from ${p.npn}, or add them to ${p.upline}`);
         }
       }
-      if (!isTerminal(p.status) && isTerminal(up.status)) {
-        report('activeUnderTerminated', at, `producer ${p.npn} is active under ${p.upline}, whose position on ${on(p)} is ${up.status}`,
-          `move ${p.npn} to another upline (or to the top), or terminate it too`);
-      }
+      checkStatus(p, up, at, report);
     }
     reportCycles(positions, report);
   }
@@ -137,6 +143,18 @@ function reportCycles(positions: Map<string, Position>, report: Report): void {
       ordered.length === 1 ? `producer ${first.npn} is its own upline on ${on(first)}` : `upline cycle on ${on(first)}: ${chain} (each producer's upline is the next)`,
       `give one of ${ordered.map((p) => p.npn).join(', ')} another upline, or none (a top position)`);
   }
+}
+
+function checkStatus(p: Position, up: Position, at: SourceLocation | undefined, report: Report): void {
+  if (isTerminal(p.status) || !isTerminal(up.status)) return;
+  const ends = up.ended ? ` from ${up.ended} (until:)` : '';
+  if (p.pending) {
+    report('activeUnderTerminated', at, `producer ${p.npn} stays active under ${p.upline} until its entry takes effect on ${p.pending}, and the position of ${p.upline} on ${on(p)} is ${up.status}${ends}`,
+      `make the change of ${p.npn} effective by the time ${p.upline} ends, or end ${p.upline} later`);
+    return;
+  }
+  report('activeUnderTerminated', at, `producer ${p.npn} is active under ${p.upline}${p.effective ? ` from ${p.effective}` : ''}, whose position on ${on(p)} is ${up.status}${ends}`,
+    `move ${p.npn} to another upline (or to the top), or terminate it too`);
 }
 
 function checkLevels(p: Position, up: Position, mine: LevelValue | undefined, theirs: LevelValue | undefined, at: SourceLocation | undefined, report: Report): void {
@@ -180,3 +198,38 @@ function cycles(positions: Map<string, Position>): Position[][] {
 
 /** Stable identity of a finding: plan reports only what validate did not. */
 export const findingKey = (d: Diagnostic): string => `${d.source ? formatLocation(d.source) : ''}|${d.message}`;
+
+/** The status an `until:` gives (SPEC §12): prune's termination status, or the default. */
+export const untilStatusName = (desired: DesiredState): string => desired.prune.terminate?.status ?? DEFAULT_TERMINATION_STATUS;
+
+/** The positions on `date`: one whose `until:` is on or before it is terminated from that day. */
+export function endedOn(positions: readonly Position[], date: string, status: string): Position[] {
+  return positions.map((p) => (p.until !== undefined && p.until <= date ? { ...p, ended: p.until, ...(isTerminal(p.status) ? {} : { status }) } : p));
+}
+
+/**
+ * `activeUnderTerminated` on each of `dates` (SPEC §10, §12): a dated entry changes the hierarchy on
+ * its day, so the rule holds on every such day, not only for the final tree — a move under a
+ * position that ends first, or a termination while a downline's move away still waits, breaks it.
+ */
+export function checkOnDates(check: Omit<HierarchyCheck, 'positions'>, dates: Iterable<string>, positionsOn: (date: string) => readonly Position[]): Diagnostic[] {
+  const off = Object.fromEntries(Object.keys(check.rules).map((rule) => [rule, 'off'])) as DesiredState['rules'];
+  const rules = { ...off, activeUnderTerminated: check.rules.activeUnderTerminated };
+  return [...new Set(dates)].sort().flatMap((date) => checkHierarchy({ ...check, rules, positions: positionsOn(date) }));
+}
+
+/** Each finding once (the same one found on several dates). */
+export function distinct(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => !seen.has(findingKey(d)) && Boolean(seen.add(findingKey(d))));
+}
+
+/** The rules over the declared positions alone (validate, offline): the final tree, and each `until:` day. */
+export function checkDeclaredHierarchy(desired: DesiredState): Diagnostic[] {
+  const levels = declaredLevels(desired);
+  const check = { levelOf: (c: string, p: string, l: string) => levels.get(keys.level(c, p, l)), rules: desired.rules, complete: false };
+  const positions = declaredPositions(desired);
+  const status = untilStatusName(desired);
+  const dates = positions.flatMap((p) => (p.until ? [p.until] : []));
+  return distinct([...checkHierarchy({ ...check, positions }), ...checkOnDates(check, dates, (date) => endedOn(positions, date, status))]);
+}

@@ -1,6 +1,8 @@
 import type { DesiredState } from './desired.js';
 import type { LiveIndex } from './live-index.js';
-import type { LiveSnapshot } from './live.js';
+import { encodeKey, quotedPath } from './address.js';
+import type { ExportContext, FieldSpec } from './fields.js';
+import type { LiveSnapshot, RawObject } from './live.js';
 import type { Lookups } from './lookups.js';
 import type { ApiPort } from './ports.js';
 import type { AddressKey, Change, Diagnostic, IdRef, KindName, ScheduledChange, UncomparableField, UnmanagedObject, View } from './types.js';
@@ -42,6 +44,21 @@ export type IdTable = Map<AddressKey, string>;
  */
 export interface KindModule {
   kind: KindName;
+  /** The heading of its group in every output (`Carriers`). */
+  title: string;
+  /** The identity fields whose values make its key, in key order, and the separators between them (core/address.ts; default `/`). */
+  key: { parts: readonly string[]; separators?: string };
+  /**
+   * An object in words, from its key's parts; `suffix` marks a live duplicate (`#2`). Default: the
+   * noun and the quoted names, `product "Acme / Term"` (quotedPath in core/address.ts).
+   */
+  describe?(parts: readonly string[], suffix: string): string;
+  /** One of its objects in a sentence, lower case (`commission level`). */
+  noun: string;
+  /** Its declared fields (see FieldSpec): absent for kinds whose entries are not field lists (invitations). */
+  fields?: readonly FieldSpec[];
+  /** Its live objects in a snapshot (default: `live.objects[kind]`, where discovery puts a registered kind's). */
+  liveObjects?(live: LiveSnapshot): readonly RawObject[];
   /** Append this kind's changes, unmanaged objects and diagnostics to the context. */
   plan(ctx: KindContext): void;
   /**
@@ -53,6 +70,33 @@ export interface KindModule {
   createdId?(response: unknown): string | undefined;
   /** Whether an element of a bulk create answer is the object this change asked for (by its key). */
   matchesCreated?(change: Change, created: unknown): boolean;
+  /**
+   * Create failures that say "another writer made it" (the API refuses a duplicate name): the
+   * object is looked up by key and adopted, as after an ambiguous failure.
+   */
+  adoptOn?: readonly number[];
+  /**
+   * Live objects of a kind that keeps them in `LiveSnapshot.objects`: listed by discovery (only
+   * those the config can reach). Built-in kinds are discovered together in src/api/discover.ts.
+   */
+  discover?(api: ApiPort, desired: DesiredState): Promise<RawObject[]>;
+  /** Its top-level section of `downline export`, from the live objects (for kinds exported on their own). */
+  exportSection?: { name: string; entries(objects: readonly RawObject[], ctx: ExportContext): Array<Record<string, unknown>> };
+}
+
+/** The live objects of a kind in a snapshot. */
+export function liveObjectsOf(kind: KindModule, live: LiveSnapshot): readonly RawObject[] {
+  return kind.liveObjects ? kind.liveObjects(live) : live.objects?.[kind.kind] ?? [];
+}
+
+/** An object of `kind` in words (its `describe`, or the noun and the quoted names). */
+export function describeObject(kind: KindModule, parts: readonly string[], suffix = ''): string {
+  return kind.describe ? kind.describe(parts, suffix) : `${kind.noun} ${quotedPath(parts, suffix)}`;
+}
+
+/** The key of an object of `kind` from its identity. */
+export function keyOf(kind: Pick<KindModule, 'key'>, identity: Record<string, string>): string {
+  return encodeKey(kind.key.parts.map((p) => identity[p]), kind.key.separators);
 }
 
 export function ref(key: AddressKey): IdRef {

@@ -35,6 +35,8 @@ export interface LiveSnapshot {
   /** Set when only the declared producers' assignments were read: why the others could not be listed. */
   assignmentsUnlisted?: string;
   turris?: TurrisSnapshot;
+  /** Live objects of the kinds that keep them by kind name (not the built-ins above), as their `discover` listed them. */
+  objects?: Record<string, RawObject[]>;
   /**
    * Producer names in the Hierarchies changelog of the products that planned invitations target,
    * by product id: read only when the plan would send an invitation, as evidence of an earlier one.

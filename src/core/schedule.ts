@@ -74,12 +74,20 @@ export function splitScheduled(changes: Change[], desired: DesiredState, asOf: s
 /**
  * `--only-due`: the changes of entries whose `effective:` or `until:` date has come (on or before
  * `asOf`) — what the daily job applies; everything else is drift, reported by the other check.
+ * What waits with a dated create comes due with it: the undated product, levels and contracts of a
+ * carrier effective on a date were listed as scheduled for that date, so on it they are due too.
  */
 export function dueAddresses(changes: Change[], desired: DesiredState, asOf: string): AddressKey[] {
   const { effective, until } = entryDates(desired);
-  return changes.map((c) => addressKey(c.address)).filter((key) => {
+  const own = changes.map((c) => addressKey(c.address)).filter((key) => {
     const date = effective.get(key) ?? until.get(key);
     const end = until.get(key);
     return (date !== undefined && date <= asOf) || (end !== undefined && end <= asOf);
   });
+  // Each change's date as if no date had come yet: its own, or the one it waits for with a create.
+  const withCreates = splitScheduled(changes, desired, BEFORE_ANY_DATE).scheduled.filter((s) => s.date <= asOf).map((s) => addressKey(s.address));
+  return [...new Set([...own, ...withCreates])];
 }
+
+/** Earlier than every YYYY-MM-DD: as of it, every dated entry still waits. */
+const BEFORE_ANY_DATE = '0000-00-00';

@@ -20,7 +20,9 @@ export type Value = Scalar | Value[] | { [key: string]: Value };
 /** A comparable, name-space projection of an object: ids already turned into names. */
 export type View = Record<string, Value>;
 
-export type KindName = 'carrier' | 'product' | 'commissionLevel' | 'assignment' | 'invite' | 'turrisInvite';
+/** The built-in kinds; the registry (src/kinds/index.ts) accepts others, so a kind name is open. */
+export type BuiltinKindName = 'carrier' | 'product' | 'commissionLevel' | 'assignment' | 'invite' | 'turrisInvite';
+export type KindName = BuiltinKindName | (string & {});
 
 /**
  * Where an object lives in the plan. `key` is the natural key in name-space, its parts encoded by
@@ -161,6 +163,8 @@ export interface Plan {
   unmanaged: UnmanagedObject[];
   uncomparable: UncomparableField[];
   diagnostics: Diagnostic[];
+  /** `--only-due`: how many changes were left out as not due (absent in other plans). */
+  notDue?: number;
 }
 
 export function addressKey(address: Address): AddressKey {

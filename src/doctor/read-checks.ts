@@ -1,6 +1,8 @@
 import { COLLECTION_KEYS, fetchLookups } from '../api/discover.js';
 import { DEFAULT_TERMINATION_STATUS, TERMINAL_STATUSES } from '../core/statuses.js';
 import { LIST_PAGE_SIZE } from '../api/http.js';
+import { USER_DEFINED } from '../core/desired.js';
+import { wireOf } from '../core/fields.js';
 import { fingerprint } from '../core/fingerprint.js';
 import type { RawObject } from '../core/live.js';
 import type { Change, KindName } from '../core/types.js';
@@ -151,12 +153,16 @@ export async function listVersusSingle(ctx: DoctorContext): Promise<Outcome> {
   return same.length ? holds(`list item and single GET agree for ${same.join(', ')}`) : cannot('no objects in this account to compare (the write probe checks this on objects of its own)');
 }
 
-/** Declared fields and whether the documented responses carry them (true) or not (false). */
-export const READ_BACK: Array<{ from: 'carriers' | 'products' | 'levels'; label: string; readBack: string[]; writeOnly: string[] }> = [
-  { from: 'carriers', label: 'carrier', readBack: ['naic', 'tin'], writeOnly: ['uplineFirmName', 'linesOfBusiness', 'contractSubmissionMethods', 'administrativeDivisions', 'userDefined1'] },
-  { from: 'products', label: 'product', readBack: ['lineOfBusinessId', 'contractSubmissionMethodId', 'annualizationId'], writeOnly: ['displayCommissionLevelPercentages', 'administrativeDivisions', 'userDefined1'] },
-  { from: 'levels', label: 'commission level', readBack: ['type', 'firstYearValue', 'level'], writeOnly: ['administrativeDivisions', 'userDefined1'] },
-];
+/**
+ * Declared fields and whether the documented responses carry them, from each kind's field spec
+ * (`readBack`). Of the ten free-form fields only the first is sampled: they behave alike.
+ */
+export const READ_BACK: Array<{ from: 'carriers' | 'products' | 'levels'; label: string; readBack: string[]; writeOnly: string[] }> = ([
+  ['carrier', 'carriers'], ['product', 'products'], ['commissionLevel', 'levels'],
+] as const).map(([kind, from]) => {
+  const fields = (kindOf(kind).fields ?? []).filter((f) => f.name === 'userDefined1' || !USER_DEFINED.includes(f.name));
+  return { from, label: kindOf(kind).noun, readBack: fields.filter((f) => f.readBack).map(wireOf), writeOnly: fields.filter((f) => !f.readBack).map(wireOf) };
+});
 
 /** Read-only: which declared fields live objects carry. A documented field never seen differs. */
 export async function readBack(ctx: DoctorContext): Promise<Outcome> {

@@ -1,15 +1,17 @@
-import { duplicateKey } from '../core/address.js';
+import { duplicateKey, quotedPath } from '../core/address.js';
 import { valuesEqual } from '../core/compare.js';
 import { error, warning } from '../core/diagnostics.js';
-import { checkHierarchy, declaredLevels, declaredPositions, findingKey, type HierarchyCheck, type Position } from '../core/hierarchy-rules.js';
+import { checkDeclaredHierarchy, checkHierarchy, checkOnDates, declaredLevels, declaredPositions, distinct, endedOn, findingKey, untilStatusName, type HierarchyCheck, type Position } from '../core/hierarchy-rules.js';
 import { keys, type DesiredAssignment } from '../core/desired.js';
 import { liveRef, noop, terminate } from '../core/change.js';
+import { comparatorsOf, liveViewOf, wireOf, type FieldSpec } from '../core/fields.js';
 import type { LiveIndex } from '../core/live-index.js';
 import type { LookupItem, RawObject } from '../core/live.js';
 import type { Lookups } from '../core/lookups.js';
 import { DEFAULT_TERMINATION_STATUS, isTerminal, TERMINAL_STATUSES } from '../core/statuses.js';
 import { addressKey, type AddressKey, type Change, type FieldChange, type SourceLocation, type Value, type View } from '../core/types.js';
-import { ASSIGNMENT_LIFECYCLE_FIELDS, carrierDeclared, planObject, type ObjectPlan, productPruned, same, undeclared, uplineDependency, USER_DEFINED, viewOf } from './common.js';
+import { ASSIGNMENT_LIFECYCLE_FIELDS, carrierDeclared, planObject, type ObjectPlan, productPruned, undeclared, uplineDependency } from './common.js';
+import { STATES, USER_DEFINED_FIELDS } from './fields.js';
 import { findAssignmentIds } from './find.js';
 import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
@@ -22,8 +24,8 @@ export const liveUpline = (raw: RawObject): string | null => (typeof raw[UPLINE]
 
 /** Where the hierarchy rules and rosters find the terminal status names (one constant, in core). */
 export { TERMINAL_STATUSES };
-/** Built once: liveView runs for every live assignment. */
-const READ_AS_IS = Object.fromEntries([...USER_DEFINED, 'terminationReason', 'endDate'].map((f) => [f, same]));
+/** Read as they are (built once: liveView runs for every live assignment): the free-form fields and the ending. */
+const READ_AS_IS: readonly FieldSpec[] = [...USER_DEFINED_FIELDS, { name: 'terminationReason', wire: ASSIGNMENT_LIFECYCLE_FIELDS.terminationReason }, { name: 'endDate', wire: ASSIGNMENT_LIFECYCLE_FIELDS.endDate }];
 
 function liveView(ctx: KindContext, raw: RawObject): View {
   return {
@@ -31,12 +33,17 @@ function liveView(ctx: KindContext, raw: RawObject): View {
     ...(raw.assignmentStatusId !== undefined ? { status: ctx.lookups.nameOf(raw.assignmentStatusId) ?? `(status id ${String(raw.assignmentStatusId)})` } : {}),
     ...(Array.isArray(raw.administrativeDivisions) ? { administrativeDivisions: raw.administrativeDivisions as string[] } : {}),
     upline: liveUpline(raw),
-    ...viewOf(raw, READ_AS_IS),
+    ...liveViewOf(READ_AS_IS, raw, ctx.lookups),
   };
 }
 
-/** Config field → wire field of what an assignment passes through as declared (the API keeps what a PUT leaves out). */
-const PASSED_THROUGH: Record<string, string> = { administrativeDivisions: 'administrativeDivisions', upline: UPLINE, ...Object.fromEntries(USER_DEFINED.map((f) => [f, f])) };
+/** An assignment's declared fields (its ending, sent only with a terminal status, aside): names, wire names and comparison. */
+const FIELDS: readonly FieldSpec[] = [
+  { name: 'commissionLevel', wire: 'commissionLevelId' }, { name: 'status', wire: 'assignmentStatusId' }, STATES, { name: 'upline', wire: UPLINE }, ...USER_DEFINED_FIELDS,
+];
+
+/** Config field → wire field of what an assignment passes through as declared (the level and status go by id; the API keeps what a PUT leaves out). */
+const PASSED_THROUGH: Record<string, string> = Object.fromEntries(FIELDS.filter((f) => f.name !== 'commissionLevel' && f.name !== 'status').map((f) => [f.name, wireOf(f)]));
 
 function passedThrough(fields: View): Record<string, Value> {
   const out: Record<string, Value> = {};
@@ -151,7 +158,8 @@ function planEnding(ctx: KindContext, d: Declared, endingStatus: LookupItem | un
     ctx.diagnostics.push(warning(`producer ${a.npn} on "${a.carrier} / ${a.product}" is declared ${untilDue ? `until ${a.until}` : endingStatus.name} but holds no contract assignment there: nothing to terminate, and none is created`, a.source));
     return undefined;
   }
-  if (d.liveTerminal) return unchanged(d, `already ${String(lv.status)}: left as it is`);
+  // After the plan it is in its live terminal status, as the config asks: no status moved on here.
+  if (d.liveTerminal) return unchanged(d, `already ${String(lv.status)}: left as it is`, { status: lv.status });
   const endDate = d.endDate === undefined ? (untilDue ? a.until! : ctx.asOf) : String(d.endDate);
   return terminateChange({ address: d.address, identity: d.identity, live, before: lv, ending: { status: endingStatus, reason: d.reason, endDate }, dependsOn: d.dependsOn, notes: [], source: a.source });
 }
@@ -176,7 +184,7 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change | undefine
     delete compared.status;
     notes.push(`status is ${String(lv.status)} (workflow progress since ${status.name}; not reverted — set statusPolicy: enforce to change it)`);
   }
-  return planObject(ctx, { address: d.address, identity: d.identity, desired: compared, source: a.source, live, liveView: lv, comparators: { administrativeDivisions: 'set' }, dependsOn: d.dependsOn, notes,
+  return planObject(ctx, { address: d.address, identity: d.identity, desired: compared, source: a.source, live, liveView: lv, comparators: comparatorsOf(FIELDS), dependsOn: d.dependsOn, notes,
     ...writes(ctx, d) });
 }
 
@@ -204,8 +212,8 @@ function writes(ctx: KindContext, d: Declared): Pick<ObjectPlan, 'create' | 'upd
 }
 
 /** No change, said in a note: an ended contract left as it is. */
-function unchanged(d: Declared, note: string): Change {
-  return noop({ address: d.address, identity: d.identity, dependsOn: d.dependsOn, notes: [note], source: d.a.source }, liveRef(d.live!), d.lv!, d.desired);
+function unchanged(d: Declared, note: string, after: View = {}): Change {
+  return noop({ address: d.address, identity: d.identity, dependsOn: d.dependsOn, notes: [note], source: d.a.source }, liveRef(d.live!), d.lv!, { ...d.desired, ...after });
 }
 
 function planUndeclared(ctx: KindContext): void {
@@ -277,26 +285,60 @@ function checkLiveHierarchy(ctx: KindContext): void {
     const live = ctx.index.levelByKey.get(keys.level(carrier, product, level));
     return live && { type: String(live.type ?? ''), ...(typeof live.firstYearValue === 'number' ? { firstYearValue: live.firstYearValue } : {}) };
   };
-  const policy = new Map(ctx.desired.assignments.map((a) => [keys.assignment(a.npn, a.carrier, a.product), a.statusPolicy]));
-  const deleted = new Set(ctx.changes.filter((c) => c.action === 'delete' && c.address.kind === 'assignment').map((c) => c.liveId));
-  // A position this plan terminates (prune: terminate) counts with the status it ends in.
-  const ending = new Map(ctx.changes.filter((c) => c.action === 'terminate').map((c) => [c.address.key, String(c.after!.status)]));
-  const positions: Position[] = declared.map((p) => {
+  const state: PlannedPositions = {
+    declared, live: livePositions(ctx.index, ctx.lookups), endStatus: untilStatusName(ctx.desired),
+    policy: new Map(ctx.desired.assignments.map((a) => [keys.assignment(a.npn, a.carrier, a.product), a.statusPolicy])),
+    deleted: new Set(ctx.changes.filter((c) => c.action === 'delete' && c.address.kind === 'assignment').map((c) => c.address.key)),
+    // A position this plan terminates (declared terminal status, `until:` due, prune: terminate) counts with the status it ends in.
+    ending: new Map(ctx.changes.filter((c) => c.action === 'terminate').map((c) => [c.address.key, String(c.after!.status)])),
+  };
+  const offline = new Set(checkDeclaredHierarchy(ctx.desired).map(findingKey));
+  const check = { levelOf, rules: ctx.desired.rules, complete: true };
+  // The tree as declared, then on each day a dated entry changes it, from the plan's date on.
+  const dates = [ctx.asOf, ...declared.flatMap((p) => [p.effective, p.until]).filter((d): d is string => d !== undefined && d > ctx.asOf)];
+  const found = [...checkHierarchy({ ...check, positions: positionsOn(state, ctx.asOf, false) }), ...checkOnDates(check, dates, (date) => positionsOn(state, date, true))];
+  ctx.diagnostics.push(...distinct(found).filter((d) => !offline.has(findingKey(d))));
+}
+
+interface PlannedPositions {
+  declared: Position[];
+  live: Map<string, Position>;
+  policy: Map<string, DesiredAssignment['statusPolicy']>;
+  deleted: Set<string>;
+  ending: Map<string, string>;
+  endStatus: string;
+}
+
+/**
+ * The positions on `date`: declared ones with the live status where the workflow owns it (or the
+ * status this plan ends them in), plus the live positions the config does not declare and the plan
+ * keeps. With `pending`, an entry whose `effective:` date is still ahead keeps its live upline until then.
+ */
+function positionsOn(s: PlannedPositions, date: string, pending: boolean): Position[] {
+  const positions: Position[] = s.declared.map((p) => {
     const key = keys.assignment(p.npn, p.carrier, p.product);
-    const live = ctx.index.assignmentsByKey.get(key)?.[0];
-    if (!live || policy.get(key) === 'enforce' || live.assignmentStatusId === undefined) return p;
-    return { ...p, status: ctx.lookups.nameOf(live.assignmentStatusId) ?? p.status };
+    const live = s.live.get(key);
+    if (pending && live && p.effective !== undefined && p.effective > date && live.upline !== p.upline) {
+      return { ...live, ...(p.source ? { source: p.source } : {}), pending: p.effective, ...(p.until ? { until: p.until } : {}) };
+    }
+    const status = s.ending.get(key) ?? (live?.status !== undefined && s.policy.get(key) !== 'enforce' && !isTerminal(p.status) ? live.status : p.status);
+    return { ...p, ...(status !== undefined ? { status } : {}) };
   });
-  const seen = new Set(declared.map((p) => keys.assignment(p.npn, p.carrier, p.product)));
-  for (const [key, p] of livePositions(ctx.index, ctx.lookups)) {
-    if (!seen.has(key) && !deleted.has(ctx.index.assignmentsByKey.get(key)![0].id)) positions.push(ending.has(key) ? { ...p, status: ending.get(key)! } : p);
+  const seen = new Set(s.declared.map((p) => keys.assignment(p.npn, p.carrier, p.product)));
+  for (const [key, p] of s.live) {
+    if (!seen.has(key) && !s.deleted.has(key)) positions.push(s.ending.has(key) ? { ...p, status: s.ending.get(key)! } : p);
   }
-  const offline = new Set(checkHierarchy({ positions: declared, levelOf: (c, p, l) => levels.get(keys.level(c, p, l)), rules: ctx.desired.rules, complete: false }).map(findingKey));
-  ctx.diagnostics.push(...checkHierarchy({ positions, levelOf, rules: ctx.desired.rules, complete: true }).filter((d) => !offline.has(findingKey(d))));
+  return endedOn(positions, date, s.endStatus);
 }
 
 export const assignmentKind: KindModule = {
   kind: 'assignment',
+  title: 'Contract assignments',
+  key: { parts: ['npn', 'carrier', 'product'], separators: '@/' },
+  describe: (parts, suffix) => `assignment of ${parts[0]} on ${quotedPath(parts.slice(1), suffix)}`,
+  noun: 'contract assignment',
+  liveObjects: (live) => live.assignments,
+  fields: FIELDS,
   plan(ctx) {
     for (const a of [...ctx.desired.assignments, ...fromInvites(ctx)]) {
       const change = planDeclared(ctx, a);

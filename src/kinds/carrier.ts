@@ -1,44 +1,28 @@
-import { keys, type DesiredCarrier } from '../core/desired.js';
-import type { RawObject } from '../core/live.js';
-import type { Lookups } from '../core/lookups.js';
-import type { Value, View } from '../core/types.js';
-import { planObject, same, USER_DEFINED, viewOf } from './common.js';
+import { keys } from '../core/desired.js';
+import { comparatorsOf, declaredWrite, liveViewOf, type FieldSpec } from '../core/fields.js';
+import { planObject } from './common.js';
+import { lookupListField, STATES, USER_DEFINED_FIELDS } from './fields.js';
 import { findCarrierId } from './find.js';
-import { idOf, pathOf, type KindContext, type KindModule } from '../core/kind.js';
+import { idOf, pathOf, type KindModule } from '../core/kind.js';
 
-const LIST_FIELDS = { linesOfBusiness: 'linesOfBusiness', contractSubmissionMethods: 'contractSubmissionMethods' } as const;
-
-/** Desired fields with lookup names resolved to canonical names, and the wire body with ids. */
-function resolve(ctx: KindContext, c: DesiredCarrier): { view: View; body: Record<string, Value> } {
-  const view: View = { ...c.fields };
-  const body: Record<string, Value> = { name: c.name };
-  for (const [field, value] of Object.entries(c.fields)) {
-    if (field in LIST_FIELDS) {
-      const items = (value as string[]).map((n) => ctx.lookups.resolve(LIST_FIELDS[field as keyof typeof LIST_FIELDS], n, c.fieldSources[field], ctx.diagnostics));
-      view[field] = items.map((item, i) => item?.name ?? (value as string[])[i]).sort();
-      body[field] = items.filter((i) => i !== undefined).map((i) => i!.id);
-    } else {
-      body[field] = value;
-    }
-  }
-  return { view, body };
-}
-
-const names = (lookups: Lookups) => (ids: unknown) => (Array.isArray(ids) ? ids.map((id) => lookups.nameOf(id) ?? `(unknown id ${String(id)})`).sort() : ids);
-
-function liveView(raw: RawObject, lookups: Lookups): View {
-  return viewOf(raw, {
-    naic: same, tin: same, uplineFirmName: same, administrativeDivisions: same,
-    linesOfBusiness: names(lookups), contractSubmissionMethods: names(lookups),
-    ...Object.fromEntries(USER_DEFINED.map((f) => [f, same])),
-  });
-}
+/** A carrier's declared fields: the one list its config, views, writes, comparison and export come from. */
+const FIELDS: readonly FieldSpec[] = [
+  { name: 'naic', readBack: true }, { name: 'tin', readBack: true }, { name: 'uplineFirmName' },
+  lookupListField('linesOfBusiness', 'linesOfBusiness', 'line of business'),
+  lookupListField('contractSubmissionMethods', 'contractSubmissionMethods', 'submission method'),
+  STATES, ...USER_DEFINED_FIELDS,
+];
 
 export const carrierKind: KindModule = {
   kind: 'carrier',
+  title: 'Carriers',
+  key: { parts: ['carrier'] },
+  noun: 'carrier',
+  fields: FIELDS,
+  liveObjects: (live) => live.carriers,
   plan(ctx) {
     for (const c of ctx.desired.carriers) {
-      const { view, body } = resolve(ctx, c);
+      const { view, body } = declaredWrite(FIELDS, c.fields, ctx, c.fieldSources, { name: c.name });
       const live = ctx.index.carrierByName.get(c.name);
       ctx.changes.push(planObject(ctx, {
         address: { kind: 'carrier', key: keys.carrier(c.name) },
@@ -46,8 +30,8 @@ export const carrierKind: KindModule = {
         desired: view,
         source: c.source,
         live,
-        liveView: live && liveView(live, ctx.lookups),
-        comparators: { administrativeDivisions: 'set', linesOfBusiness: 'set', contractSubmissionMethods: 'set' },
+        liveView: live && liveViewOf(FIELDS, live, ctx.lookups),
+        comparators: comparatorsOf(FIELDS),
         dependsOn: [],
         create: () => ({ api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/carriers`, body }),
         update: () => ({ api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/carriers/${live!.id}`, body }),
@@ -62,5 +46,7 @@ export const carrierKind: KindModule = {
     return findCarrierId(api, change.identity.carrier);
   },
   createdId: idOf,
+  // The API refuses a second carrier of one name: a concurrent writer made it first.
+  adoptOn: [422],
 };
 

@@ -1,7 +1,10 @@
 import { keys } from '../core/desired.js';
+import { comparatorsOf, declaredWrite, liveViewOf, type FieldSpec } from '../core/fields.js';
 import type { RawObject } from '../core/live.js';
+import type { Lookups } from '../core/lookups.js';
 import { addressKey, type Value, type View } from '../core/types.js';
-import { carrierDeclared, planObject, productPruned, same, undeclared, USER_DEFINED, viewOf } from './common.js';
+import { carrierDeclared, planObject, productPruned, undeclared } from './common.js';
+import { STATES, USER_DEFINED_FIELDS } from './fields.js';
 import { findLevelId } from './find.js';
 import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
@@ -13,17 +16,21 @@ import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from '../cor
 export const COMMISSION_TYPE_WIRE: Record<string, string> = { Percent: 'Percent', Dollar: 'Dollar', Number: 'Number' };
 
 /** Live type in any casing → the name-space spelling (Percent). */
-const displayType = (v: unknown) => (typeof v === 'string' ? v.charAt(0).toUpperCase() + v.slice(1).toLowerCase() : v);
+const displayType = (v: unknown): Value => (typeof v === 'string' ? v.charAt(0).toUpperCase() + v.slice(1).toLowerCase() : (v as Value));
 
-function wire(fields: View, name: string): Record<string, Value> {
-  const body: Record<string, Value> = { name };
-  for (const [field, value] of Object.entries(fields)) body[field] = field === 'type' ? COMMISSION_TYPE_WIRE[String(value)] ?? value : value;
-  return body;
-}
+/** An amount the export writes as the API holds it (null included): only an absent one is left out. */
+const asHeld = (value: unknown) => value;
 
-function liveView(raw: RawObject): View {
-  return viewOf(raw, { type: displayType, firstYearValue: same, level: same, administrativeDivisions: same, ...Object.fromEntries(USER_DEFINED.map((f) => [f, same])) });
-}
+/** A level's declared fields: the one list its config, views, writes, comparison and export come from. */
+const FIELDS: readonly FieldSpec[] = [
+  // The config (and export) write the type in lower case; views show the capitalised word.
+  { name: 'type', readBack: true, read: displayType, write: (value) => ({ view: value, wire: COMMISSION_TYPE_WIRE[String(value)] ?? value }), export: (value) => String(value).toLowerCase() },
+  { name: 'firstYearValue', readBack: true, compare: 'number', export: asHeld },
+  { name: 'level', readBack: true, compare: 'number', export: asHeld },
+  STATES, ...USER_DEFINED_FIELDS,
+];
+
+const liveView = (raw: RawObject, lookups: Lookups): View => liveViewOf(FIELDS, raw, lookups);
 
 /** Live levels outside the config: unmanaged, or deleted when pruning covers them. */
 function planUndeclared(ctx: KindContext): void {
@@ -36,28 +43,33 @@ function planUndeclared(ctx: KindContext): void {
     if (declared.has(key) || !carrierDeclared(ctx, owner.carrier)) continue;
     // Assignments still on this level must move or go first, or the API refuses the delete.
     const dependsOn = ctx.live.assignments.filter((a) => a.commissionLevelId === live.id && ctx.index.keyById.has(a.id)).map((a) => addressKey({ kind: 'assignment', key: ctx.index.keyById.get(a.id)! }));
-    undeclared(ctx, { address: { kind: 'commissionLevel', key: ctx.index.keyById.get(live.id)! }, identity: { carrier: owner.carrier, product: owner.product, commissionLevel: owner.name }, live, before: liveView(live),
+    undeclared(ctx, { address: { kind: 'commissionLevel', key: ctx.index.keyById.get(live.id)! }, identity: { carrier: owner.carrier, product: owner.product, commissionLevel: owner.name }, live, before: liveView(live, ctx.lookups),
       pruned: ctx.desired.prune.commissionLevels || productPruned(ctx, owner.carrier, owner.product), path: pathOf`/v1/customers/commissionLevels/${live.id}`, dependsOn });
   }
 }
 
 export const commissionLevelKind: KindModule = {
   kind: 'commissionLevel',
+  title: 'Commission levels',
+  key: { parts: ['carrier', 'product', 'commissionLevel'] },
+  noun: 'commission level',
+  liveObjects: (live) => live.levels,
+  fields: FIELDS,
   plan(ctx) {
     for (const l of ctx.desired.levels) {
       const productKey = keys.product(l.carrier, l.product);
       const productAddress = addressKey({ kind: 'product', key: productKey });
       const live = ctx.index.levelByKey.get(keys.level(l.carrier, l.product, l.name));
-      const body = wire(l.fields, l.name);
+      const { view, body } = declaredWrite(FIELDS, l.fields, ctx, l.fieldSources, { name: l.name });
       const product = idOrRef(ctx.index.productByKey.get(productKey)?.id, productAddress);
       ctx.changes.push(planObject(ctx, {
         address: { kind: 'commissionLevel', key: keys.level(l.carrier, l.product, l.name) },
         identity: { carrier: l.carrier, product: l.product, commissionLevel: l.name },
-        desired: l.fields,
+        desired: view,
         source: l.source,
         live,
-        liveView: live && liveView(live),
-        comparators: { firstYearValue: 'number', level: 'number', administrativeDivisions: 'set' },
+        liveView: live && liveView(live, ctx.lookups),
+        comparators: comparatorsOf(FIELDS),
         dependsOn: [productAddress],
         // New levels of one product travel together in one bulk POST.
         create: () => ({ api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/${product}/commissionLevels`, body,

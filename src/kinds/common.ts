@@ -5,8 +5,6 @@ import type { RawObject } from '../core/live.js';
 import { addressKey, type Address, type AddressKey, type Change, type FieldChange, type Operation, type SourceLocation, type View } from '../core/types.js';
 import { noteUnreadable, type KindContext } from '../core/kind.js';
 
-export { USER_DEFINED } from '../core/desired.js';
-
 /**
  * ASSUMPTION (SPEC §10, §11): the wire fields of an assignment's upline and of its ending — sent on
  * POST (and in an invitation's contracts) and on single and bulk PUT, and read back.
@@ -74,18 +72,6 @@ function unreadableChanges(ctx: KindContext, key: AddressKey, desired: View, unr
   }
   return { pushed, unverified };
 }
-
-/** Copy the fields of `raw` that exist into a view, mapping each through `map`. */
-export function viewOf(raw: RawObject, fields: Record<string, (value: unknown) => unknown>): View {
-  const view: View = {};
-  for (const [field, map] of Object.entries(fields)) {
-    const source = field in raw ? raw[field] : undefined;
-    if (source !== undefined) view[field] = map(source) as View[string];
-  }
-  return view;
-}
-
-export const same = (v: unknown): unknown => v;
 
 /**
  * A live object the config does not declare: listed as unmanaged, or — when pruning covers it — a

@@ -4,13 +4,25 @@ import type { IdTable } from '../core/kind.js';
 import { addressKey } from '../core/types.js';
 
 /**
+ * ASSUMPTION (SPEC §8): where the live objects of the catalog kinds and contract assignments are
+ * listed, and the HAL collection key of each list. Discovery (src/api/discover.ts) and the lookups
+ * by key below read them here, and nowhere else.
+ */
+export const LISTS = {
+  carriers: { path: () => '/v1/customers/carriers', key: 'carriers' },
+  products: { path: (carrierId: string) => `/v1/customers/carriers/${carrierId}/products`, key: 'products' },
+  commissionLevels: { path: (productId: string) => `/v1/customers/${productId}/commissionLevels`, key: 'commissionLevels' },
+  contractAssignments: { path: () => '/v1/customers/contractAssignments', key: 'contractAssignments' },
+} as const;
+
+/**
  * Finding live objects by natural key, for recovery after an ambiguous write and for stale-plan
  * checks. Ids created earlier in the run (the id table) save a listing.
  */
 export async function findCarrierId(api: ApiPort, carrier: string, ids?: IdTable): Promise<string | null> {
   const known = ids?.get(addressKey({ kind: 'carrier', key: keys.carrier(carrier) }));
   if (known) return known;
-  const carriers = await api.list('/v1/customers/carriers', 'carriers');
+  const carriers = await api.list(LISTS.carriers.path(), LISTS.carriers.key);
   return carriers.find((c) => c.name === carrier)?.id ?? null;
 }
 
@@ -19,7 +31,7 @@ export async function findProductId(api: ApiPort, carrier: string, product: stri
   if (known) return known;
   const carrierId = await findCarrierId(api, carrier, ids);
   if (!carrierId) return null;
-  const products = await api.list(`/v1/customers/carriers/${carrierId}/products`, 'products');
+  const products = await api.list(LISTS.products.path(carrierId), LISTS.products.key);
   return products.find((p) => p.name === product)?.id ?? null;
 }
 
@@ -28,7 +40,7 @@ export async function findLevelId(api: ApiPort, carrier: string, product: string
   if (known) return known;
   const productId = await findProductId(api, carrier, product, ids);
   if (!productId) return null;
-  const levels = await api.list(`/v1/customers/${productId}/commissionLevels`, 'commissionLevels');
+  const levels = await api.list(LISTS.commissionLevels.path(productId), LISTS.commissionLevels.key);
   return levels.find((l) => l.name === level)?.id ?? null;
 }
 
@@ -36,7 +48,7 @@ export async function findLevelId(api: ApiPort, carrier: string, product: string
 export async function findAssignmentIds(api: ApiPort, npn: string, carrier: string, product: string, ids?: IdTable): Promise<string[]> {
   const productId = await findProductId(api, carrier, product, ids);
   if (!productId) return [];
-  const assignments = await api.list('/v1/customers/contractAssignments', 'contractAssignments', { npn });
+  const assignments = await api.list(LISTS.contractAssignments.path(), LISTS.contractAssignments.key, { npn });
   return assignments.filter((a) => a.productId === productId).map((a) => a.id);
 }
 

@@ -113,6 +113,10 @@ function satisfiedBy(ctx: KindContext, invite: DesiredInvite): LiveRef {
 
 export const inviteKind: KindModule = {
   kind: 'invite',
+  title: 'Invitations',
+  key: { parts: ['npn'] },
+  describe: (parts) => `invitation of ${parts[0]}`,
+  noun: 'invitation',
   plan(ctx) {
     if (ctx.desired.invites.length === 0) return;
     const heldBy = new Map<string, string[]>();

@@ -1,49 +1,34 @@
-import { keys, type DesiredProduct } from '../core/desired.js';
+import { keys } from '../core/desired.js';
+import { comparatorsOf, declaredWrite, liveViewOf, type FieldSpec } from '../core/fields.js';
 import type { RawObject } from '../core/live.js';
-import type { LookupTable } from '../core/lookups.js';
-import { addressKey, type Value, type View } from '../core/types.js';
-import { carrierDeclared, planObject, same, undeclared, USER_DEFINED, viewOf } from './common.js';
+import { addressKey, type View } from '../core/types.js';
+import { carrierDeclared, planObject, undeclared } from './common.js';
+import { lookupField, STATES, USER_DEFINED_FIELDS } from './fields.js';
 import { findProductId } from './find.js';
 import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
-/** Config field → lookup table and wire field. */
-const LOOKUP_FIELDS: Record<string, { table: LookupTable; wire: string }> = {
-  lineOfBusiness: { table: 'linesOfBusiness', wire: 'lineOfBusinessId' },
-  contractSubmissionMethod: { table: 'contractSubmissionMethods', wire: 'contractSubmissionMethodId' },
-  annualization: { table: 'annualizations', wire: 'annualizationId' },
-};
+/** A product's declared fields: the one list its config, views, writes, comparison and export come from. */
+const FIELDS: readonly FieldSpec[] = [
+  // Every product has a line of business: the export writes one even when its id is unknown.
+  { ...lookupField('lineOfBusiness', 'lineOfBusinessId', 'linesOfBusiness', 'line of business'), readBack: true, export: (id, ctx) => ctx.name(id, 'line of business') ?? '(unknown)' },
+  { ...lookupField('contractSubmissionMethod', 'contractSubmissionMethodId', 'contractSubmissionMethods', 'submission method'), readBack: true },
+  { ...lookupField('annualization', 'annualizationId', 'annualizations', 'annualization'), readBack: true },
+  { name: 'displayCommissionLevelPercentages' }, STATES, ...USER_DEFINED_FIELDS,
+];
 
-function resolve(ctx: KindContext, p: DesiredProduct): { view: View; body: Record<string, Value> } {
-  const view: View = { ...p.fields };
-  const body: Record<string, Value> = { name: p.name };
-  for (const [field, value] of Object.entries(p.fields)) {
-    const lookup = LOOKUP_FIELDS[field];
-    if (!lookup) {
-      body[field] = value;
-      continue;
-    }
-    const item = ctx.lookups.resolve(lookup.table, String(value), p.fieldSources[field], ctx.diagnostics);
-    if (item) {
-      view[field] = item.name;
-      body[lookup.wire] = item.id;
-    }
-  }
-  return { view, body };
-}
-
-function liveView(ctx: KindContext, raw: RawObject): View {
-  const name = (id: unknown) => ctx.lookups.nameOf(id) ?? `(unknown id ${String(id)})`;
-  const view = viewOf(raw, { displayCommissionLevelPercentages: same, administrativeDivisions: same, ...Object.fromEntries(USER_DEFINED.map((f) => [f, same])) });
-  for (const [field, { wire }] of Object.entries(LOOKUP_FIELDS)) if (raw[wire] !== undefined && raw[wire] !== null) view[field] = name(raw[wire]);
-  return view;
-}
+const liveView = (ctx: KindContext, raw: RawObject): View => liveViewOf(FIELDS, raw, ctx.lookups);
 
 export const productKind: KindModule = {
   kind: 'product',
+  title: 'Products',
+  key: { parts: ['carrier', 'product'] },
+  noun: 'product',
+  liveObjects: (live) => live.products,
+  fields: FIELDS,
   plan(ctx) {
     for (const p of ctx.desired.products) {
       const key = keys.product(p.carrier, p.name);
-      const { view, body } = resolve(ctx, p);
+      const { view, body } = declaredWrite(FIELDS, p.fields, ctx, p.fieldSources, { name: p.name });
       const live = ctx.index.productByKey.get(key);
       const carrierKey = addressKey({ kind: 'carrier', key: keys.carrier(p.carrier) });
       ctx.changes.push(planObject(ctx, {
@@ -53,7 +38,7 @@ export const productKind: KindModule = {
         source: p.source,
         live,
         liveView: live && liveView(ctx, live),
-        comparators: { administrativeDivisions: 'set' },
+        comparators: comparatorsOf(FIELDS),
         dependsOn: [carrierKey],
         create: () => ({ api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/carriers/${idOrRef(ctx.index.carrierByName.get(p.carrier)?.id, carrierKey)}/products`, body }),
         update: () => ({ api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/products/${live!.id}`, body }),

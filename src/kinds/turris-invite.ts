@@ -39,6 +39,10 @@ function body(t: DesiredTurrisInvite, template: string | undefined): Record<stri
 
 export const turrisInviteKind: KindModule = {
   kind: 'turrisInvite',
+  title: 'Turris invitations',
+  key: { parts: ['key'] },
+  describe: (parts) => `Turris invitation "${parts[0]}"`,
+  noun: 'Turris invitation',
   plan(ctx) {
     for (const t of ctx.desired.turrisInvites) {
       const template = templateId(ctx, t);

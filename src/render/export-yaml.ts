@@ -1,12 +1,15 @@
 import { Document, isMap, isSeq, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { escapeLiteral } from '../config/interpolate.js';
-import { ALL_DIVISIONS, DECLARED_FIELDS, USER_DEFINED } from '../core/desired.js';
+import { USER_DEFINED } from '../core/desired.js';
 import { warning } from '../core/diagnostics.js';
+import { exportedFields, unreadFields } from '../core/fields.js';
+import { liveObjectsOf } from '../core/kind.js';
 import { LiveIndex } from '../core/live-index.js';
 import type { LiveSnapshot, RawObject } from '../core/live.js';
 import { Lookups } from '../core/lookups.js';
-import { ASSIGNMENT_LIFECYCLE_FIELDS, liveUpline } from '../kinds/assignment.js';
-import type { Diagnostic } from '../core/types.js';
+import { liveUpline } from '../kinds/assignment.js';
+import { KINDS, kindOf } from '../kinds/index.js';
+import type { Diagnostic, KindName } from '../core/types.js';
 import { hasControls, visible, yamlText } from './escape.js';
 
 const byName = (a: RawObject, b: RawObject) => String(a.name).localeCompare(String(b.name));
@@ -27,8 +30,8 @@ export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } 
     if (!found) warnings.push({ ...warning(`${owner}: unknown ${what} id ${String(id)}; left out`) });
     return found;
   };
-  const names = (ids: unknown, what: string, owner: string): string[] | undefined =>
-    (Array.isArray(ids) ? ids.map((id) => name(id, what, owner)).filter((n): n is string => n !== undefined).sort() : undefined);
+  /** An object's declared fields as its kind's field spec exports them (`owner` names it in warnings). */
+  const fieldsOf = (kind: KindName, raw: RawObject, owner: string) => exportedFields(kindOf(kind).fields ?? [], raw, { lookups, name: (id, what) => name(id, what, owner) });
   const ids: Array<{ path: Array<string | number>; id: string }> = [];
   const seen = new Set<string>();
   const unique = (key: string, what: string): boolean => {
@@ -47,29 +50,11 @@ export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } 
       const owner = `product "${c.name} / ${p.name}"`;
       const levels = live.levels.filter((l) => l.productId === p.id).sort(byName).filter((l) => unique(`l:${p.id}/${l.name}`, `commission level "${p.name} / ${l.name}"`)).map((l, li) => {
         ids.push({ path: ['carriers', ci, 'products', pi, 'commissionLevels', li], id: l.id });
-        return {
-          name: l.name, type: String(l.type).toLowerCase(),
-          ...(l.firstYearValue !== undefined ? { firstYearValue: l.firstYearValue } : {}), ...(l.level !== undefined ? { level: l.level } : {}),
-          ...pickDefined(l, ['administrativeDivisions', ...USER_DEFINED]),
-        };
+        return { name: l.name, ...fieldsOf('commissionLevel', l, `commission level "${p.name} / ${l.name}"`) };
       });
-      return {
-        name: p.name,
-        lineOfBusiness: name(p.lineOfBusinessId, 'line of business', owner) ?? '(unknown)',
-        ...optional('contractSubmissionMethod', name(p.contractSubmissionMethodId, 'submission method', owner)),
-        ...optional('annualization', name(p.annualizationId, 'annualization', owner)),
-        ...pickDefined(p, ['displayCommissionLevelPercentages', 'administrativeDivisions', ...USER_DEFINED]),
-        ...(levels.length ? { commissionLevels: levels } : {}),
-      };
+      return { name: p.name, ...fieldsOf('product', p, owner), ...(levels.length ? { commissionLevels: levels } : {}) };
     });
-    const owner = `carrier "${c.name}"`;
-    return {
-      name: c.name, ...pickDefined(c, ['naic', 'tin', 'uplineFirmName']),
-      ...optionalList('linesOfBusiness', names(c.linesOfBusiness, 'line of business', owner)),
-      ...optionalList('contractSubmissionMethods', names(c.contractSubmissionMethods, 'submission method', owner)),
-      ...pickDefined(c, ['administrativeDivisions', ...USER_DEFINED]),
-      ...(products.length ? { products } : {}),
-    };
+    return { name: c.name, ...fieldsOf('carrier', c, `carrier "${c.name}"`), ...(products.length ? { products } : {}) };
   });
 
   // One entry per contract (carrier, product, level, status, states, upline, userDefined); several producers on it become `npns:`.
@@ -83,7 +68,9 @@ export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } 
     }
     if (!unique(`a:${a.npn}/${a.productId}`, `the contract of ${a.npn} on "${product.carrier} / ${product.name}"`)) continue;
     const status = name(a.assignmentStatusId, 'assignment status', `assignment ${a.id}`);
-    const position = { ...pickDefined(a, ['administrativeDivisions']), ...(liveUpline(a) ? { upline: liveUpline(a)! } : {}), ...pickDefined(a, USER_DEFINED) };
+    // The level, status and upline are the group's own columns: only states and userDefined come from the spec here.
+    const { commissionLevel: _level, status: _status, upline: _upline, administrativeDivisions, ...userDefined } = fieldsOf('assignment', a, `assignment ${a.id}`);
+    const position = { ...(administrativeDivisions !== undefined ? { administrativeDivisions } : {}), ...(liveUpline(a) ? { upline: liveUpline(a)! } : {}), ...userDefined };
     const key = JSON.stringify([product.carrier, product.name, level.name, status ?? '', position]);
     const group = groups.get(key) ?? { carrier: product.carrier, product: product.name, commissionLevel: level.name, ...(status ? { status } : {}), ...position, npns: [] };
     group.npns.push(String(a.npn));
@@ -94,7 +81,7 @@ export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } 
 
   warnings.push(...notExported(live));
   // Live text is data: a name containing `${env:…}` must stay literal when the file is read back.
-  const doc = new Document(escapeStrings({ version: 1, carriers, ...(assignments.length ? { assignments } : {}) }));
+  const doc = new Document(escapeStrings({ version: 1, carriers, ...(assignments.length ? { assignments } : {}), ...sections(live, lookups, name) }));
   for (const { path, id } of ids) {
     const node = doc.getIn(path, true) as YAMLMap | undefined;
     if (node) node.commentBefore = ` id: ${visible(id)}`;
@@ -113,30 +100,17 @@ function escapeStrings<T>(value: T): T {
   return value;
 }
 
-function optional(key: string, value: string | undefined): Record<string, string> {
-  return value === undefined ? {} : { [key]: value };
+/** The sections of kinds exported on their own (registered beside the built-ins), after the built-in ones. */
+function sections(live: LiveSnapshot, lookups: Lookups, name: (id: unknown, what: string, owner: string) => string | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const kind of KINDS) {
+    const section = kind.exportSection;
+    const objects = liveObjectsOf(kind, live);
+    if (!section || objects.length === 0) continue;
+    out[section.name] = section.entries(objects, { lookups, name: (id, what) => name(id, what, kind.noun) });
+  }
+  return out;
 }
-
-function optionalList(key: string, value: string[] | undefined): Record<string, string[]> {
-  return value === undefined || value.length === 0 ? {} : { [key]: value };
-}
-
-/** The fields a live object carries, as the config writes them: states as `all` or a sorted list; empty lists left out. */
-function pickDefined(raw: RawObject, fields: string[]): Record<string, unknown> {
-  return Object.fromEntries(fields.filter((f) => raw[f] !== undefined && raw[f] !== null && !(Array.isArray(raw[f]) && (raw[f] as unknown[]).length === 0))
-    .map((f) => [f, f === 'administrativeDivisions' ? divisions(raw[f]) : raw[f]]));
-}
-
-function divisions(value: unknown): unknown {
-  if (!Array.isArray(value)) return value;
-  return value.length === ALL_DIVISIONS.length && ALL_DIVISIONS.every((d) => value.includes(d)) ? 'all' : [...value].map(String).sort();
-}
-
-/** Config field → the wire field a live object carries it in, where they differ. */
-const WIRE: Record<string, string> = {
-  lineOfBusiness: 'lineOfBusinessId', contractSubmissionMethod: 'contractSubmissionMethodId', annualization: 'annualizationId',
-  commissionLevel: 'commissionLevelId', status: 'assignmentStatusId', upline: ASSIGNMENT_LIFECYCLE_FIELDS.upline,
-};
 
 /**
  * What the export cannot write, said once each: fields no live object of a kind carries (the API
@@ -144,15 +118,11 @@ const WIRE: Record<string, string> = {
  */
 function notExported(live: LiveSnapshot): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const kinds = [
-    { what: 'carrier', objects: live.carriers, fields: DECLARED_FIELDS.carrier },
-    { what: 'product', objects: live.products, fields: DECLARED_FIELDS.product },
-    { what: 'commission level', objects: live.levels, fields: DECLARED_FIELDS.commissionLevel },
-    { what: 'contract assignment', objects: live.assignments, fields: DECLARED_FIELDS.assignment },
-  ];
-  for (const { what, objects, fields } of kinds) {
-    if (objects.length === 0) continue;
-    const missing = fields.filter((f) => !objects.some((o) => o[WIRE[f] ?? f] !== undefined && o[WIRE[f] ?? f] !== null));
+  for (const kind of KINDS) {
+    const objects = liveObjectsOf(kind, live);
+    if (!kind.fields || objects.length === 0) continue;
+    const what = kind.noun;
+    const missing = unreadFields(kind.fields, objects);
     if (missing.length === 0) continue;
     const shown = missing.every((f) => !USER_DEFINED.includes(f)) || !USER_DEFINED.every((f) => missing.includes(f))
       ? missing : [...missing.filter((f) => !USER_DEFINED.includes(f)), 'userDefined1..10'];

@@ -1,49 +1,30 @@
-import { decodeKey, quotedPath } from '../core/address.js';
+import { decodeKey } from '../core/address.js';
 import { census, summarize } from '../core/compute-plan.js';
+import { describeObject } from '../core/kind.js';
 import { addressKey, type Action, type Change, type KindName, type Plan } from '../core/types.js';
+import { KINDS, kindOf } from '../kinds/index.js';
 import { visible } from './escape.js';
 import { datedCounts } from './plan-dated.js';
 
-export const KIND_ORDER: KindName[] = ['carrier', 'product', 'commissionLevel', 'assignment', 'invite', 'turrisInvite'];
+/** Kinds in registry order: the order of every grouped output. */
+export const kindOrder = (): KindName[] => KINDS.map((k) => k.kind);
 
-export const KIND_TITLES: Record<KindName, string> = {
-  carrier: 'Carriers', product: 'Products', commissionLevel: 'Commission levels', assignment: 'Contract assignments', invite: 'Invitations', turrisInvite: 'Turris invitations',
-};
+/** The heading of a kind's group (`Carriers`). */
+export const kindTitle = (kind: KindName): string => kindOf(kind).title;
 
 /** How an object is named in every output: its natural key in words (live names, so escaped). */
 export function label(change: Pick<Change, 'address' | 'identity'>): string {
-  return visible(rawLabel(change));
-}
-
-function rawLabel(change: Pick<Change, 'address' | 'identity'>): string {
-  const i = change.identity;
-  switch (change.address.kind) {
-    case 'carrier': return `carrier ${quotedPath([i.carrier])}`;
-    case 'product': return `product ${quotedPath([i.carrier, i.product])}`;
-    case 'commissionLevel': return `commission level ${quotedPath([i.carrier, i.product, i.commissionLevel])}`;
-    case 'assignment': return `assignment of ${i.npn} on ${quotedPath([i.carrier, i.product])}`;
-    case 'invite': return `invitation of ${i.npn}`;
-    case 'turrisInvite': return `Turris invitation "${i.key}"`;
-  }
+  const kind = kindOf(change.address.kind);
+  return visible(describeObject(kind, kind.key.parts.map((p) => change.identity[p])));
 }
 
 /** For unmanaged objects, which carry only an address. */
 export function addressLabel(address: Change['address']): string {
-  return visible(rawAddressLabel(address));
-}
-
-function rawAddressLabel(address: Change['address']): string {
+  const kind = kindOf(address.kind);
   const parts = decodeKey(address.key) ?? [address.key];
   // Beyond the identity's parts, a key carries the ordinal of a live duplicate.
-  const path = (from: number, to: number) => quotedPath(parts.slice(from, to), parts.length > to ? `#${parts[to]}` : '');
-  switch (address.kind) {
-    case 'carrier': return `carrier ${path(0, 1)}`;
-    case 'product': return `product ${path(0, 2)}`;
-    case 'commissionLevel': return `commission level ${path(0, 3)}`;
-    case 'assignment': return `assignment of ${parts[0]} on ${path(1, 3)}`;
-    case 'invite': return `invitation of ${parts[0]}`;
-    case 'turrisInvite': return `Turris invitation "${parts[0]}"`;
-  }
+  const n = kind.key.parts.length;
+  return visible(describeObject(kind, parts.slice(0, n), parts.length > n ? `#${parts[n]}` : ''));
 }
 
 export const SYMBOLS: Record<Action, string> = { create: '+', update: '~', delete: '-', terminate: 'x', noop: ' ' };
@@ -82,9 +63,10 @@ export function failedLine(plan: Plan): string {
   return `Plan failed: ${errors} error${errors === 1 ? '' : 's'}. Nothing can be applied; fix ${errors === 1 ? 'it' : 'them'} and run plan again.`;
 }
 
-/** The changes to show, grouped in KIND_ORDER (one walk; without verbose, unchanged objects are left out). */
+/** The changes to show, grouped in registry order (one walk; without verbose, unchanged objects are left out). */
 export function byKind(plan: Plan, verbose: boolean): Array<{ kind: KindName; changes: Change[] }> {
-  const groups = new Map<KindName, Change[]>(KIND_ORDER.map((kind) => [kind, []]));
+  const order = kindOrder();
+  const groups = new Map<KindName, Change[]>(order.map((kind) => [kind, []]));
   for (const c of plan.changes) if (verbose || c.action !== 'noop') groups.get(c.address.kind)?.push(c);
-  return KIND_ORDER.map((kind) => ({ kind, changes: groups.get(kind)! })).filter((g) => g.changes.length > 0);
+  return order.map((kind) => ({ kind, changes: groups.get(kind)! })).filter((g) => g.changes.length > 0);
 }

@@ -42,7 +42,12 @@ export function scheduledMarkdown(plan: Plan): string[] {
 /** The summary counts a plan adds only when it has them, so dateless plans read as before. */
 export function datedCounts(plan: Plan): string {
   const s = summarize(plan);
-  return `${s.terminate ? `, ${s.terminate} to terminate` : ''}${s.scheduled ? `, ${s.scheduled} scheduled` : ''}`;
+  return `${s.terminate ? `, ${s.terminate} to terminate` : ''}${s.notDue ? `, ${s.notDue} not due` : ''}${s.scheduled ? `, ${s.scheduled} scheduled` : ''}`;
+}
+
+/** An `--only-due` plan says what it left out, so nobody reads it as the whole difference. */
+export function notDueSentence(plan: Plan): string | undefined {
+  return plan.notDue ? `${plan.notDue} change(s) not due are left out (plan without --only-due to see them).` : undefined;
 }
 
 /** The text plan's closing warning about terminations, beside the one about deletes. */

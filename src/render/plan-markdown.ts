@@ -3,8 +3,8 @@ import type { Change, Diagnostic, Plan } from '../core/types.js';
 import type { Attribution } from '../core/attribution.js';
 import { attributionMarkdown } from './attribution.js';
 import { markdownText, visible } from './escape.js';
-import { addressLabel, byKind, failedLine, KIND_TITLES, label, newParentsOf, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
-import { datedCounts, scheduledMarkdown, terminateFieldLines, terminationsMarkdown, TERMINATE_WORDS } from './plan-dated.js';
+import { addressLabel, byKind, failedLine, kindTitle, label, newParentsOf, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
+import { datedCounts, notDueSentence, scheduledMarkdown, terminateFieldLines, terminationsMarkdown, TERMINATE_WORDS } from './plan-dated.js';
 import { fieldChangeText, formatFieldLines } from './values.js';
 import { formatLocation } from '../core/diagnostics.js';
 import { hierarchyMarkdown } from './hierarchy-plan.js';
@@ -60,6 +60,8 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
     return `${head.join('\n').trimEnd()}\n`;
   }
   head.push(`**${s.create} to create, ${s.update} to update, ${s.delete} to delete${datedCounts(plan)}**, ${s.unmanaged} unmanaged, ${s.noop} unchanged${s.unverified ? `, **${s.unverified} not verified**` : ''}.`, '');
+  const notDue = notDueSentence(plan);
+  if (notDue) head.push(`> [!NOTE]\n> ${notDue}`, '');
   if (options.blocked?.length) head.push(`> [!CAUTION]\n> **Blocked:** ${options.blocked.join('; ')}. Apply would refuse this plan (nothing would be written) unless run with \`--force\`.`, '');
   if (s.delete > 0) head.push(`> [!WARNING]\n> This plan **deletes ${s.delete} object(s)**: review the sections below.`, '');
   head.push(...terminationsMarkdown(plan));
@@ -76,11 +78,11 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
     head.push(`| kind | create | update | delete |${terminating ? ' terminate |' : ''}`, `| --- | ---: | ---: | ---: |${terminating ? ' ---: |' : ''}`);
     for (const g of groups) {
       const n = (a: Change['action']) => census(plan).kinds[g.kind]?.actions[a] ?? 0;
-      head.push(`| ${KIND_TITLES[g.kind]} | ${n('create')} | ${n('update')} | ${n('delete')} |${terminating ? ` ${n('terminate')} |` : ''}`);
+      head.push(`| ${kindTitle(g.kind)} | ${n('create')} | ${n('update')} | ${n('delete')} |${terminating ? ` ${n('terminate')} |` : ''}`);
     }
     head.push('');
   } else if (s.unverified === 0) {
-    head.push(`No changes. The live account matches the config${s.scheduled ? `; ${s.scheduled} change(s) wait for their date (Scheduled, below)` : ''}.`, '');
+    head.push(notDue ? `Nothing is due${s.scheduled ? `; ${s.scheduled} change(s) wait for their date (Scheduled, below)` : ''}.` : `No changes. The live account matches the config${s.scheduled ? `; ${s.scheduled} change(s) wait for their date (Scheduled, below)` : ''}.`, '');
   }
   // Never "matches" while declared fields are unverified: say so where the verdict would be.
   if (s.unverified > 0) head.push(`> [!IMPORTANT]\n> ${groups.length === 0 ? 'Nothing to write in the fields downline can read back. ' : ''}${unverifiedSentence(s.unverified)}`, '');
@@ -106,7 +108,7 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
   const parentsOf = newParentsOf(plan);
   let omitted = 0;
   for (const g of groups) {
-    const open = `<details><summary>${KIND_TITLES[g.kind]} (${g.changes.length})</summary>\n\n\`\`\`diff\n`;
+    const open = `<details><summary>${kindTitle(g.kind)} (${g.changes.length})</summary>\n\n\`\`\`diff\n`;
     const close = '```\n\n</details>\n';
     budget -= open.length + close.length;
     const blocks: string[] = [];

@@ -4,11 +4,11 @@ import { attributionLines } from './attribution.js';
 import { renderDiagnosticsText } from './diagnostics.js';
 import { hierarchyTextLines } from './hierarchy-plan.js';
 import { visible } from './escape.js';
-import { addressLabel, byKind, failedLine, KIND_ORDER, KIND_TITLES, label, newParentsOf, summaryLine, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
+import { addressLabel, byKind, failedLine, kindOrder, kindTitle, label, newParentsOf, summaryLine, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
 import { census } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
 import type { Style } from './style.js';
-import { scheduledText, terminateFieldLines, terminationsSentence, TERMINATE_WORDS } from './plan-dated.js';
+import { notDueSentence, scheduledText, terminateFieldLines, terminationsSentence, TERMINATE_WORDS } from './plan-dated.js';
 import { fieldChangeText, formatFieldLines } from './values.js';
 
 export interface TextOptions {
@@ -71,7 +71,7 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
   if (hasErrors(plan.diagnostics)) return `${[...out, style.error(failedLine(plan))].join('\n')}\n`;
   const parentsOf = newParentsOf(plan);
   for (const group of byKind(plan, options.verbose)) {
-    out.push(style.bold(KIND_TITLES[group.kind]));
+    out.push(style.bold(kindTitle(group.kind)));
     for (const change of group.changes) out.push(...changeLines(change, parentsOf, style, options.verbose));
     out.push('');
   }
@@ -92,7 +92,7 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
     out.push('');
   }
   if (counts.actions.delete > 0) {
-    const perKind = KIND_ORDER.filter((k) => counts.kinds[k]?.actions.delete).map((k) => `${counts.kinds[k]!.actions.delete} ${KIND_TITLES[k].toLowerCase()}`);
+    const perKind = kindOrder().filter((k) => counts.kinds[k]?.actions.delete).map((k) => `${counts.kinds[k]!.actions.delete} ${kindTitle(k).toLowerCase()}`);
     out.push(style.remove(`Deletes: ${perKind.join(', ')}.`));
   }
   const terminations = terminationsSentence(plan);
@@ -100,6 +100,8 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
   const updates = counts.actions.update;
   if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`), ...attributionLines(options.attributions ?? []));
   if (unverified.length > 0) out.push(style.warning(unverifiedSentence(unverified.length)));
+  const notDue = notDueSentence(plan);
+  if (notDue) out.push(style.warning(notDue));
   out.push(style.bold(summaryLine(plan)));
   return `${out.join('\n')}\n`;
 }

@@ -208,6 +208,22 @@ describe('plan --drift: who changed it, and when (SPEC §14)', () => {
     expect(again.stdout).not.toContain('Drift');
   });
 
+  it('--adopt of positions moved to the top and under someone by hand: the upline key goes or comes, and the config validates and plans clean', async () => {
+    writeFileSync(join(sandbox.dir.path, 'downline.yaml'), CONFIG(4));
+    expect((await run(['apply', '--auto-approve'], { cwd: sandbox.dir.path, env: env() })).code).toBe(0);
+    await editAs('Jane Admin', '17200002', 'Term Life', { uplineNpn: null });
+    await editAs('Jane Admin', '17100004', 'Term Life', { uplineNpn: '17200001' });
+    const adopted = await run(['plan', '--adopt'], { cwd: sandbox.dir.path, env: env() });
+    expect(adopted.code, adopted.stderr).toBe(0);
+    expect(adopted.stderr).toContain('Adopted the live values into downline.yaml (2)');
+    const text = readFileSync(join(sandbox.dir.path, 'downline.yaml'), 'utf8');
+    expect(text).not.toContain('upline: null');
+    expect(text).toContain('    npns: ["17100001", "17100002", "17100003"]\n  - npn: "17100004"\n    carrier: Acme Life\n    product: Term Life\n    commissionLevel: Street\n    upline: "17200001"\n');
+    const valid = await run(['validate'], { cwd: sandbox.dir.path, env: env() });
+    expect(valid.code, valid.stdout + valid.stderr + text).toBe(0);
+    expect((await run(['plan', '--detailed-exitcode'], { cwd: sandbox.dir.path, env: env() })).code).toBe(0);
+  });
+
   it('--adopt in a folder of files edits only the file that declares the drifted value', async () => {
     cpSync(example('split'), join(sandbox.dir.path, 'config'), { recursive: true });
     const read = (f: string) => readFileSync(join(sandbox.dir.path, 'config', f), 'utf8');

@@ -95,6 +95,59 @@ describe('effective: and until:', () => {
     expect(level().firstYearValue).toBe(82.5);
   });
 
+  it('the daily job launches a carrier on its date with everything that waited for it: --only-due creates the product, level and contract too, and its drift check is clean', async () => {
+    write(['version: 1', 'carriers:', '  - name: Future Life', '    effective: 2027-03-01', '    products:', '      - name: Whole', '        lineOfBusiness: Life',
+      '        commissionLevels:', '          - { name: L1, type: percent, firstYearValue: 50 }',
+      'assignments:', '  - npn: "700"', '    carrier: Future Life', '    product: Whole', '    commissionLevel: L1', ''].join('\n'));
+    const ahead = await downline(['plan', '--as-of', '2027-02-28', '--no-color']);
+    expect(ahead.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 4 scheduled, 0 unmanaged.');
+    // The generated workflow's daily job, on the date: plan what came due, apply exactly that, then the drift check.
+    const due = await downline(['plan', '--only-due', '--as-of', '2027-03-01', '--out', 'due.json', '--detailed-exitcode', '--no-color']);
+    expect(due.code).toBe(2);
+    expect(due.stdout).toContain('Plan: 4 to create, 0 to update, 0 to delete');
+    sandbox.em.log.length = 0;
+    const apply = await downline(['apply', '--plan', 'due.json', '--report', 'due-report.json']);
+    expect(apply.code).toBe(0);
+    expect(writes(sandbox.em).map((w) => `${w.method} ${w.path.replace(/[0-9a-f-]{36}/g, ':id')}`)).toEqual([
+      'POST /contracting/v1/customers/carriers', 'POST /contracting/v1/customers/carriers/:id/products', 'POST /contracting/v1/customers/:id/commissionLevels', 'POST /contracting/v1/customers/contractAssignments']);
+    expect(sandbox.em.store.data.assignments.map((a) => a.npn)).toEqual(['700']);
+    const drift = await downline(['plan', '--drift', '--as-of', '2027-03-01', '--detailed-exitcode']);
+    expect(drift.code).toBe(0);
+  });
+
+  it('an --only-due plan says what it left out as not due, and keeps its scheduled, unmanaged and not-verified counts: never "No changes … matches"', async () => {
+    const book = (o: { value: number; npns: string[]; later?: boolean }) => ['version: 1', 'carriers:', '  - name: Acme', '    uplineFirmName: Acme Holdings', '    products:', '      - name: Term',
+      '        lineOfBusiness: Life', '        commissionLevels:', `          - { name: Street, type: percent, firstYearValue: ${o.value} }`,
+      ...(o.later ? ['          - { name: Senior, type: percent, firstYearValue: 90, effective: 2027-06-01 }'] : []),
+      'assignments:', `  - npns: [${o.npns.map((n) => `"${n}"`).join(', ')}]`, '    carrier: Acme', '    product: Term', '    commissionLevel: Street', ''].join('\n');
+    write(book({ value: 80, npns: ['1001', '1002'] }));
+    expect((await downline(['apply', '--auto-approve'])).code).toBe(0);
+    // Undated drift (80 → 85), one scheduled create, one unmanaged contract (1002), one field not read back (uplineFirmName); nothing due.
+    write(book({ value: 85, npns: ['1001'], later: true }));
+    const text = await downline(['plan', '--only-due', '--as-of', '2026-12-01', '--detailed-exitcode', '--no-color']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('1 change(s) not due are left out (plan without --only-due to see them).\nPlan: 0 to create, 0 to update, 0 to delete, 1 not due, 1 scheduled, 1 unmanaged.\n');
+    expect(text.stdout).toContain('scheduled 2027-06-01: commission level "Acme / Term / Senior" created');
+    expect(text.stdout).toContain('  ? assignment of 1002 on "Acme / Term"');
+    expect(text.stdout).toContain('  ? carrier "Acme": uplineFirmName');
+    const md = (await downline(['plan', '--only-due', '--as-of', '2026-12-01', '--format', 'markdown'])).stdout;
+    expect(md).toContain('**0 to create, 0 to update, 0 to delete, 1 not due, 1 scheduled**, 1 unmanaged, 3 unchanged, **1 not verified**.');
+    expect(md).toContain('> [!NOTE]\n> 1 change(s) not due are left out (plan without --only-due to see them).');
+    expect(md).not.toMatch(/No changes|matches/);
+    const json = JSON.parse((await downline(['plan', '--only-due', '--as-of', '2026-12-01', '--format', 'json'])).stdout);
+    expect(json.summary).toEqual({ create: 0, update: 0, delete: 0, terminate: 0, scheduled: 1, noop: 3, unmanaged: 1, unverified: 1, notDue: 1 });
+    expect(json.scheduled).toHaveLength(1);
+    expect(json.unmanaged).toHaveLength(1);
+    // The apply of that plan writes nothing and says why, not that the account matches.
+    sandbox.em.log.length = 0;
+    expect((await downline(['plan', '--only-due', '--as-of', '2026-12-01', '--out', 'due.json'])).code).toBe(0);
+    const apply = await downline(['apply', '--plan', 'due.json']);
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toContain('1 change(s) not due are left out (plan without --only-due to see them).');
+    expect(apply.stdout).not.toContain('matches the config');
+    expect(writes(sandbox.em)).toEqual([]);
+  });
+
   it('a product effective later schedules its levels too; --as-of that is not a date is an error', async () => {
     write(['version: 1', 'carriers:', '  - name: Acme', '    products:', '      - name: Term', '        lineOfBusiness: Life', '        effective: 2027-06-01',
       '        commissionLevels:', '          - { name: Street, type: percent }', ''].join('\n'));

@@ -133,4 +133,59 @@ describe('hierarchy rules in plan (against live assignments)', () => {
     const under201 = ['303', '304', '305'].map((n) => `${at(text, `- npn: "${n}"`).line} error activeUnderTerminated`);
     expect(found).toEqual([...under201, `${line} error activeUnderTerminated`, `${line} error levelNotAboveUpline`, `${line} warning statesWithinUpline`].sort());
   });
+
+  it('activeUnderTerminated sees until: — an upline past its until: with a downline still active under it fails validate (declared) and plan (live-only downline), zero writes', async () => {
+    const upline = (until?: string) => entry('800', 'Agency', undefined, until ? `    until: ${until}\n` : '');
+    writeFileSync(join(sandbox.dir.path, 'downline.yaml'), `${treeConfig()}${upline()}${entry('801', 'Street', '800')}`);
+    expect((await downline('apply', '--auto-approve')).code).toBe(0);
+    const text = `${treeConfig()}${upline('2026-11-01')}${entry('801', 'Street', '800')}`;
+    writeFileSync(join(sandbox.dir.path, 'downline.yaml'), text);
+    const where = at(text, '- npn: "801"');
+    const finding = `downline.yaml:${where.line}:${where.column + 2}: error: producer 801 is active under 800, whose position on "Acme Life / Term 10" is TERMINATED from 2026-11-01 (until:) [activeUnderTerminated]`;
+    const checked = await downline('validate');
+    expect(checked.code).toBe(1);
+    expect(checked.stderr + checked.stdout).toContain(finding);
+    sandbox.em.log.length = 0;
+    const plan = await downline('plan', '--as-of', '2026-11-25');
+    expect(plan.code).toBe(1);
+    expect(plan.stderr + plan.stdout).toContain(finding);
+    expect((await downline('apply', '--auto-approve', '--as-of', '2026-11-25')).code).toBe(1);
+    // 801 only live: the plan finds it, at the entry of the upline that ends.
+    const liveOnly = `${treeConfig()}${upline('2026-11-01')}`;
+    writeFileSync(join(sandbox.dir.path, 'downline.yaml'), liveOnly);
+    expect((await downline('validate')).code).toBe(0);
+    const live = await downline('plan', '--as-of', '2026-11-25');
+    expect(live.code).toBe(1);
+    const up = at(liveOnly, '- npn: "800"');
+    expect(live.stderr + live.stdout).toContain(`downline.yaml:${up.line}:${up.column + 2}: error: producer 801 is active under 800, whose position on "Acme Life / Term 10" is TERMINATED from 2026-11-01 (until:) [activeUnderTerminated]`);
+    expect((await downline('apply', '--auto-approve', '--as-of', '2026-11-25')).code).toBe(1);
+    expect(writes(sandbox.em)).toEqual([]);
+  });
+
+  it('activeUnderTerminated on each date: a move effective after its new upline\'s until: fails; a termination while a downline\'s move away still waits fails the plan', async () => {
+    const moveLater = `${treeConfig()}${entry('800', 'Agency', undefined, '    until: 2026-12-31\n')}${entry('801', 'Street', '800', '    effective: 2027-01-15\n')}`;
+    writeFileSync(join(sandbox.dir.path, 'downline.yaml'), moveLater);
+    const validate = await downline('validate');
+    expect(validate.code).toBe(1);
+    expect(validate.stderr + validate.stdout).toContain('error: producer 801 is active under 800 from 2027-01-15, whose position on "Acme Life / Term 10" is TERMINATED from 2026-12-31 (until:) [activeUnderTerminated]');
+
+    // 303 leaves 201 only on 2027-01-01, but 201 is terminated today: until January 303 sits under a terminated position.
+    const moved = treeConfig({ move: { 303: '200', 304: '200', 305: '200' } });
+    writeFileSync(join(sandbox.dir.path, 'downline.yaml'), treeConfig());
+    expect((await downline('apply', '--auto-approve')).code).toBe(0);
+    const text = `${moved.replace('npns: ["200", "201"]', 'npns: ["200"]')
+      .replace('  - npn: "303"\n    carrier: Acme Life\n    product: Term 10\n    commissionLevel: Street\n    upline: "200"\n', (e) => `${e}    effective: 2027-01-01\n`)}${entry('201', 'Manager', '100', '    status: TERMINATED\n')}`;
+    expect(text).toContain('effective: 2027-01-01');
+    writeFileSync(join(sandbox.dir.path, 'downline.yaml'), text);
+    expect((await downline('validate')).code).toBe(0);
+    sandbox.em.log.length = 0;
+    const plan = await downline('plan', '--as-of', '2026-12-01');
+    expect(plan.code).toBe(1);
+    const where = at(text, '- npn: "303"');
+    expect(plan.stderr + plan.stdout).toContain(`downline.yaml:${where.line}:${where.column + 2}: error: producer 303 stays active under 201 until its entry takes effect on 2027-01-01, and the position of 201 on "Acme Life / Term 10" is TERMINATED [activeUnderTerminated]`);
+    expect((await downline('apply', '--auto-approve', '--as-of', '2026-12-01')).code).toBe(1);
+    expect(writes(sandbox.em)).toEqual([]);
+    // From 2027-01-01 the move is due with the termination: nothing sits under 201 any more.
+    expect((await downline('plan', '--as-of', '2027-01-01')).code).toBe(0);
+  });
 });

@@ -197,6 +197,30 @@ describe('terminal statuses (SPEC §11)', () => {
     expect(sandbox.em.store.data.assignments).toHaveLength(0);
   });
 
+  it('"moved on in the contracting workflow" counts only a live status that differs from the declared one: not contracts the config ends (terminal status, until:) that are ended', async () => {
+    const entry = (npn: string, lines: string[]) => [`  - npn: "${npn}"`, '    carrier: Acme', '    product: Term', '    commissionLevel: Street', ...lines.map((l) => `    ${l}`)];
+    const book = (ends: string[][]) => [...HEAD, 'assignments:', ...entry('1001', ends[0]), ...entry('1002', ends[1]), ...entry('1003', ['status: APPROVED']), ''].join('\n');
+    write(book([['status: APPROVED'], ['status: APPROVED']]));
+    expect((await downline('apply', '--auto-approve')).code).toBe(0);
+    write(book([['status: TERMINATED'], ['status: APPROVED', 'until: 2026-01-01']]));
+    expect((await downline('apply', '--auto-approve')).code).toBe(0);
+    expect([liveOf('1001'), liveOf('1002')].map((a) => a.endDate)).toEqual([expect.any(String), '2026-01-01']);
+    const quiet = await downline('plan', '--detailed-exitcode', '--no-color');
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).not.toContain('moved on');
+    // 1003 moves on in the workflow: the one assignment whose live status differs from its entry.
+    const bearer = await token(sandbox.em);
+    const statuses = (await call(sandbox.em, bearer, 'GET', '/v1/assignmentStatuses?size=100')).body._embedded.assignmentStatuses;
+    const pending = statuses.find((s: { name: string }) => s.name === 'PENDING_WITH_CARRIER').id;
+    await call(sandbox.em, bearer, 'PUT', `/v1/customers/contractAssignments/${liveOf('1003').id}`, { assignmentStatusId: pending });
+    const moved = await downline('plan', '--detailed-exitcode', '--no-color');
+    expect(moved.code).toBe(0);
+    expect(moved.stdout.split('\n')).toContain('1 contract assignment(s) moved on in the contracting workflow; their status is not reverted (--verbose lists them).');
+    const verbose = await downline('plan', '--verbose', '--no-color');
+    expect(verbose.stdout).toContain('# already TERMINATED: left as it is');
+    expect(verbose.stdout).toContain('# status is PENDING_WITH_CARRIER (workflow progress since APPROVED; not reverted');
+  });
+
   it('rejects endDate that is not a real date, an ending without a terminal status, and a non-terminal prune.terminationStatus, at file:line:col', async () => {
     write([...one('1001', ['status: TERMINATED', 'endDate: 2027-02-30']).split('\n').slice(0, -1),
       '  - npn: "1002"', '    carrier: Acme', '    product: Term', '    commissionLevel: Street', '    status: APPROVED', '    terminationReason: moved', '    effective: 2027-1-1',

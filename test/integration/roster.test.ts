@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { rosterCsv } from '../../src/render/export-roster.js';
 import { assignmentConfig } from '../bench/generate.js';
-import { call, envFor, token, useSandbox } from '../helpers/emulator.js';
+import { envFor, useSandbox } from '../helpers/emulator.js';
 import { example, run } from '../helpers/run.js';
 
 const sandbox = useSandbox();
@@ -143,16 +143,3 @@ describe('a roster under --since', () => {
   });
 });
 
-describe('plan --adopt with a roster', () => {
-  it('leaves the spreadsheet alone and names the row and the live values to type in', async () => {
-    write('setup.yaml', 'version: 1\ncarriers:\n  - name: Acme\n    products:\n      - name: Term\n        lineOfBusiness: Life\n        commissionLevels:\n          - { name: L1, type: percent, firstYearValue: 50 }\n');
-    const roster = 'npn,carrier,product,commissionLevel,states\n1000,Acme,Term,L1,CA\n';
-    write('producers.csv', roster);
-    expect((await downline('apply', '--auto-approve', 'setup.yaml', 'producers.csv')).code).toBe(0);
-    const a = sandbox.em.store.data.assignments[0];
-    await call(sandbox.em, await token(sandbox.em), 'PUT', `/v1/customers/contractAssignments/${a.id}`, { administrativeDivisions: ['TX'] });
-    const adopted = await downline('plan', '--adopt', 'setup.yaml', 'producers.csv');
-    expect(adopted.stderr).toContain('producers.csv:2:1: warning: assignment of 1000 on "Acme / Term": declared in a roster, which --adopt does not rewrite; not adopted (edit row 2 by hand: states ["TX"])');
-    expect(read('producers.csv')).toBe(roster);
-  });
-});

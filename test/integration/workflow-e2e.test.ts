@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rosterWorkflow } from '../../src/commands/init-roster.js';
+import { EMULATOR_USER_HEADER } from '../../src/emulator/routes/assignments.js';
 import { call, startEmulator, token, writes, type Emulator } from '../helpers/emulator.js';
 import { ROOT, run, tempDir } from '../helpers/run.js';
 import { fakeGh, parseWorkflow, runJob, type JobRun, type Workflow } from '../helpers/workflow.js';
@@ -35,7 +37,7 @@ const parentOf = (sha: string) => {
   }
 };
 
-function job(name: string, sha: string, extraEnv: Record<string, string> = {}): Promise<JobRun> {
+function job(name: string, sha: string, extraEnv: Record<string, string> = {}, o: { flow?: Workflow; runId?: string } = {}): Promise<JobRun> {
   const context = {
     'secrets.AGENTSYNC_CLIENT_ID': em.credentials.clientId,
     'secrets.AGENTSYNC_CLIENT_SECRET': em.credentials.clientSecret,
@@ -49,11 +51,11 @@ function job(name: string, sha: string, extraEnv: Record<string, string> = {}): 
     // The base of the pull request and the `before` of the push: the commit before this one.
     'github.event.pull_request.base.sha': parentOf(sha),
     'github.event.before': parentOf(sha),
-    'github.run_id': '99',
+    'github.run_id': o.runId ?? '99',
     'github.ref_name': 'main',
   };
   const env = { ...npmEnv(), AGENTSYNC_BASE_URL: em.baseUrl, AGENTSYNC_TOKEN_URL: em.tokenUrl, ...extraEnv };
-  return runJob(workflow, name, { repo, commit: sha, dir: join(scratch.path, 'runs', `${++jobCount}-${name}`), env, context });
+  return runJob(o.flow ?? workflow, name, { repo, commit: sha, dir: join(scratch.path, 'runs', `${++jobCount}-${name}`), env, context });
 }
 const codes = (r: JobRun) => Object.fromEntries(r.steps.map((s) => [s.name, s.code]));
 const comment = () => readFileSync(join(scratch.path, 'gh', 'comment.md'), 'utf8');
@@ -97,10 +99,11 @@ beforeAll(async () => {
   execFileSync('npm', ['install'], { cwd: repo, env: { ...process.env, ...npmEnv() }, stdio: ['ignore', 'pipe', 'pipe'] });
 }, 300_000);
 
+// Removing a clone and node_modules per job run takes longer than the default hook timeout on a loaded machine.
 afterAll(async () => {
   await em?.close();
   await scratch?.cleanup();
-});
+}, 120_000);
 
 describe('installing downline from a git URL pinned to a commit', () => {
   it('builds it with the prepare script, and the binary runs on plain node', async () => {
@@ -225,4 +228,29 @@ describe('the generated workflow, run step by step', () => {
     expect(codes(due)['Drift check (fails when the live account differs from main; names who changed it, and when)']).toBe(2);
     expect(due.summary).toContain('**Drift:** 1 object(s) differ from the config');
   }, 600_000);
+
+  it('adopt with a roster (init --roster\'s workflow): the pull request carries the drifted row of the CSV', async () => {
+    await em.close();
+    em = await startEmulator({});
+    const flow = parseWorkflow(rosterWorkflow(readFileSync(join(repo, '.github/workflows/downline.yml'), 'utf8')));
+    writeFileSync(join(repo, 'downline.yaml'), config().slice(0, config().indexOf('\nassignments:') + 1));
+    const roster = 'npn,carrier,product,commissionLevel,status\n'
+      + '10000001,Example Life Insurance Company,Term Life 20,Street,APPROVED\n'
+      + '10000002,"Example Life Insurance Company",Term Life 20,Street,APPROVED\n';
+    writeFileSync(join(repo, 'producers.csv'), roster);
+    const sha = commit('producers in a roster');
+    const applied = await job('apply', sha, {}, { flow });
+    expect(applied.failed, applied.steps.map((s) => s.stderr).join('\n')).toBe(false);
+    expect(em.store.data.assignments).toHaveLength(2);
+    const agency = em.store.data.levels.find((l) => l.name === 'Agency')!;
+    const assignment = em.store.data.assignments.find((a) => a.npn === '10000002')!;
+    expect((await call(em, await token(em), 'PUT', `/v1/customers/contractAssignments/${assignment.id}`, { commissionLevelId: agency.id }, { [EMULATOR_USER_HEADER]: 'Jane Admin' })).status).toBe(200);
+
+    const adopt = await job('adopt', sha, {}, { flow, runId: '100' });
+    expect(adopt.failed, adopt.steps.map((s) => s.stderr).join('\n')).toBe(false);
+    expect(git('diff', '--name-only', sha, 'downline/adopt-drift-100')).toBe('producers.csv');
+    expect(git('show', 'downline/adopt-drift-100:producers.csv')).toBe(roster.replace('"Example Life Insurance Company",Term Life 20,Street', '"Example Life Insurance Company",Term Life 20,Agency').trimEnd());
+    expect(readFileSync(join(scratch.path, 'gh', 'pr.md'), 'utf8')).toContain('changed by Jane Admin on');
+    expect((await job('drift', git('rev-parse', 'downline/adopt-drift-100'), {}, { flow })).failed).toBe(false);
+  }, 300_000);
 });

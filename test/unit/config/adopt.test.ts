@@ -61,4 +61,45 @@ describe('adopt: live values spliced into the config text', () => {
     expect(valueText('a, b')).toBe('"a, b"');
     expect(valueText('Level 1 — 55%')).toBe('Level 1 — 55%');
   });
+
+  it('a position moved to the top live loses its upline key; one moved under someone gains it (block and flow entries)', () => {
+    const text = `assignments:
+  - npn: "1"   # lead
+    carrier: Acme
+    product: Term
+    upline: "9"
+    commissionLevel: Street
+  - { npn: "2", carrier: Acme, product: Term, uplineNpn: "9", commissionLevel: Street }
+  - npn: "3"
+    carrier: Acme
+    product: Term
+  - { npn: "4", carrier: Acme, product: Term }
+  - carrier: Acme
+    product: Term
+    upline: "9"
+    npns: ["5", "6"]
+`;
+    const result = adoptInText('c.yaml', text, [at(2, 5, { upline: null }), at(7, 5, { upline: null }), at(8, 5, { upline: '1' }), at(11, 5, { upline: '1' }), at(15, 17, { upline: null })]);
+    expect(result.problems).toEqual([]);
+    expect(result.adopted).toBe(5);
+    expect(result.text).toBe(`assignments:
+  - npn: "1"   # lead
+    carrier: Acme
+    product: Term
+    commissionLevel: Street
+  - { npn: "2", carrier: Acme, product: Term, commissionLevel: Street }
+  - npn: "3"
+    carrier: Acme
+    product: Term
+    upline: "1"
+  - { npn: "4", carrier: Acme, product: Term, upline: "1" }
+  - carrier: Acme
+    product: Term
+    upline: "9"
+    npns: ["5"]
+  - npn: "6"
+    carrier: Acme
+    product: Term
+`);
+  });
 });
