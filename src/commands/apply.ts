@@ -8,7 +8,6 @@ import { hasErrors } from '../core/diagnostics.js';
 import { comparePlans } from '../core/saved-plan.js';
 import { checkSafety } from '../core/safety.js';
 import type { Plan } from '../core/types.js';
-import { renderDiagnostics } from '../render/diagnostics.js';
 import { label } from '../render/labels.js';
 import { KINDS } from '../kinds/index.js';
 import { notDueSentence } from '../render/plan-dated.js';
@@ -16,7 +15,7 @@ import { planDocument } from '../render/plan-json.js';
 import { applyReport, renderApplySummary, type ReportStatus } from '../render/report.js';
 import { VERSION } from '../version.js';
 import { chooseEnv, SCOPE, type Session } from './connect.js';
-import { output, refuse, UserError, type Io, type Output } from './io.js';
+import { output, UserError, type Io, type Output } from './io.js';
 import { deleteLimits, renderPlan, type PlanOptions } from './plan.js';
 import { preparePlan } from './prepare.js';
 import { progressReporter } from './progress.js';
@@ -47,7 +46,18 @@ interface Run {
   status: ReportStatus;
   reasons: string[];
   results: ChangeResult[];
+  /** Whether stdout already carries the command's JSON document (the config's diagnostics). */
+  printed?: boolean;
 }
+
+/**
+ * A refusal after the plan: the message for people on stderr; under --format json stdout gets the
+ * apply report (written however the run ends), so scripts read one document for every outcome.
+ */
+const decline = (o: Output, message: string, exitCode: number): number => {
+  o.err(message);
+  return exitCode;
+};
 
 /**
  * `--report FILE` is checked before anything is written to the account (a finished apply must not
@@ -73,14 +83,18 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   const reportPath = await reportTarget(options.report, io);
   const run: Run = { status: 'refused', reasons: [], results: [] };
   let code = 1;
+  let threw = false;
   try {
     code = saved ? await applySaved(saved, paths, options, io, o, run) : await applyFresh(paths, options, io, o, run);
   } catch (cause) {
     run.reasons.push((cause as Error).message);
+    threw = true;
     throw cause;
   } finally {
+    const report = applyReport(run.results, { toolVersion: VERSION, env: run.env ?? options.env ?? 'unknown', status: run.status, reasons: run.reasons, showInviteLinks: options.showInviteLinks });
+    // A thrown error is printed as the diagnostics document by main: one document on stdout.
+    if (o.format === 'json' && !run.printed && !threw) o.data(`${JSON.stringify(report, null, 2)}\n`);
     if (reportPath) {
-      const report = applyReport(run.results, { toolVersion: VERSION, env: run.env ?? options.env ?? 'unknown', status: run.status, reasons: run.reasons, showInviteLinks: options.showInviteLinks });
       try {
         await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
       } catch (cause) {
@@ -97,6 +111,7 @@ async function applyFresh(paths: string[], options: ApplyOptions, io: Io, o: Out
   const prepared = await preparePlan(paths, options, io, o, pruneScopes);
   if (!prepared) {
     run.reasons.push('the config has errors');
+    run.printed = true;
     return 1;
   }
   const { plan, session, config, asOf } = prepared;
@@ -104,8 +119,7 @@ async function applyFresh(paths: string[], options: ApplyOptions, io: Io, o: Out
   try {
     o.out(renderPlan(plan, planDocument(plan, planMeta(config, session.env, { ...options, asOf })), asPlanOutput(o), options));
     if (hasErrors(plan.diagnostics)) {
-      run.reasons.push(...plan.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message));
-      if (o.format === 'json') o.data(renderDiagnostics(plan.diagnostics, 'json', o.style));
+      run.reasons.push(...plan.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.address ? `${d.address}: ` : ''}${d.message}`));
       return 1;
     }
     return await execute(plan, session, options, io, o, run);
@@ -119,7 +133,7 @@ async function execute(plan: Plan, session: Session, options: ApplyOptions, io: 
   if (safety.blocked) {
     run.status = 'blocked';
     run.reasons.push(...safety.reasons);
-    return refuse(o, `${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Nothing was written. Review the deletes and updates, or pass --force to proceed.\n`, 3);
+    return decline(o, `${o.style.error('blocked')}: ${safety.reasons.join('; ')}. Nothing was written. Review the deletes and updates, or pass --force to proceed.\n`, 3);
   }
   if (!hasChanges(plan)) {
     run.status = 'no-changes';
@@ -129,19 +143,18 @@ async function execute(plan: Plan, session: Session, options: ApplyOptions, io: 
     const notDue = notDueSentence(plan);
     o.out(unverified ? `Nothing to write; ${unverified} object(s) have declared fields downline cannot verify (listed above).${later}${notDue ? ` ${notDue}` : ''}\n`
       : notDue ? `Nothing is due. ${notDue}${later}\n` : `No changes. The live account matches the config.${later}\n`);
-    if (o.format === 'json') o.data(`${JSON.stringify(applyReport([], { toolVersion: VERSION, env: session.env, status: run.status }), null, 2)}\n`);
     return 0;
   }
   if (!options.autoApprove) {
     if (!io.prompt) {
       run.reasons.push('not approved: no --auto-approve and no terminal to ask');
-      return refuse(o, 'error: refusing to apply without --auto-approve: this is not an interactive terminal. Nothing was written.\n', 1);
+      return decline(o, 'error: refusing to apply without --auto-approve: this is not an interactive terminal. Nothing was written.\n', 1);
     }
     // An interrupted prompt (Ctrl-C) is a "no".
     const answer = await io.prompt(`Apply these changes to ${session.env}? Only 'yes' is accepted: `).catch(() => '');
     if (answer.trim() !== 'yes') {
       run.reasons.push('cancelled at the prompt');
-      return refuse(o, 'Apply cancelled. Nothing was written.\n', 1);
+      return decline(o, 'Apply cancelled. Nothing was written.\n', 1);
     }
   }
   const writes = plan.changes.filter((c) => c.operation !== null);
@@ -161,7 +174,6 @@ async function execute(plan: Plan, session: Session, options: ApplyOptions, io: 
   const report = applyReport(run.results, { toolVersion: VERSION, env: session.env, status: run.status, showInviteLinks: options.showInviteLinks });
   o.out(renderApplySummary(report, o.style));
   if (unverified) o.err(`${o.style.error('error')}: the writes are done, but reading them again to check for another writer failed (${unverified}); run plan to check the account.\n`);
-  if (o.format === 'json') o.data(`${JSON.stringify(report, null, 2)}\n`);
   if (io.signal?.aborted) {
     const notStarted = results.filter((r) => r.error === NOT_STARTED).length;
     o.err(`Apply interrupted (${String(io.signal.reason)}): ${report.summary.succeeded} change(s) done, ${notStarted} not started (listed above as skipped)${options.report ? `; report written to ${options.report}` : ''}. Run plan, then apply again to finish.\n`);
@@ -177,28 +189,31 @@ async function execute(plan: Plan, session: Session, options: ApplyOptions, io: 
 async function applySaved(file: string, paths: string[], options: ApplyOptions, io: Io, o: Output, run: Run): Promise<number> {
   const doc = await readSavedPlan(file, resolve(io.cwd, file));
   run.env = doc.env;
-  const decline = (reasons: string[], advice: string) => {
+  const refused = (reasons: string[], advice: string) => {
     run.reasons.push(...reasons);
-    return refuse(o, `error: ${file} is not applied; nothing was written:\n${reasons.map((r) => `  - ${r}\n`).join('')}${advice}\n`, 1);
+    return decline(o, `error: ${file} is not applied; nothing was written:\n${reasons.map((r) => `  - ${r}\n`).join('')}${advice}\n`, 1);
   };
   const savedErrors = doc.diagnostics.filter((d) => d.severity === 'error');
-  if (savedErrors.length > 0) return decline(savedErrors.map((d) => `the plan has an error: ${d.message}`), 'A plan with errors is never executable: fix the config, then plan again.');
+  if (savedErrors.length > 0) return refused(savedErrors.map((d) => `the plan has an error: ${d.message}`), 'A plan with errors is never executable: fix the config, then plan again.');
   const env = chooseEnv(options, io);
-  if (env !== doc.env) return decline([`the plan is for --env ${doc.env}, not ${env}`], `Apply it with --env ${doc.env}, or plan again for ${env}.`);
+  if (env !== doc.env) return refused([`the plan is for --env ${doc.env}, not ${env}`], `Apply it with --env ${doc.env}, or plan again for ${env}.`);
   // Without PATH arguments the plan's own config paths are read from the repository root, wherever the command runs.
   const where = paths.length > 0 ? { paths, cwd: io.cwd } : { paths: doc.configPaths, cwd: await repoRoot(io.cwd) };
   // The plan's own reference date and due-only limit: a plan reviewed for 2027-01-01 is re-derived for 2027-01-01.
-  if (options.asOf !== undefined && doc.asOf !== undefined && options.asOf !== doc.asOf) return decline([`the plan was made --as-of ${doc.asOf}, not ${options.asOf}`], `Apply it without --as-of, or plan again --as-of ${options.asOf}.`);
+  if (options.asOf !== undefined && doc.asOf !== undefined && options.asOf !== doc.asOf) return refused([`the plan was made --as-of ${doc.asOf}, not ${options.asOf}`], `Apply it without --as-of, or plan again --as-of ${options.asOf}.`);
   const prepared = await preparePlan(where.paths, { ...options, env, target: doc.targets, since: doc.since, pushUnverified: doc.pushUnverified, asOf: doc.asOf ?? options.asOf, onlyDue: doc.onlyDue }, io, o, pruneScopes, where.cwd);
-  if (!prepared) return decline(['the config has errors'], 'Fix the config, then plan again.');
+  if (!prepared) {
+    run.printed = true;
+    return refused(['the config has errors'], 'Fix the config, then plan again.');
+  }
   const { plan, session, config } = prepared;
   try {
-    if (config.digest !== doc.configDigest) return decline([`the config (${config.paths.join(', ')}, with its \${env:…} values) differs from the one the plan was made from`], 'Run plan again and review the new plan.');
+    if (config.digest !== doc.configDigest) return refused([`the config (${config.paths.join(', ')}, with its \${env:…} values) differs from the one the plan was made from`], 'Run plan again and review the new plan.');
     const errors = plan.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length > 0) return decline(errors.map((d) => `${d.address ? `${d.address}: ` : ''}${d.message}`), 'A plan with errors is never executable: fix the config, then plan again.');
+    if (errors.length > 0) return refused(errors.map((d) => `${d.address ? `${d.address}: ` : ''}${d.message}`), 'A plan with errors is never executable: fix the config, then plan again.');
     const differences = comparePlans(doc.changes, plan.changes);
     if (differences.length > 0) {
-      return decline(differences.map((d) => `${label(d)} ${d.reason}`), 'The account or the file changed since the plan was made. Run plan again and review the new plan.');
+      return refused(differences.map((d) => `${label(d)} ${d.reason}`), 'The account or the file changed since the plan was made. Run plan again and review the new plan.');
     }
     o.out(renderPlan(plan, planDocument(plan, planMeta(config, session.env, { target: doc.targets, since: doc.since, pushUnverified: doc.pushUnverified, asOf: prepared.asOf, onlyDue: doc.onlyDue })), asPlanOutput(o), options));
     return await execute(plan, session, { ...options, autoApprove: true }, io, o, run);

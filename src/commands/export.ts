@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { diagnosticsJson, renderDiagnostics } from '../render/diagnostics.js';
 import { splitRoster } from '../render/export-roster.js';
 import { exportYaml } from '../render/export-yaml.js';
+import { listTurris } from '../kinds/find.js';
 import { connect, SCOPE } from './connect.js';
 import { output, UserError, type CommonOptions, type Io } from './io.js';
 
@@ -41,7 +42,10 @@ export async function exportCommand(options: ExportOptions, io: Io): Promise<num
       if (!all) throw new UserError('this API does not list assignments without an npn: pass --npn or --npn-file');
       assignments = all;
     }
-    const live: LiveSnapshot = { lookups, carriers, products, levels, assignments };
+    // Read only to know whether the Turris warning applies. Without Turris credentials downline made
+    // none (none to leave out); a listing that fails leaves `turris` unknown, which warns.
+    const associations = api.hasTurris() ? await listTurris(api, '/v1/downstream-entity-associations').catch(() => undefined) : [];
+    const live: LiveSnapshot = { lookups, carriers, products, levels, assignments, ...(associations ? { turris: { associationsByKey: { all: associations as RawObject[] }, templates: [] } } : {}) };
     const exported = exportYaml(live);
     const roster = options.roster ? splitRoster(exported.text) : undefined;
     if (roster) await writeFile(resolve(io.cwd, options.roster!), roster.csv);

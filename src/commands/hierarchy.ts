@@ -1,7 +1,7 @@
 import { COLLECTION_KEYS } from '../api/discover.js';
 import { changelog, productHierarchies } from '../api/hierarchies.js';
 import { mapLimit } from '../core/concurrency.js';
-import { didYouMean } from '../core/suggest.js';
+import { didYouMean, nearest } from '../core/suggest.js';
 import { buildTree, lifecycleEvents, type HierarchyNode } from '../core/hierarchy.js';
 import { renderEvents, renderTree } from '../render/hierarchy.js';
 import { hierarchyConfigCommand } from './hierarchy-config.js';
@@ -72,9 +72,14 @@ export async function hierarchyCommand(options: HierarchyOptions, io: Io): Promi
     if (options.person && NPN.test(options.person)) {
       // An NPN: the producer's positions are the nodes that carry it, product by product.
       const npn = options.person;
-      const nodes = (await mapLimit(hierarchies, concurrency, (ph) => nodesOf(`/v1/productHierarchies/${ph.id}/hierarchies`))).flat()
-        .filter((n) => String((n as { npn?: unknown }).npn) === npn);
-      if (nodes.length === 0) throw new UserError(`--person ${npn}: no producer with this NPN holds a position in ${options.org}'s hierarchies${options.date ? ` on ${options.date}` : ''}`);
+      const npnOf = (n: HierarchyNode) => String((n as { npn?: unknown }).npn);
+      const every = (await mapLimit(hierarchies, concurrency, (ph) => nodesOf(`/v1/productHierarchies/${ph.id}/hierarchies`))).flat();
+      const nodes = every.filter((n) => npnOf(n) === npn);
+      if (nodes.length === 0) {
+        // Like --org and --product: name the closest ones, so a typo costs one more run, not a search.
+        const known = nearest(npn, new Set(every.map(npnOf).filter((n) => NPN.test(n))), 3);
+        throw new UserError(`--person ${npn}: no producer with this NPN holds a position in ${options.org}'s hierarchies${options.date ? ` on ${options.date}` : ''} (${known.length ? `closest NPNs: ${known.join(', ')}` : 'they hold no positions'})`);
+      }
       sections = groupByProduct(nodes);
     } else if (options.person) {
       const nodes = await nodesOf(`/v1/organizations/${org}/persons/${encodeURIComponent(options.person)}/hierarchies`);

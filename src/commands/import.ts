@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { parseRoster } from '../config/roster.js';
 import { ROSTER_FILE } from '../config/roster-read.js';
-import { validateSchema } from '../config/schema.js';
+import { fileHealth } from '../config/health.js';
+import { checkRules } from '../config/rules.js';
+import { checkSchema } from '../config/schema.js';
+import { toDesiredState } from '../config/to-desired.js';
 import { hasErrors } from '../core/diagnostics.js';
 import { renderDiagnostics } from '../render/diagnostics.js';
 import { rosterYaml, type RosterEntries } from '../render/export-roster.js';
@@ -10,8 +13,10 @@ import { output, UserError, type CommonOptions, type Io } from './io.js';
 
 /**
  * A roster (CSV or xlsx) → the same entries as YAML on stdout, to move a book from a spreadsheet into
- * the config. Offline: the roster's own problems are reported (and nothing is printed); references
- * to carriers, products and levels are checked when the YAML is validated with its setup.
+ * the config. Offline: the roster's own problems are reported (and nothing is printed), the same ones
+ * validate reports — a duplicate row too, which would otherwise print an `npns:` list naming a
+ * producer twice. References to carriers, products, levels and the agency need the setup: they are
+ * checked when the YAML is validated with it.
  */
 export async function importCommand(file: string, options: CommonOptions, io: Io): Promise<number> {
   const o = output(io, options);
@@ -21,7 +26,12 @@ export async function importCommand(file: string, options: CommonOptions, io: Io
     throw new UserError(`${file}: ${cause.code === 'ENOENT' ? 'no such file' : cause.message}`);
   });
   const { parsed, diagnostics } = await parseRoster(relative(io.cwd, absolute) || absolute, bytes);
-  if (parsed) diagnostics.push(...validateSchema(parsed));
+  if (parsed) {
+    const problems = checkSchema(parsed);
+    diagnostics.push(...problems.map((p) => p.diagnostic));
+    const { state, unknowns, diagnostics: built } = toDesiredState([{ file: parsed, health: fileHealth(problems) }]);
+    diagnostics.push(...built, ...checkRules(state, { references: false, unknowns: { ...unknowns, agency: true } }));
+  }
   o.err(renderDiagnostics(diagnostics, o.format, o.style));
   if (!parsed || hasErrors(diagnostics)) return 1;
   o.out(rosterYaml(parsed.data as RosterEntries));

@@ -14,6 +14,9 @@ export const SCAFFOLD_ROSTER = `npn,carrier,product,commissionLevel,status,uplin
 10000004,Example Life Insurance Company,Term Life 20,Street,APPROVED,10000001,OK
 `;
 
+/** A roster with no producers: what an existing, edited config gets (its assignments stay where they are). */
+export const EMPTY_ROSTER = `${SCAFFOLD_ROSTER.split('\n')[0]}\n`;
+
 /** The scaffold's `assignments:` block gives way to the roster (the same contract declared twice is an error). */
 export function rosterConfig(config: string): string {
   return config.replace(/^assignments:\n(?:[ #].*\n)+/m,
@@ -22,5 +25,10 @@ export function rosterConfig(config: string): string {
 
 /** Every validate / plan / apply of the workflow reads the roster too (a saved plan's apply re-reads what it recorded). */
 export function rosterWorkflow(workflow: string): string {
-  return workflow.replace(/(--no-install downline (?:validate|plan|apply))(?![^\n]*--plan )/g, `$1 ${ROSTER_PATHS}`);
+  return workflow.replace(/(--no-install downline (?:validate|plan|apply))(?![^\n]*(?:--plan |${ROSTER_NAME}))/g, `$1 ${ROSTER_PATHS}`);
+}
+
+/** The workflow's downline validate / plan / apply lines that do not read the roster yet. */
+export function linesLackingRoster(workflow: string): string[] {
+  return workflow.split('\n').filter((line) => /--no-install downline (?:validate|plan|apply)/.test(line) && !line.includes(ROSTER_NAME) && !/--plan /.test(line)).map((l) => l.trim());
 }

@@ -1,7 +1,7 @@
 import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { VERSION } from '../version.js';
-import { ROSTER_NAME, ROSTER_PATHS, rosterConfig, rosterWorkflow, SCAFFOLD_ROSTER } from './init-roster.js';
+import { EMPTY_ROSTER, linesLackingRoster, ROSTER_NAME, ROSTER_PATHS, rosterConfig, rosterWorkflow, SCAFFOLD_ROSTER } from './init-roster.js';
 import { UserError, type Io } from './io.js';
 
 export const SCAFFOLD_CONFIG = `# yaml-language-server: $schema=./node_modules/downline/schemas/downline.schema.json
@@ -19,6 +19,7 @@ carriers:
       - name: Term Life 20
         lineOfBusiness: Life               # a lookup NAME, resolved at plan time
         annualization: Monthly
+        administrativeDivisions: [TX, OK]  # where it is sold: each position's licences are checked against these
         commissionLevels:
           - { name: Street, type: percent, firstYearValue: 80, level: 1 }
           - { name: Agency, type: percent, firstYearValue: 95, level: 2 }
@@ -266,12 +267,13 @@ const exists = (path: string) => access(path).then(() => true, () => false);
 type Outcome = { wrote: string[]; kept: string[] };
 
 /** package.json: add downline as a devDependency, keep everything else (an existing spec too, unless --force). */
-async function mergePackageJson(path: string, spec: string, name: string, force: boolean, done: Outcome): Promise<void> {
+/** Returns the spec package.json holds afterwards (an existing pin is kept unless --force). */
+async function mergePackageJson(path: string, spec: string, name: string, force: boolean, done: Outcome): Promise<string> {
   if (!(await exists(path))) {
     const pkg = { name, private: true, description: 'AgentSync contracting configuration, planned and applied by downline', devDependencies: { downline: spec } };
     await writeFile(path, `${JSON.stringify(pkg, null, 2)}\n`);
     done.wrote.push('package.json');
-    return;
+    return spec;
   }
   let pkg: { devDependencies?: Record<string, string>; dependencies?: Record<string, string> };
   try {
@@ -282,12 +284,13 @@ async function mergePackageJson(path: string, spec: string, name: string, force:
   const current = pkg.devDependencies?.downline ?? pkg.dependencies?.downline;
   if (current !== undefined && (current === spec || !force)) {
     done.kept.push(`package.json (downline ${current}${current === spec ? '' : `; --force sets ${spec}`})`);
-    return;
+    return current;
   }
   if (pkg.dependencies?.downline !== undefined) delete pkg.dependencies.downline;
   pkg.devDependencies = { ...pkg.devDependencies, downline: spec };
   await writeFile(path, `${JSON.stringify(pkg, null, 2)}\n`);
   done.wrote.push(`package.json (downline ${spec})`);
+  return spec;
 }
 
 /** .gitignore: append the lines it lacks, never rewrite the file. */
@@ -308,6 +311,44 @@ async function mergeGitignore(path: string, done: Outcome): Promise<void> {
   done.wrote.push(`.gitignore (added ${missing.join(', ')})`);
 }
 
+const WORKFLOW = '.github/workflows/downline.yml';
+
+/**
+ * `init --roster` in a repository that has a config already. The untouched scaffold config gives its
+ * example assignments to the roster (the same contract in both is an error); an edited config keeps
+ * its assignments and the roster starts with its header only (example rows could name producers or a
+ * carrier it does not have). An existing workflow is made to read the roster in place when each
+ * downline line takes no path yet; otherwise init names the lines to change, never guessing a path.
+ */
+async function rosterFiles(root: string, force: boolean, done: Outcome): Promise<Record<string, string>> {
+  const files: Record<string, string> = { 'downline.yaml': rosterConfig(SCAFFOLD_CONFIG), [ROSTER_NAME]: SCAFFOLD_ROSTER, [WORKFLOW]: rosterWorkflow(SCAFFOLD_WORKFLOW) };
+  if (force) return files;
+  const read = (name: string) => readFile(join(root, name), 'utf8').catch(() => undefined);
+  const [config, roster, workflow] = [await read('downline.yaml'), await read(ROSTER_NAME), await read(WORKFLOW)];
+  if (config !== undefined && roster === undefined) {
+    delete files['downline.yaml'];
+    if (config === SCAFFOLD_CONFIG) {
+      await writeFile(join(root, 'downline.yaml'), rosterConfig(SCAFFOLD_CONFIG));
+      done.wrote.push(`downline.yaml (its example assignments moved to ${ROSTER_NAME})`);
+    } else {
+      files[ROSTER_NAME] = EMPTY_ROSTER;
+      done.kept.push(`downline.yaml (exists; keeps its assignments: ${ROSTER_NAME} starts with its header row only, move rows there as you like — the same contract in both files is an error)`);
+    }
+  }
+  if (workflow !== undefined) {
+    delete files[WORKFLOW];
+    const lacking = linesLackingRoster(workflow);
+    if (lacking.length === 0) done.kept.push(`${WORKFLOW} (exists${workflow.includes(ROSTER_NAME) ? `; reads ${ROSTER_NAME} already` : `; runs no downline validate or plan: give them ${ROSTER_PATHS}`})`);
+    else if (lacking.every((line) => /downline (?:validate|plan|apply)(?:\s+--|\s*$|\s*[>|&;])/.test(line))) {
+      await writeFile(join(root, WORKFLOW), rosterWorkflow(workflow));
+      done.wrote.push(`${WORKFLOW} (its validate and plan steps now read ${ROSTER_PATHS})`);
+    } else {
+      done.kept.push(`${WORKFLOW} (exists and names its own paths: add ${ROSTER_NAME} to ${lacking.map((l) => `\`${l}\``).join(', ')})`);
+    }
+  }
+  return files;
+}
+
 /**
  * Scaffold a config repository, or add what is missing to an existing one: the config and the
  * workflow are written when absent (replaced with --force); package.json and .gitignore are merged.
@@ -319,7 +360,7 @@ export async function initCommand(dir: string | undefined, options: { force?: bo
   await mkdir(root, { recursive: true });
   const done: Outcome = { wrote: [], kept: [] };
   const files = options.roster
-    ? { 'downline.yaml': rosterConfig(SCAFFOLD_CONFIG), [ROSTER_NAME]: SCAFFOLD_ROSTER, '.github/workflows/downline.yml': rosterWorkflow(SCAFFOLD_WORKFLOW) }
+    ? await rosterFiles(root, Boolean(options.force), done)
     : { 'downline.yaml': SCAFFOLD_CONFIG, '.github/workflows/downline.yml': SCAFFOLD_WORKFLOW };
   for (const [name, text] of Object.entries(files)) {
     const path = join(root, name);
@@ -331,14 +372,14 @@ export async function initCommand(dir: string | undefined, options: { force?: bo
     await writeFile(path, text);
     done.wrote.push(name);
   }
-  await mergePackageJson(join(root, 'package.json'), spec, `${basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'contracting'}-config`, Boolean(options.force), done);
+  const pinned = await mergePackageJson(join(root, 'package.json'), spec, `${basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'contracting'}-config`, Boolean(options.force), done);
   await mergeGitignore(join(root, '.gitignore'), done);
   const at = dir ? `${dir}/` : '';
   for (const line of done.wrote) io.stdout.write(`wrote ${at}${line}\n`);
   for (const line of done.kept) io.stdout.write(`left alone ${at}${line}\n`);
   io.stdout.write([
     'Next:',
-    `  npm install          pins downline (${spec}) in package-lock.json; commit package.json and package-lock.json`,
+    `  npm install          pins downline (${pinned}) in package-lock.json; commit package.json and package-lock.json`,
     `  npx downline validate${options.roster ? ` ${ROSTER_PATHS}` : ''}, then npx downline plan${options.roster ? ` ${ROSTER_PATHS}` : ''} --env local to try it against the emulator`,
     '  add the repository secrets AGENTSYNC_CLIENT_ID and AGENTSYNC_CLIENT_SECRET for the workflow',
     '',

@@ -65,9 +65,9 @@ export async function planCommand(paths: string[], givenOptions: PlanOptions, io
   try {
     const drift = options.drift ? await driftAttributions(session.api, plan, live, options.concurrency) : undefined;
     if (drift) plan.diagnostics.push(...drift.diagnostics);
-    const doc = { ...planDocument(plan, planMeta(config, session.env, { ...options, asOf })), ...(drift ? { drift: drift.attributions } : {}) };
-    if (options.out) await writeFile(resolve(io.cwd, options.out), renderPlanJson(doc));
     const safety = checkSafety(plan, deleteLimits(options));
+    const doc = { ...planDocument(plan, planMeta(config, session.env, { ...options, asOf }), safety), ...(drift ? { drift: drift.attributions } : {}) };
+    if (options.out) await writeFile(resolve(io.cwd, options.out), renderPlanJson(doc));
     o.out(renderPlan(plan, doc, o, { ...options, blocked: safety.blocked ? safety.reasons : undefined }, drift?.attributions));
     if (hasErrors(plan.diagnostics)) return 1;
     if (options.adopt) {

@@ -16,7 +16,9 @@ function duplicates<T>(items: T[], keyOf: (item: T) => string, sourceOf: (item: 
   for (const item of items) {
     const key = keyOf(item);
     const first = seen.get(key);
-    if (first) out.push(error(what(item, first), sourceOf(item), `first declared at ${formatLocation(sourceOf(first))}; remove one or rename it`));
+    // A roster row has no name to change: both places being rows, the fix is to drop one.
+    const rows = sourceOf(item).cell !== undefined && sourceOf(first ?? item).cell !== undefined;
+    if (first) out.push(error(what(item, first), sourceOf(item), `first declared at ${formatLocation(sourceOf(first))}; ${rows ? 'remove one of the rows' : 'remove one or rename it'}`));
     else seen.set(key, item);
   }
   return out;

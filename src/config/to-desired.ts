@@ -204,6 +204,8 @@ function addAssignments(state: DesiredState, { file, health }: Context, root: Ra
       : [{ npn: entry.npn as string, source: file.locate(path) }];
     // Every producer of an `npns:` list shares the entry's upline and states.
     const { fields, fieldSources } = fieldsOf(entry, [...ASSIGNMENT_FIELDS, ...LIFECYCLE_FIELDS], file, path);
+    // A state code that is itself an error is reported once, not again by the hierarchy rules.
+    if (Array.isArray(fields.administrativeDivisions)) fields.administrativeDivisions = fields.administrativeDivisions.filter((_, i) => !health.unnamed([...path, 'administrativeDivisions', i], []));
     diagnostics.push(...lifecycleDiagnostics(entry, file, path));
     // One entry's fields and their sources are shared by each of its NPNs (located once, not per NPN).
     const sources = { ...fieldSources, carrier: file.locate([...path, 'carrier']), product: file.locate([...path, 'product']) };

@@ -94,7 +94,8 @@ export function lifecycleEvents(entries: ChangelogEntry[], since: string): Lifec
       const status = entry.contractAssignmentChangeAssignmentStatusName ?? '';
       const last = i === list.length - 1;
       if (TERMINAL.test(status) || (last && entry.endDate)) events.push({ ...base, type: 'terminated', to: status || null });
-      else if (/^pending/i.test(status)) events.push({ ...base, type: 'pending', to: status });
+      // An event is a change: an edit of the upline or level that leaves a pending status as it was is not "pending" again.
+      else if (/^pending/i.test(status) && (prior?.contractAssignmentChangeAssignmentStatusName ?? '') !== status) events.push({ ...base, type: 'pending', to: status });
     });
   }
   return events.sort((a, b) => a.modifiedDate.localeCompare(b.modifiedDate) || a.contractAssignmentId.localeCompare(b.contractAssignmentId));

@@ -118,7 +118,7 @@ export function checkReadiness(targets: readonly ReadinessTarget[], licences: re
     out.push({ severity: 'warning', message: `licences not checked for line of business "${lob}": no line-of-authority rule for it`, hint: 'see LINE_OF_AUTHORITY_CATEGORIES in src/api/producersync.ts', ...(source ? { source } : {}) });
   }
   for (const [product, source] of stateless) {
-    out.push({ severity: 'warning', message: `licences not checked for ${product}: neither the position nor the product declares states`, hint: 'declare administrativeDivisions on the product (or the position)', ...(source ? { source } : {}) });
+    out.push({ severity: 'warning', message: `licences not checked for ${product}: neither the position nor the product declares states`, hint: 'declare administrativeDivisions on the product, or on the position', ...(source ? { source } : {}) });
   }
   return out;
 }

@@ -1,4 +1,6 @@
 import type { Attribution } from '../core/attribution.js';
+import { census } from '../core/compute-plan.js';
+import type { Plan } from '../core/types.js';
 import { markdownText, visible } from './escape.js';
 import { addressLabel } from './labels.js';
 
@@ -8,12 +10,28 @@ function who(a: Attribution): string {
   return `changed by ${a.modifiedByName ?? 'an unnamed user'}${a.modifiedDate ? ` on ${a.modifiedDate.slice(0, 10)}` : ''}`;
 }
 
-/** One line per drifted assignment, for the terminal (live names escaped). */
-export function attributionLines(attributions: readonly Attribution[]): string[] {
-  return attributions.map((a) => `  ~ ${addressLabel(a.address)} (${a.fields.join(', ')}): ${visible(who(a))}`);
+/**
+ * Every drifted object, so the list holds as many as the Drift header counts: the assignments with
+ * who changed them (or nothing, with a warning, when the changelog could not be read), then the
+ * updates of kinds no changelog covers (carriers, products, levels), without names.
+ */
+function driftEntries(plan: Plan, attributions: readonly Attribution[]): Array<{ text: string }> {
+  const named = new Set(attributions.map((a) => `${a.address.kind}.${a.address.key}`));
+  // The census is counted once per plan: the change list is walked only when such an update exists.
+  const others = Object.entries(census(plan).kinds).some(([kind, counts]) => kind !== 'assignment' && (counts?.actions.update ?? 0) > 0);
+  const unnamed = others ? plan.changes.filter((c) => c.action === 'update' && c.address.kind !== 'assignment' && !named.has(`${c.address.kind}.${c.address.key}`)) : [];
+  return [
+    ...attributions.map((a) => ({ text: `${addressLabel(a.address)} (${a.fields.join(', ')}): ${who(a)}` })),
+    ...unnamed.map((c) => ({ text: `${addressLabel(c.address)} (${c.fields.map((f) => f.field).join(', ')}): no changelog for this kind, so who and when are unknown` })),
+  ];
+}
+
+/** One line per drifted object, for the terminal (live names escaped). */
+export function attributionLines(plan: Plan, attributions: readonly Attribution[]): string[] {
+  return driftEntries(plan, attributions).map((e) => `  ~ ${visible(e.text)}`);
 }
 
 /** The same as a markdown list inside the drift callout (a `> ` quote), escaped as prose. */
-export function attributionMarkdown(attributions: readonly Attribution[]): string[] {
-  return attributions.map((a) => `> - ${markdownText(`${addressLabel(a.address)} (${a.fields.join(', ')}): ${who(a)}`)}`);
+export function attributionMarkdown(plan: Plan, attributions: readonly Attribution[]): string[] {
+  return driftEntries(plan, attributions).map((e) => `> - ${markdownText(e.text)}`);
 }

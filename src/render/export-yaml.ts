@@ -129,8 +129,11 @@ function notExported(live: LiveSnapshot): Diagnostic[] {
     out.push(warning(`no live ${what} carries ${shown.join(', ')}: the API does not read ${missing.length === 1 ? 'it' : 'them'} back (or none is set), so the export cannot write ${missing.length === 1 ? 'it' : 'them'}`, undefined,
       'add values by hand to manage them; plans list such declared fields as not verified'));
   }
-  out.push(warning('Turris invitations are not exported: downline reads Turris associations only to find an invitation by its key, and an existing association already satisfies one', undefined,
-    'declare turris.invites by hand for the downstream entities you still want to invite'));
+  // Said only when the account holds Turris associations (or they could not be read): otherwise there is nothing left out.
+  if (!live.turris || Object.values(live.turris.associationsByKey).some((found) => found.length > 0)) {
+    out.push(warning('Turris invitations are not exported: downline reads Turris associations only to find an invitation by its key, and an existing association already satisfies one', undefined,
+      'declare turris.invites by hand for the downstream entities you still want to invite'));
+  }
   if (live.assignments.length > 0) {
     out.push(warning('invitations are exported as the contract assignments they created: a producer\'s e-mail and name are not part of an assignment', undefined,
       'keep an invites entry only for producers still to be invited'));

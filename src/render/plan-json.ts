@@ -1,6 +1,7 @@
 import type { Attribution } from '../core/attribution.js';
 import { summarize, type PlanSummary } from '../core/compute-plan.js';
 import { hierarchyChanges, type PositionChange } from '../core/hierarchy-plan.js';
+import type { SafetyVerdict } from '../core/safety.js';
 import type { Change, Diagnostic, Plan, ScheduledChange, UncomparableField, UnmanagedObject } from '../core/types.js';
 import { jsonText } from './escape.js';
 
@@ -32,6 +33,13 @@ export interface PlanMeta {
 export interface PlanDocument extends PlanMeta {
   formatVersion: typeof PLAN_FORMAT_VERSION;
   tool: 'downline';
+  /**
+   * `ok`; `failed` (the plan has errors: never applied, its summary is not an outcome); `blocked` (a
+   * delete or update limit: apply refuses it without --force). Additive in formatVersion 1.
+   */
+  status: PlanStatus;
+  /** Why it failed (the errors, with their object's address) or is blocked (the limits exceeded). */
+  reasons: string[];
   summary: PlanSummary;
   changes: Change[];
   /** Changes waiting for their date: shown, never executed (additive in formatVersion 1). */
@@ -45,11 +53,22 @@ export interface PlanDocument extends PlanMeta {
   hierarchy: PositionChange[];
 }
 
-export function planDocument(plan: Plan, meta: PlanMeta): PlanDocument {
+export type PlanStatus = 'ok' | 'failed' | 'blocked';
+
+/** Errors come first: a plan with errors is never applied, whatever its limits would say. */
+function planStatus(plan: Plan, safety: SafetyVerdict | undefined): { status: PlanStatus; reasons: string[] } {
+  const errors = plan.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) return { status: 'failed', reasons: errors.map((d) => `${d.address ? `${d.address}: ` : ''}${d.message}`) };
+  if (safety?.blocked) return { status: 'blocked', reasons: safety.reasons };
+  return { status: 'ok', reasons: [] };
+}
+
+export function planDocument(plan: Plan, meta: PlanMeta, safety?: SafetyVerdict): PlanDocument {
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     tool: 'downline',
     ...meta,
+    ...planStatus(plan, safety),
     summary: summarize(plan),
     changes: plan.changes,
     scheduled: plan.scheduled ?? [],

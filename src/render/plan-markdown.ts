@@ -45,6 +45,11 @@ function diagnosticText(d: Diagnostic): string {
   return markdownText(`${d.message}${d.hint ? ` (${d.hint})` : ''}`).replace(/^/, where);
 }
 
+function warningsMarkdown(plan: Plan): string[] {
+  const warnings = plan.diagnostics.filter((d) => d.severity === 'warning');
+  return warnings.length ? [`> [!NOTE]\n> ${warnings.length} warning(s):`, ...warnings.slice(0, 20).map((d) => `> - ${diagnosticText(d)}`), ''] : [];
+}
+
 /**
  * A pull-request comment: summary first, one collapsible section per kind, and never more than
  * 60,000 characters — past that, sections are cut with a note pointing at the JSON plan.
@@ -57,6 +62,8 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
   if (errors.length) {
     head.push(`> [!CAUTION]\n> **${failedLine(plan)}**`, '', ...errors.slice(0, 50).map((d) => `- ${diagnosticText(d)}`));
     if (errors.length > 50) head.push(`- … and ${errors.length - 50} more`);
+    // The warnings stay: the text and JSON plans keep them, and a fix of the errors will not clear them.
+    head.push('', ...warningsMarkdown(plan));
     return `${head.join('\n').trimEnd()}\n`;
   }
   head.push(`**${s.create} to create, ${s.update} to update, ${s.delete} to delete${datedCounts(plan)}**, ${s.unmanaged} unmanaged, ${s.noop} unchanged${s.unverified ? `, **${s.unverified} not verified**` : ''}.`, '');
@@ -66,11 +73,10 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
   if (s.delete > 0) head.push(`> [!WARNING]\n> This plan **deletes ${s.delete} object(s)**: review the sections below.`, '');
   head.push(...terminationsMarkdown(plan));
   if (options.drift && s.update > 0) {
-    const who = attributionMarkdown(options.attributions ?? []);
+    const who = attributionMarkdown(plan, options.attributions ?? []);
     head.push(`> [!CAUTION]\n> **Drift:** ${s.update} object(s) differ from the config — someone changed the account outside git.${who.length ? `\n>\n${who.join('\n')}` : ''}`, '');
   }
-  const warnings = plan.diagnostics.filter((d) => d.severity === 'warning');
-  if (warnings.length) head.push(`> [!NOTE]\n> ${warnings.length} warning(s):`, ...warnings.slice(0, 20).map((d) => `> - ${diagnosticText(d)}`), '');
+  head.push(...warningsMarkdown(plan));
   const groups = byKind(plan, options.verbose);
   if (groups.length > 0) {
     // The terminate column appears when the plan ends contracts, so dateless plans read as before.

@@ -98,7 +98,7 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
   const terminations = terminationsSentence(plan);
   if (terminations) out.push(style.remove(terminations));
   const updates = counts.actions.update;
-  if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`), ...attributionLines(options.attributions ?? []));
+  if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`), ...attributionLines(plan, options.attributions ?? []));
   if (unverified.length > 0) out.push(style.warning(unverifiedSentence(unverified.length)));
   const notDue = notDueSentence(plan);
   if (notDue) out.push(style.warning(notDue));

@@ -96,6 +96,11 @@ describe('downline init', () => {
     await run(['init'], { cwd: dir.path });
     const plan = await local('plan', '--env', 'local', '--format', 'markdown', '--out', 'plan.json', '--detailed-exitcode');
     expect(plan.code).toBe(2);
+    // The scaffold's first plan is clean: no annotation on every pull request from its own product.
+    expect(plan.stderr).toBe('');
+    expect(plan.stdout).not.toContain('warning');
+    const text = await local('plan', '--env', 'local');
+    expect(text.stderr + text.stdout).not.toContain('warning');
     expect(plan.stdout.startsWith(COMMENT_MARKER)).toBe(true);
     const apply = await local('apply', '--env', 'local', '--plan', 'plan.json', '--report', 'report.json');
     expect(apply.code).toBe(0);

@@ -9,7 +9,7 @@ import { envFor, startEmulator, writes, type Emulator } from '../helpers/emulato
 import { example, run, tempDir } from '../helpers/run.js';
 
 interface Report {
-  checks: Array<{ id: string; status: string; seen: string; constant: string }>;
+  checks: Array<{ id: string; status: string; seen: string; constant: string; assumption: string }>;
   writes: Array<{ method: string; path: string; status: number | null }>;
   leftovers: Array<{ kind: string; name: string }>;
 }
@@ -164,6 +164,10 @@ describe('downline doctor', () => {
     const report = JSON.parse(await readFile(join(dir.path, 'doctor.json'), 'utf8')) as Report;
     expect(byStatus(report, 'differs')).toEqual([]);
     expect(report.checks.filter((c) => PROBE.includes(c.id)).every((c) => c.status === 'holds')).toBe(true);
+    // Bulk creates are matched by name (as apply matches them), never by the order of the answer.
+    const create = report.checks.find((c) => c.id === 'probe-create')!;
+    expect([create.assumption, create.seen].join(' ')).toContain('matched to the request by name');
+    expect([create.assumption, create.seen].join(' ')).not.toContain('request order');
     // The listing names, in order, exactly the writes that were then made.
     const listed = [...stderr.matchAll(/^ {2}\d+\. (\S+) (.+?) — /gm)].map((m) => `${m[1]} ${m[2]}`);
     expect(report.writes.map((w) => `${w.method} ${w.path}`)).toEqual(listed);

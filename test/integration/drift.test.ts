@@ -110,6 +110,22 @@ describe('plan --drift: who changed it, and when (SPEC §14)', () => {
     expect(writes(sandbox.em)).toEqual([]);
   });
 
+  it('lists every object the header counts: a level changed outside git is listed, without names (levels have no changelog)', async () => {
+    await driftedAccount();
+    sandbox.em.store.data.levels.find((l) => l.id === levelId('Term Life', 'Street'))!.firstYearValue = 85;
+    const result = await run(['plan', '--drift', '--detailed-exitcode'], { cwd: sandbox.dir.path, env: env() });
+    expect(result.code).toBe(2);
+    const lines = result.stdout.split('\n');
+    const header = lines.indexOf('Drift: 5 object(s) differ from the config — changed outside git.');
+    expect(header).toBeGreaterThan(0);
+    expect(lines.slice(header + 1, header + 7).filter((l) => l.startsWith('  ~ '))).toHaveLength(5);
+    expect(lines[header + 5]).toBe('  ~ commission level "Acme Life / Term Life / Street" (firstYearValue): no changelog for this kind, so who and when are unknown');
+    const md = await run(['plan', '--drift', '--format', 'markdown'], { cwd: sandbox.dir.path, env: env() });
+    expect(md.stdout).toContain('> **Drift:** 5 object(s) differ');
+    expect(md.stdout.split('\n').filter((l) => l.startsWith('> - '))).toHaveLength(5);
+    expect(md.stdout).toContain('> - commission level "Acme Life / Term Life / Street" \\(firstYearValue\\): no changelog for this kind, so who and when are unknown');
+  });
+
   it('markdown and JSON carry who and when too', async () => {
     await driftedAccount();
     const md = await run(['plan', '--drift', '--format', 'markdown'], { cwd: sandbox.dir.path, env: env() });

@@ -52,7 +52,7 @@ describe('downline export', () => {
     expect(out).toContain('upline: "15645555"');
   });
 
-  it('exports the states of assignments (round-trip clean), and warns for what the API does not read back and for Turris', async () => {
+  it('exports the states of assignments (round-trip clean), and warns for what the API does not read back, and for Turris only when the account has associations', async () => {
     await downline('apply', '--auto-approve', example('quickstart'));
     const t = await token(sandbox.em);
     const a = sandbox.em.store.data.assignments.find((x) => x.npn === '15645555')!;
@@ -62,8 +62,11 @@ describe('downline export', () => {
     expect(out.stdout).toContain('    status: PENDING_WITH_PRODUCER\n    administrativeDivisions: [ CA, CO ]\n');
     expect(out.stderr).toContain('warning: no live contract assignment carries userDefined1..10: the API does not read them back (or none is set), so the export cannot write them');
     expect(out.stderr).toContain('warning: no live carrier carries uplineFirmName, linesOfBusiness, contractSubmissionMethods, administrativeDivisions, userDefined1..10');
-    expect(out.stderr).toContain('warning: Turris invitations are not exported');
+    // No Turris association in the account: nothing is left out, so no warning.
+    expect(out.stderr).not.toContain('Turris');
     await roundTrip();
+    sandbox.em.store.addAssociation({ _id: '0123456789abcdef01234567', producerCode: 'AG-1', email: 'ops@agency.example.com' });
+    expect((await downline('export')).stderr).toContain('warning: Turris invitations are not exported');
   });
 
   it('warns about what the config cannot express instead of dropping it silently', async () => {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { envFor, useSandbox } from '../helpers/emulator.js';
@@ -42,7 +42,28 @@ describe('--format json: stdout is always one parseable document', () => {
     expect(json(bad.stdout).diagnostics).toHaveLength(1);
     const refused = await downline('apply', '--format', 'json', quickstart.replace('quickstart', 'agency'));
     expect(refused.code).toBe(1);
-    expect(json(refused.stdout).diagnostics[0].message).toContain('refusing to apply without --auto-approve');
+    expect(json(refused.stdout)).toMatchObject({ status: 'refused', reasons: ['not approved: no --auto-approve and no terminal to ask'] });
+  });
+
+  it('plan: a failed plan says so (status failed, the errors as reasons); markdown keeps its warnings; apply prints the report', async () => {
+    writeFileSync(join(sandbox.dir.path, 'failed.yaml'), 'version: 1\ncarriers:\n  - name: Acme\n    products:\n      - name: Term\n        lineOfBusiness: Life\n        commissionLevels:\n          - { name: L1, type: percent, firstYearValue: 50 }\nassignments:\n  - { npn: "1001", carrier: Acme, product: Term, commissionLevel: L1, upline: "999" }\n');
+    const plan = await downline('plan', '--format', 'json', 'failed.yaml');
+    expect(plan.code).toBe(1);
+    const doc = json(plan.stdout);
+    expect(doc.status).toBe('failed');
+    expect(doc.reasons).toHaveLength(1);
+    expect(doc.reasons[0]).toContain('upline 999 of producer 1001 holds no contract assignment');
+    const warnings = doc.diagnostics.filter((d: { severity: string }) => d.severity === 'warning');
+    expect(warnings.length).toBeGreaterThan(0);
+    const markdown = await downline('plan', '--format', 'markdown', 'failed.yaml');
+    expect(markdown.code).toBe(1);
+    expect(markdown.stdout).toContain(`> [!NOTE]\n> ${warnings.length} warning(s):`);
+    expect(markdown.stdout).toContain(warnings[0].message);
+    expect(markdown.stdout).not.toContain('to create');
+    const applied = await downline('apply', '--auto-approve', '--format', 'json', '--report', 'failed-report.json', 'failed.yaml');
+    expect(applied.code).toBe(1);
+    expect(json(applied.stdout)).toMatchObject({ status: 'refused', reasons: doc.reasons, results: [] });
+    expect(applied.stdout).toBe(readFileSync(join(sandbox.dir.path, 'failed-report.json'), 'utf8'));
   });
 
   it('export: the config as data, with its warnings', async () => {

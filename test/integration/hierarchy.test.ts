@@ -116,7 +116,7 @@ describe('downline hierarchy', () => {
     expect(product.stderr).toContain('error: --product "Term Life 10": no product with a hierarchy of that name (did you mean "Term Life 10-Year"?)');
     const person = await hierarchy('--person', '999');
     expect(person.code).toBe(1);
-    expect(person.stderr).toContain('--person 999: no producer with this NPN holds a position');
+    expect(person.stderr).toMatch(/^error: --person 999: no producer with this NPN holds a position in \S+'s hierarchies \(closest NPNs: 100, 200, 300\)\n$/);
     const date = await hierarchy('--date', '2025-02-30');
     expect(date.code).toBe(1);
     expect(date.stderr).toContain('--date must be a date like 2025-01-15 (got "2025-02-30")');

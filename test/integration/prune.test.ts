@@ -93,6 +93,21 @@ describe('pruning', () => {
     expect(count(sandbox.em, 'DELETE', /./)).toBe(10);
   });
 
+  it('a blocked plan says so in JSON, and apply --format json prints the --report document', async () => {
+    write(config({ products: [], npns: [], prune: ALL }));
+    sandbox.em.log.length = 0;
+    const plan = await downline('plan', '--format', 'json', '--max-deletes', '3', '--detailed-exitcode');
+    expect(plan.code).toBe(3);
+    expect(JSON.parse(plan.stdout)).toMatchObject({ status: 'blocked', reasons: ['10 deletes exceed --max-deletes 3'], summary: { delete: 10 } });
+    const applied = await downline('apply', '--auto-approve', '--format', 'json', '--max-deletes', '3', '--report', 'blocked.json');
+    expect(applied.code).toBe(3);
+    expect(JSON.parse(applied.stdout)).toMatchObject({ status: 'blocked', reasons: ['10 deletes exceed --max-deletes 3'], results: [] });
+    expect(applied.stdout).toBe(readFileSync(join(sandbox.dir.path, 'blocked.json'), 'utf8'));
+    expect(writes(sandbox.em)).toEqual([]);
+    write(config({}));
+    expect(JSON.parse((await downline('plan', '--format', 'json')).stdout)).toMatchObject({ status: 'ok', reasons: [] });
+  });
+
   it('blocks past --max-delete-percent of a kind in scope, naming both numbers', async () => {
     const npns = Array.from({ length: 12 }, (_, i) => String(3000 + i));
     write(config({ products: ['Term'], levels: ['L1'], npns }));

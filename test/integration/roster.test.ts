@@ -107,6 +107,19 @@ describe('downline export --roster', () => {
   });
 });
 
+describe('roster diagnostics', () => {
+  it('a state code that is itself an error is reported once, not again by statesWithinUpline', async () => {
+    write('setup.yaml', 'version: 1\ncarriers:\n  - name: Acme\n    products:\n      - name: Term\n        lineOfBusiness: Life\n        commissionLevels:\n          - { name: L1, type: percent, level: 1 }\n          - { name: L2, type: percent, level: 2 }\n');
+    write('producers.csv', 'npn,carrier,product,commissionLevel,upline,states\n1000,Acme,Term,L2,,CA\n1001,Acme,Term,L1,1000,CA ZZ\n1002,Acme,Term,L1,1000,TX\n');
+    const result = await downline('validate', 'setup.yaml', 'producers.csv');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('producers.csv:3:6 (F3): error: states "ZZ" is not a two-letter');
+    // A valid state outside the upline's is still a finding; the broken one is not.
+    expect(result.stderr).toContain('producers.csv:4:1 (A4): warning: producer 1002 covers TX');
+    expect(result.stderr).not.toContain('producer 1001 covers');
+  });
+});
+
 describe('downline import', () => {
   it('reports the roster\'s own problems at their cells and prints nothing', async () => {
     write('producers.csv', 'npn,carrier,product,commissionLevel,states\n1710000A,Acme,Term,Street,CA\n');
@@ -114,6 +127,14 @@ describe('downline import', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('producers.csv:2:1 (A2): error: npn "1710000A" must be 1 to 15 digits');
+  });
+
+  it('reports a duplicate row at both rows and exits 1, as validate does, rather than printing YAML that fails validate', async () => {
+    write('producers.csv', 'npn,carrier,product,commissionLevel\n17100001,Acme,Term,Street\n17100003,Acme,Term,Street\n17100003,Acme,Term,Street\n');
+    const result = await downline('import', 'producers.csv');
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('producers.csv:4:1 (A4): error: the contract of producer 17100003 on "Acme / Term" is declared twice (first declared at producers.csv:3:1 (A3); remove one of the rows)\n');
+    expect(result.code).toBe(1);
   });
 
   it('refuses what is not a roster', async () => {

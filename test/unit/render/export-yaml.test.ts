@@ -44,4 +44,9 @@ describe('exportYaml', () => {
       'invitations are exported as the contract assignments they created: a producer\'s e-mail and name are not part of an assignment',
     ]);
   });
+
+  it('says nothing of Turris when the account was read and holds no association', () => {
+    const { warnings } = exportYaml({ ...live, turris: { associationsByKey: { all: [] }, templates: [] } });
+    expect(warnings.map((w) => w.message).filter((m) => m.includes('Turris'))).toEqual([]);
+  });
 });
