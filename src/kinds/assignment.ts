@@ -124,7 +124,7 @@ function declared(ctx: KindContext, a: DesiredAssignment): Declared {
   const status = a.fields.status === undefined ? undefined : ctx.lookups.resolve('assignmentStatuses', String(a.fields.status), a.fieldSources.status, ctx.diagnostics);
   const [live, ...duplicates] = ctx.index.assignmentsByKey.get(key) ?? [];
   if (duplicates.length > 0) {
-    ctx.diagnostics.push(warning(`producer ${a.npn} has ${duplicates.length + 1} contract assignments on "${a.carrier} / ${a.product}"; managing ${live.id}, the others are listed as unmanaged`, a.source));
+    ctx.diagnostics.push(warning(`producer ${a.npn} has ${duplicates.length + 1} contract assignments on ${quotedPath([a.carrier, a.product])}; managing ${live.id}, the others are listed as unmanaged`, a.source));
     duplicates.forEach((d, i) => ctx.unmanaged.push({ address: { kind: 'assignment', key: duplicateKey(key, i + 2) }, liveId: d.id }));
   }
   const { terminationReason, endDate, ...fields } = a.fields;
@@ -155,7 +155,7 @@ function planEnding(ctx: KindContext, d: Declared, endingStatus: LookupItem | un
   const { a, live, lv } = d;
   if (!endingStatus) return undefined; // the status did not resolve: already reported
   if (!live || !lv) {
-    ctx.diagnostics.push(warning(`producer ${a.npn} on "${a.carrier} / ${a.product}" is declared ${untilDue ? `until ${a.until}` : endingStatus.name} but holds no contract assignment there: nothing to terminate, and none is created`, a.source));
+    ctx.diagnostics.push(warning(`producer ${a.npn} on ${quotedPath([a.carrier, a.product])} is declared ${untilDue ? `until ${a.until}` : endingStatus.name} but holds no contract assignment there: nothing to terminate, and none is created`, a.source));
     return undefined;
   }
   // After the plan it is in its live terminal status, as the config asks: no status moved on here.

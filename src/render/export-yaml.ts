@@ -1,5 +1,6 @@
 import { Document, isMap, isSeq, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { escapeLiteral } from '../config/interpolate.js';
+import { quotedPath } from '../core/address.js';
 import { USER_DEFINED } from '../core/desired.js';
 import { warning } from '../core/diagnostics.js';
 import { exportedFields, unreadFields } from '../core/fields.js';
@@ -45,14 +46,15 @@ export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } 
 
   const carriers = [...live.carriers].sort(byName).filter((c) => unique(`c:${c.name}`, `carrier "${c.name}"`)).map((c, ci) => {
     ids.push({ path: ['carriers', ci], id: c.id });
-    const products = live.products.filter((p) => p.carrierId === c.id).sort(byName).filter((p) => unique(`p:${c.id}/${p.name}`, `product "${c.name} / ${p.name}"`)).map((p, pi) => {
+    const productName = (p: RawObject) => `product ${quotedPath([String(c.name), String(p.name)])}`;
+    const products = live.products.filter((p) => p.carrierId === c.id).sort(byName).filter((p) => unique(`p:${c.id}/${p.name}`, productName(p))).map((p, pi) => {
       ids.push({ path: ['carriers', ci, 'products', pi], id: p.id });
-      const owner = `product "${c.name} / ${p.name}"`;
-      const levels = live.levels.filter((l) => l.productId === p.id).sort(byName).filter((l) => unique(`l:${p.id}/${l.name}`, `commission level "${p.name} / ${l.name}"`)).map((l, li) => {
+      const levelName = (l: RawObject) => `commission level ${quotedPath([String(p.name), String(l.name)])}`;
+      const levels = live.levels.filter((l) => l.productId === p.id).sort(byName).filter((l) => unique(`l:${p.id}/${l.name}`, levelName(l))).map((l, li) => {
         ids.push({ path: ['carriers', ci, 'products', pi, 'commissionLevels', li], id: l.id });
-        return { name: l.name, ...fieldsOf('commissionLevel', l, `commission level "${p.name} / ${l.name}"`) };
+        return { name: l.name, ...fieldsOf('commissionLevel', l, levelName(l)) };
       });
-      return { name: p.name, ...fieldsOf('product', p, owner), ...(levels.length ? { commissionLevels: levels } : {}) };
+      return { name: p.name, ...fieldsOf('product', p, productName(p)), ...(levels.length ? { commissionLevels: levels } : {}) };
     });
     return { name: c.name, ...fieldsOf('carrier', c, `carrier "${c.name}"`), ...(products.length ? { products } : {}) };
   });
@@ -66,7 +68,7 @@ export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } 
       warnings.push(warning(`assignment ${a.id} of ${a.npn}: its ${product ? 'commission level' : 'product'} is not in the exported account; left out`));
       continue;
     }
-    if (!unique(`a:${a.npn}/${a.productId}`, `the contract of ${a.npn} on "${product.carrier} / ${product.name}"`)) continue;
+    if (!unique(`a:${a.npn}/${a.productId}`, `the contract of ${a.npn} on ${quotedPath([product.carrier, product.name])}`)) continue;
     const status = name(a.assignmentStatusId, 'assignment status', `assignment ${a.id}`);
     // The level, status and upline are the group's own columns: only states and userDefined come from the spec here.
     const { commissionLevel: _level, status: _status, upline: _upline, administrativeDivisions, ...userDefined } = fieldsOf('assignment', a, `assignment ${a.id}`);
