@@ -28,19 +28,20 @@ export { TERMINAL_STATUSES };
 const READ_AS_IS: readonly FieldSpec[] = [...USER_DEFINED_FIELDS, { name: 'terminationReason', wire: ASSIGNMENT_LIFECYCLE_FIELDS.terminationReason }, { name: 'endDate', wire: ASSIGNMENT_LIFECYCLE_FIELDS.endDate }];
 
 function liveView(ctx: KindContext, raw: RawObject): View {
-  return {
-    commissionLevel: ctx.index.levelById.get(String(raw.commissionLevelId))?.name ?? `(level id ${String(raw.commissionLevelId)})`,
-    ...(raw.assignmentStatusId !== undefined ? { status: ctx.lookups.nameOf(raw.assignmentStatusId) ?? `(status id ${String(raw.assignmentStatusId)})` } : {}),
-    ...(Array.isArray(raw.administrativeDivisions) ? { administrativeDivisions: raw.administrativeDivisions as string[] } : {}),
-    upline: liveUpline(raw),
-    ...liveViewOf(READ_AS_IS, raw, ctx.lookups),
-  };
+  // Built field by field (no spread of partial objects): it runs for every live assignment.
+  const view: View = { commissionLevel: ctx.index.levelById.get(String(raw.commissionLevelId))?.name ?? `(level id ${String(raw.commissionLevelId)})` };
+  if (raw.assignmentStatusId !== undefined) view.status = ctx.lookups.nameOf(raw.assignmentStatusId) ?? `(status id ${String(raw.assignmentStatusId)})`;
+  if (Array.isArray(raw.administrativeDivisions)) view.administrativeDivisions = raw.administrativeDivisions as string[];
+  view.upline = liveUpline(raw);
+  return liveViewOf(READ_AS_IS, raw, ctx.lookups, view);
 }
 
 /** An assignment's declared fields (its ending, sent only with a terminal status, aside): names, wire names and comparison. */
 const FIELDS: readonly FieldSpec[] = [
   { name: 'commissionLevel', wire: 'commissionLevelId' }, { name: 'status', wire: 'assignmentStatusId' }, STATES, { name: 'upline', wire: UPLINE }, ...USER_DEFINED_FIELDS,
 ];
+
+const COMPARATORS = comparatorsOf(FIELDS);
 
 /** Config field → wire field of what an assignment passes through as declared (the level and status go by id; the API keeps what a PUT leaves out). */
 const PASSED_THROUGH: Record<string, string> = Object.fromEntries(FIELDS.filter((f) => f.name !== 'commissionLevel' && f.name !== 'status').map((f) => [f.name, wireOf(f)]));
@@ -116,25 +117,65 @@ interface Declared {
   endDate: Value | undefined;
 }
 
+/** The addresses a declared assignment refers to, and the dependencies of one without a new upline: the same for every producer on a level. */
+interface LevelRefs { productAddress: AddressKey; levelAddress: AddressKey; dependsOn: AddressKey[] }
+
+/** Per plan, by carrier, product and level: 100,000 assignments share a few dozen (built once, shared, never changed). */
+const levelRefs = new WeakMap<KindContext, Map<string, Map<string, Map<string, LevelRefs>>>>();
+
+function refsOf(ctx: KindContext, carrier: string, product: string, level: string): LevelRefs {
+  let byCarrier = levelRefs.get(ctx);
+  if (!byCarrier) levelRefs.set(ctx, (byCarrier = new Map()));
+  let byProduct = byCarrier.get(carrier);
+  if (!byProduct) byCarrier.set(carrier, (byProduct = new Map()));
+  let byLevel = byProduct.get(product);
+  if (!byLevel) byProduct.set(product, (byLevel = new Map()));
+  let refs = byLevel.get(level);
+  if (!refs) {
+    const productAddress = addressKey({ kind: 'product', key: keys.product(carrier, product) });
+    const levelAddress = addressKey({ kind: 'commissionLevel', key: keys.level(carrier, product, level) });
+    byLevel.set(level, (refs = { productAddress, levelAddress, dependsOn: Object.freeze([productAddress, levelAddress]) as AddressKey[] }));
+  }
+  return refs;
+}
+
+/**
+ * The desired view of an entry's fields (without its ending; with the resolved status name, and
+ * `upline: null` when a live upline moves to the top). The NPNs of an `npns:` entry share one
+ * fields object, so they share this view too (never changed once built).
+ */
+const desiredViews = new WeakMap<KindContext, WeakMap<View, { status: LookupItem | undefined; views: [View?, View?] }>>();
+
+function desiredView(ctx: KindContext, declaredFields: View, status: LookupItem | undefined, toTop: boolean): View {
+  let byFields = desiredViews.get(ctx);
+  if (!byFields) desiredViews.set(ctx, (byFields = new WeakMap()));
+  let known = byFields.get(declaredFields);
+  if (!known || known.status !== status) byFields.set(declaredFields, (known = { status, views: [] }));
+  const at = toTop ? 1 : 0;
+  const view = known.views[at];
+  if (view) return view;
+  const { terminationReason, endDate, ...fields } = declaredFields;
+  return (known.views[at] = { ...fields, ...(toTop ? { upline: null } : {}), ...(status ? { status: status.name } : {}) });
+}
+
 function declared(ctx: KindContext, a: DesiredAssignment): Declared {
   const key = keys.assignment(a.npn, a.carrier, a.product);
   const address = { kind: 'assignment' as const, key };
-  const levelAddress = addressKey({ kind: 'commissionLevel', key: keys.level(a.carrier, a.product, String(a.fields.commissionLevel)) });
-  const productAddress = addressKey({ kind: 'product', key: keys.product(a.carrier, a.product) });
+  const refs = refsOf(ctx, a.carrier, a.product, String(a.fields.commissionLevel));
+  const { levelAddress, productAddress } = refs;
   const status = a.fields.status === undefined ? undefined : ctx.lookups.resolve('assignmentStatuses', String(a.fields.status), a.fieldSources.status, ctx.diagnostics);
   const [live, ...duplicates] = ctx.index.assignmentsByKey.get(key) ?? [];
   if (duplicates.length > 0) {
     ctx.diagnostics.push(warning(`producer ${a.npn} has ${duplicates.length + 1} contract assignments on ${quotedPath([a.carrier, a.product])}; managing ${live.id}, the others are listed as unmanaged`, a.source));
     duplicates.forEach((d, i) => ctx.unmanaged.push({ address: { kind: 'assignment', key: duplicateKey(key, i + 2) }, liveId: d.id }));
   }
-  const { terminationReason, endDate, ...fields } = a.fields;
+  const { terminationReason, endDate } = a.fields;
   const lv = live && liveView(ctx, live);
   // An entry without `upline` is a top position (SPEC §10): a live upline is then moved to the top.
-  const top: View = fields.upline === undefined && lv && lv.upline !== null ? { upline: null } : {};
-  const desired: View = { ...fields, ...top, ...(status ? { status: status.name } : {}) };
+  const desired = desiredView(ctx, a.fields, status, a.fields.upline === undefined && lv !== undefined && lv.upline !== null);
   const uplineKey = uplineDependency(ctx, typeof a.fields.upline === 'string' ? a.fields.upline : undefined, a.carrier, a.product);
   // The upline first: the text plan names the last new dependency ("under new commission level …").
-  const dependsOn = [...(uplineKey ? [uplineKey] : []), productAddress, levelAddress];
+  const dependsOn = uplineKey ? [uplineKey, productAddress, levelAddress] : refs.dependsOn;
   return { a, address, identity: { npn: a.npn, carrier: a.carrier, product: a.product }, levelAddress, productAddress, status, live, lv, desired, dependsOn,
     liveTerminal: lv !== undefined && isTerminal(lv.status as string | undefined), reason: terminationReason === undefined ? undefined : String(terminationReason), endDate };
 }
@@ -184,23 +225,23 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment): Change | undefine
     delete compared.status;
     notes.push(`status is ${String(lv.status)} (workflow progress since ${status.name}; not reverted — set statusPolicy: enforce to change it)`);
   }
-  return planObject(ctx, { address: d.address, identity: d.identity, desired: compared, source: a.source, live, liveView: lv, comparators: comparatorsOf(FIELDS), dependsOn: d.dependsOn, notes,
+  return planObject(ctx, { address: d.address, identity: d.identity, desired: compared, source: a.source, live, liveView: lv, comparators: COMPARATORS, dependsOn: d.dependsOn, notes,
     ...writes(ctx, d) });
 }
 
 /** The POST and PUT of a declared assignment, built only when there is something to write (most of a large book is unchanged). */
 function writes(ctx: KindContext, d: Declared): Pick<ObjectPlan, 'create' | 'update'> {
   const { a, status, live, desired } = d;
-  const levelId = idOrRef(ctx.index.levelByKey.get(keys.level(a.carrier, a.product, String(a.fields.commissionLevel)))?.id, d.levelAddress);
+  const levelId = () => idOrRef(ctx.index.levelByKey.get(keys.level(a.carrier, a.product, String(a.fields.commissionLevel)))?.id, d.levelAddress);
   return {
     create: () => {
-      const body: Record<string, Value> = { npn: a.npn, productId: idOrRef(ctx.index.productByKey.get(keys.product(a.carrier, a.product))?.id, d.productAddress) as Value, commissionLevelId: levelId as Value };
+      const body: Record<string, Value> = { npn: a.npn, productId: idOrRef(ctx.index.productByKey.get(keys.product(a.carrier, a.product))?.id, d.productAddress) as Value, commissionLevelId: levelId() as Value };
       if (status) body.assignmentStatusId = status.id;
       Object.assign(body, passedThrough(a.fields));
       return { api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/contractAssignments`, body };
     },
     update: (changed) => {
-      const update: Record<string, Value> = { id: live!.id, commissionLevelId: levelId as Value };
+      const update: Record<string, Value> = { id: live!.id, commissionLevelId: levelId() as Value };
       if (changed.includes('status') && status) update.assignmentStatusId = status.id;
       Object.assign(update, passedThrough(a.fields));
       // A position moved to the top: no upline in the config, so passedThrough sends none.
@@ -286,7 +327,7 @@ function checkLiveHierarchy(ctx: KindContext): void {
     return live && { type: String(live.type ?? ''), ...(typeof live.firstYearValue === 'number' ? { firstYearValue: live.firstYearValue } : {}) };
   };
   const state: PlannedPositions = {
-    declared, live: livePositions(ctx.index, ctx.lookups), endStatus: untilStatusName(ctx.desired),
+    declared, keys: declared.map((p) => keys.assignment(p.npn, p.carrier, p.product)), live: livePositions(ctx.index, ctx.lookups), endStatus: untilStatusName(ctx.desired),
     policy: new Map(ctx.desired.assignments.map((a) => [keys.assignment(a.npn, a.carrier, a.product), a.statusPolicy])),
     deleted: new Set(ctx.changes.filter((c) => c.action === 'delete' && c.address.kind === 'assignment').map((c) => c.address.key)),
     // A position this plan terminates (declared terminal status, `until:` due, prune: terminate) counts with the status it ends in.
@@ -294,14 +335,18 @@ function checkLiveHierarchy(ctx: KindContext): void {
   };
   const offline = new Set(checkDeclaredHierarchy(ctx.desired).map(findingKey));
   const check = { levelOf, rules: ctx.desired.rules, complete: true };
-  // The tree as declared, then on each day a dated entry changes it, from the plan's date on.
-  const dates = [ctx.asOf, ...declared.flatMap((p) => [p.effective, p.until]).filter((d): d is string => d !== undefined && d > ctx.asOf)];
+  // The tree as declared, then on each day a dated entry changes it, from the plan's date on. The
+  // plan's own date only differs from the tree as declared while an entry's effective date is ahead.
+  const ahead = declared.flatMap((p) => [p.effective, p.until]).filter((d): d is string => d !== undefined && d > ctx.asOf);
+  const dates = declared.some((p) => p.effective !== undefined && p.effective > ctx.asOf) ? [ctx.asOf, ...ahead] : ahead;
   const found = [...checkHierarchy({ ...check, positions: positionsOn(state, ctx.asOf, false) }), ...checkOnDates(check, dates, (date) => positionsOn(state, date, true))];
   ctx.diagnostics.push(...distinct(found).filter((d) => !offline.has(findingKey(d))));
 }
 
 interface PlannedPositions {
   declared: Position[];
+  /** The address key of each declared position, in the same order. */
+  keys: string[];
   live: Map<string, Position>;
   policy: Map<string, DesiredAssignment['statusPolicy']>;
   deleted: Set<string>;
@@ -315,16 +360,16 @@ interface PlannedPositions {
  * keeps. With `pending`, an entry whose `effective:` date is still ahead keeps its live upline until then.
  */
 function positionsOn(s: PlannedPositions, date: string, pending: boolean): Position[] {
-  const positions: Position[] = s.declared.map((p) => {
-    const key = keys.assignment(p.npn, p.carrier, p.product);
+  const positions: Position[] = s.declared.map((p, i) => {
+    const key = s.keys[i];
     const live = s.live.get(key);
     if (pending && live && p.effective !== undefined && p.effective > date && live.upline !== p.upline) {
       return { ...live, ...(p.source ? { source: p.source } : {}), pending: p.effective, ...(p.until ? { until: p.until } : {}) };
     }
     const status = s.ending.get(key) ?? (live?.status !== undefined && s.policy.get(key) !== 'enforce' && !isTerminal(p.status) ? live.status : p.status);
-    return { ...p, ...(status !== undefined ? { status } : {}) };
+    return status === p.status ? p : { ...p, ...(status !== undefined ? { status } : {}) };
   });
-  const seen = new Set(s.declared.map((p) => keys.assignment(p.npn, p.carrier, p.product)));
+  const seen = new Set(s.keys);
   for (const [key, p] of s.live) {
     if (!seen.has(key) && !s.deleted.has(key)) positions.push(s.ending.has(key) ? { ...p, status: s.ending.get(key)! } : p);
   }

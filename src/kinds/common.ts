@@ -30,21 +30,37 @@ export interface ObjectPlan {
 
 /** The create / update / noop decision every kind shares: compare in name-space, write in id-space. */
 export function planObject(ctx: KindContext, p: ObjectPlan): Change {
-  const base: ChangeBase = { address: p.address, identity: p.identity, dependsOn: p.dependsOn, notes: p.notes, source: p.source };
   if (!p.live) {
     if (!p.create) throw new Error(`${p.address.kind}.${p.address.key}: no live object and no way to create it`);
-    return create(base, p.desired, p.create());
+    return create({ address: p.address, identity: p.identity, dependsOn: p.dependsOn, notes: p.notes, source: p.source }, p.desired, p.create());
   }
   const liveView = p.liveView ?? {};
   const { fields, unreadable } = compareViews(p.desired, liveView, p.comparators);
   noteUnreadable(ctx, p.address.kind, unreadable);
-  const { pushed, unverified } = unreadableChanges(ctx, addressKey(p.address), p.desired, unreadable, p.comparators);
+  const { pushed, unverified } = unreadable.length === 0 ? NOTHING_UNREADABLE : unreadableChanges(ctx, addressKey(p.address), p.desired, unreadable, p.comparators);
   fields.push(...pushed);
+  const comparable = comparableView(p.desired, liveView, unreadable);
+  const base: ChangeBase = { address: p.address, identity: p.identity, dependsOn: p.dependsOn, notes: p.notes, source: p.source, unverified };
+  if (fields.length === 0) return noop(base, liveRef(p.live), comparable, p.desired);
+  return update(base, liveRef(p.live), comparable, p.desired, fields, p.update(fields.map((f) => f.field)));
+}
+
+const NOTHING_UNREADABLE: { pushed: FieldChange[]; unverified: string[] } = Object.freeze({ pushed: Object.freeze([]) as unknown as FieldChange[], unverified: Object.freeze([]) as unknown as string[] });
+
+/**
+ * The live values of the declared fields it carries. When each is the declared value itself (most
+ * of a large book), that is the desired view: before and after are then one object, not two equal ones.
+ */
+function comparableView(desired: View, liveView: View, unreadable: string[]): View {
+  let same = unreadable.length === 0;
+  for (const k in desired) {
+    if (!same) break;
+    same = desired[k] === liveView[k];
+  }
+  if (same) return desired;
   const comparable: View = {};
-  for (const k in p.desired) if (!unreadable.includes(k)) comparable[k] = liveView[k];
-  const known = { ...base, unverified };
-  if (fields.length === 0) return noop(known, liveRef(p.live), comparable, p.desired);
-  return update(known, liveRef(p.live), comparable, p.desired, fields, p.update(fields.map((f) => f.field)));
+  for (const k in desired) if (!unreadable.includes(k)) comparable[k] = liveView[k];
+  return comparable;
 }
 
 /**
