@@ -2,7 +2,7 @@ import { duplicateKey, quotedPath } from '../core/address.js';
 import { valuesEqual } from '../core/compare.js';
 import { error, warning } from '../core/diagnostics.js';
 import { checkDeclaredHierarchy, checkHierarchy, checkOnDates, declaredLevels, declaredPositions, distinct, endedOn, findingKey, untilStatusName, type HierarchyCheck, type Position } from '../core/hierarchy-rules.js';
-import { keys, type DesiredAssignment } from '../core/desired.js';
+import { keys, type DesiredAssignment, type DesiredInviteContract } from '../core/desired.js';
 import { liveRef, noop, terminate } from '../core/change.js';
 import { comparatorsOf, liveViewOf, wireOf, type FieldSpec } from '../core/fields.js';
 import type { LiveIndex } from '../core/live-index.js';
@@ -57,13 +57,21 @@ function passedThrough(fields: View): Record<string, Value> {
  * level (and states) are compared; only the sending of the invitation is once-only.
  */
 function fromInvites(ctx: KindContext): DesiredAssignment[] {
+  // A contract that declares only its level shares one fields object with the others on that level (and so one desired view).
+  const levelOnly = new Map<string, View>();
+  const fieldsOf = (c: DesiredInviteContract): View => {
+    if (c.administrativeDivisions || c.uplineNpn || Object.keys(c.userDefined).length > 0) {
+      // Upline and userDefined too: declared, so never silently dropped (compared, or listed as unverified).
+      return { commissionLevel: c.commissionLevel, ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}), ...(c.uplineNpn ? { upline: c.uplineNpn } : {}), ...c.userDefined };
+    }
+    let fields = levelOnly.get(c.commissionLevel);
+    if (!fields) levelOnly.set(c.commissionLevel, (fields = { commissionLevel: c.commissionLevel }));
+    return fields;
+  };
   return ctx.desired.invites.flatMap((invite) => invite.contracts
     .filter((c) => ctx.index.assignmentsByKey.has(keys.assignment(invite.producer.npn, c.carrier, c.product)))
     .map((c): DesiredAssignment => ({
-      npn: invite.producer.npn, carrier: c.carrier, product: c.product, statusPolicy: 'initial',
-      // Upline and userDefined too: declared, so never silently dropped (compared, or listed as unverified).
-      fields: { commissionLevel: c.commissionLevel, ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}), ...(c.uplineNpn ? { upline: c.uplineNpn } : {}), ...c.userDefined },
-      fieldSources: c.fieldSources, source: c.source,
+      npn: invite.producer.npn, carrier: c.carrier, product: c.product, statusPolicy: 'initial', fields: fieldsOf(c), fieldSources: c.fieldSources, source: c.source,
     })));
 }
 
@@ -333,13 +341,15 @@ function checkLiveHierarchy(ctx: KindContext): void {
     // A position this plan terminates (declared terminal status, `until:` due, prune: terminate) counts with the status it ends in.
     ending: new Map(ctx.changes.filter((c) => c.action === 'terminate').map((c) => [c.address.key, String(c.after!.status)])),
   };
-  const offline = new Set(checkDeclaredHierarchy(ctx.desired).map(findingKey));
   const check = { levelOf, rules: ctx.desired.rules, complete: true };
   // The tree as declared, then on each day a dated entry changes it, from the plan's date on. The
   // plan's own date only differs from the tree as declared while an entry's effective date is ahead.
   const ahead = declared.flatMap((p) => [p.effective, p.until]).filter((d): d is string => d !== undefined && d > ctx.asOf);
   const dates = declared.some((p) => p.effective !== undefined && p.effective > ctx.asOf) ? [ctx.asOf, ...ahead] : ahead;
   const found = [...checkHierarchy({ ...check, positions: positionsOn(state, ctx.asOf, false) }), ...checkOnDates(check, dates, (date) => positionsOn(state, date, true))];
+  if (found.length === 0) return;
+  // What validate already reported (the rules over the declared positions alone) is not repeated.
+  const offline = new Set(checkDeclaredHierarchy(ctx.desired).map(findingKey));
   ctx.diagnostics.push(...distinct(found).filter((d) => !offline.has(findingKey(d))));
 }
 

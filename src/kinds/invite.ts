@@ -61,6 +61,9 @@ function historyOf(ctx: KindContext): History {
   return history;
 }
 
+/** The note of every satisfied invitation: one list for all of them (never changed). */
+const SATISFIED: string[] = Object.freeze(['invitation satisfied: every contract exists (sent once; its producer details are not compared)']) as unknown as string[];
+
 function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, string[]>, history: History): void {
   const npn = invite.producer.npn;
   // A reviewer needs where (states) and under whom (upline) each contract puts the producer.
@@ -71,7 +74,7 @@ function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, strin
   if (missing.length === 0) {
     // Before and after are the same view (one object for both: a large book has 100,000 of these).
     const view = { email: invite.producer.email, contracts: all };
-    ctx.changes.push(noop({ ...base, notes: ['invitation satisfied: every contract exists (sent once; its producer details are not compared)'] }, satisfiedBy(ctx, invite), view, view));
+    ctx.changes.push(noop({ ...base, notes: SATISFIED }, satisfiedBy(ctx, invite), view, view));
     return;
   }
   const dependsOn: string[] = [];
