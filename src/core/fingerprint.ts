@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 function canonical(value: unknown, omit: ReadonlySet<string>): unknown {
   if (Array.isArray(value)) return value.map((v) => canonical(v, omit));
@@ -25,9 +25,33 @@ const LINKS: ReadonlySet<string> = new Set(['_links']);
 
 /** A short content hash of a live object in one normalised view: a saved plan records what it was computed against. */
 export function fingerprint(raw: unknown): string {
-  // The first 8 bytes as hex, written as their own 16-character string: `.slice(0, 16)` of the whole
-  // hex digest would keep all 64 characters alive in every change of the plan.
-  return createHash('sha256').update(sortedJson(raw, NOT_CONTENT) ?? 'undefined').digest().toString('hex', 0, 8);
+  // One-shot `hash` (no Hash object per call: it runs for every live object of a plan); the first 8
+  // bytes as hex, written as their own 16-character string — `.slice(0, 16)` of the hex digest would
+  // keep all 64 characters alive in every change of the plan.
+  return hash('sha256', sortedJson(raw, NOT_CONTENT) ?? 'undefined', 'buffer').toString('hex', 0, 8);
+}
+
+/** Field names as JSON, each written once: live objects of a kind share a few dozen names. */
+const quotedKeys = new Map<string, string>();
+const quoted = (key: string): string => {
+  let text = quotedKeys.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(key);
+    if (quotedKeys.size < 10_000) quotedKeys.set(key, text);
+  }
+  return text;
+};
+
+/** The last object's keys and their sorted order: the objects of one listing come with their keys in one order, sorted once. */
+let lastKeys: string[] = [];
+let lastSorted: string[] = [];
+
+function sortedKeys(record: object): string[] {
+  const keys = Object.keys(record);
+  if (keys.length === lastKeys.length && keys.every((k, i) => k === lastKeys[i])) return lastSorted;
+  lastKeys = keys;
+  lastSorted = [...keys].sort();
+  return lastSorted;
 }
 
 /**
@@ -45,10 +69,10 @@ function sortedJson(value: unknown, omit: ReadonlySet<string>): string | undefin
   }
   const record = value as Record<string, unknown>;
   let out = '{';
-  for (const key of Object.keys(record).sort()) {
+  for (const key of sortedKeys(record)) {
     if (omit.has(key)) continue;
     const text = sortedJson(record[key], LINKS);
-    if (text !== undefined) out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${text}`;
+    if (text !== undefined) out += `${out.length > 1 ? ',' : ''}${quoted(key)}:${text}`;
   }
   return `${out}}`;
 }

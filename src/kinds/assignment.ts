@@ -213,8 +213,10 @@ function planEnding(ctx: KindContext, d: Declared, endingStatus: LookupItem | un
   return terminateChange({ address: d.address, identity: d.identity, live, before: lv, ending: { status: endingStatus, reason: d.reason, endDate }, dependsOn: d.dependsOn, notes: [], source: a.source });
 }
 
-function planDeclared(ctx: KindContext, a: DesiredAssignment): Change | undefined {
+/** Plans one declared assignment; its key joins `planned` (what planUndeclared leaves alone). */
+function planDeclared(ctx: KindContext, a: DesiredAssignment, planned: Set<string>): Change | undefined {
   const d = declared(ctx, a);
+  planned.add(d.address.key);
   const { status, live, lv, desired } = d;
   // A terminal status is enforced whatever statusPolicy says; `until:` is one from its date.
   const untilDue = a.until !== undefined && a.until <= ctx.asOf;
@@ -265,15 +267,18 @@ function unchanged(d: Declared, note: string, after: View = {}): Change {
   return noop({ address: d.address, identity: d.identity, dependsOn: d.dependsOn, notes: [note], source: d.a.source }, liveRef(d.live!), d.lv!, { ...d.desired, ...after });
 }
 
-function planUndeclared(ctx: KindContext): void {
+/**
+ * The live assignments the config does not declare. `declared`: the keys of the declared ones that
+ * were planned — every assignment entry, and each invitation contract that exists live (the only
+ * ones a live key can meet).
+ */
+function planUndeclared(ctx: KindContext, declared: ReadonlySet<string>): void {
   // Unmanaged must be complete, or say that it is not: a producer removed from the config would vanish silently.
   // (Only where unmanaged ones can exist: a live product of a declared carrier.)
   if (ctx.live.assignmentsUnlisted && [...ctx.index.productById.values()].some((p) => carrierDeclared(ctx, p.carrier))) {
     ctx.diagnostics.push(warning(`unmanaged contract assignments were not listed: ${ctx.live.assignmentsUnlisted}; assignments of producers not in the config are not shown`,
       undefined, 'enable prune.assignments to read the whole listing, or run `downline export` to see every assignment'));
   }
-  const declared = new Set(ctx.desired.assignments.map((a) => keys.assignment(a.npn, a.carrier, a.product)));
-  for (const invite of ctx.desired.invites) for (const c of invite.contracts) declared.add(keys.assignment(invite.producer.npn, c.carrier, c.product));
   for (const [key, list] of ctx.index.assignmentsByKey) {
     const product = ctx.index.productById.get(String(list[0].productId))!;
     if (declared.has(key) || !carrierDeclared(ctx, product.carrier)) continue;
@@ -311,11 +316,12 @@ export function livePositions(index: LiveIndex, lookups: Lookups): Map<string, P
     const product = index.productById.get(String(live.productId))!;
     const level = index.levelById.get(String(live.commissionLevelId));
     const status = lookups.nameOf(live.assignmentStatusId);
-    out.set(key, {
-      npn: String(live.npn), carrier: product.carrier, product: product.name, upline: liveUpline(live), ...(level ? { level: level.name } : {}),
-      ...(Array.isArray(live.administrativeDivisions) && live.administrativeDivisions.length > 0 ? { states: live.administrativeDivisions as string[] } : {}),
-      ...(status ? { status } : {}),
-    });
+    // Set field by field (no spread of partial objects): one per live assignment.
+    const position: Position = { npn: String(live.npn), carrier: product.carrier, product: product.name, upline: liveUpline(live) };
+    if (level) position.level = level.name;
+    if (Array.isArray(live.administrativeDivisions) && live.administrativeDivisions.length > 0) position.states = live.administrativeDivisions as string[];
+    if (status) position.status = status;
+    out.set(key, position);
   }
   return out;
 }
@@ -334,9 +340,11 @@ function checkLiveHierarchy(ctx: KindContext): void {
     const live = ctx.index.levelByKey.get(keys.level(carrier, product, level));
     return live && { type: String(live.type ?? ''), ...(typeof live.firstYearValue === 'number' ? { firstYearValue: live.firstYearValue } : {}) };
   };
+  const declaredKeys = declared.map((p) => keys.assignment(p.npn, p.carrier, p.product));
   const state: PlannedPositions = {
-    declared, keys: declared.map((p) => keys.assignment(p.npn, p.carrier, p.product)), live: livePositions(ctx.index, ctx.lookups), endStatus: untilStatusName(ctx.desired),
-    policy: new Map(ctx.desired.assignments.map((a) => [keys.assignment(a.npn, a.carrier, a.product), a.statusPolicy])),
+    declared, keys: declaredKeys, live: livePositions(ctx.index, ctx.lookups), endStatus: untilStatusName(ctx.desired),
+    // declaredPositions lists the assignment entries first, in order: their keys are the first ones.
+    policy: new Map(ctx.desired.assignments.map((a, i) => [declaredKeys[i], a.statusPolicy])),
     deleted: new Set(ctx.changes.filter((c) => c.action === 'delete' && c.address.kind === 'assignment').map((c) => c.address.key)),
     // A position this plan terminates (declared terminal status, `until:` due, prune: terminate) counts with the status it ends in.
     ending: new Map(ctx.changes.filter((c) => c.action === 'terminate').map((c) => [c.address.key, String(c.after!.status)])),
@@ -395,11 +403,12 @@ export const assignmentKind: KindModule = {
   liveObjects: (live) => live.assignments,
   fields: FIELDS,
   plan(ctx) {
+    const declared = new Set<string>();
     for (const a of [...ctx.desired.assignments, ...fromInvites(ctx)]) {
-      const change = planDeclared(ctx, a);
+      const change = planDeclared(ctx, a, declared);
       if (change) ctx.changes.push(change);
     }
-    planUndeclared(ctx);
+    planUndeclared(ctx, declared);
     checkLiveHierarchy(ctx);
   },
   async locate(change, api, ids) {
