@@ -1,6 +1,7 @@
 /**
  * The child of stages.ts (run with --expose-gc): drives the compiled modules through the stages of
- * a no-op plan and writes, per stage, its time and the heap still reachable after a forced GC to fd 3.
+ * a no-op plan and writes, per stage, its time, the heap still reachable after a forced GC and the
+ * peak RSS so far to fd 3.
  * Every stage's result is kept alive to the end, as the CLI keeps them.
  */
 import { writeSync } from 'node:fs';
@@ -14,7 +15,8 @@ const mark = (stage) => {
   const ms = Number(process.hrtime.bigint() - last) / 1e6;
   globalThis.gc();
   const m = process.memoryUsage();
-  lines.push(`${stage.padEnd(28)} ${String(Math.round(ms)).padStart(6)} ms   heap ${String(Math.round(m.heapUsed / 2 ** 20)).padStart(5)} MB   rss ${String(Math.round(m.rss / 2 ** 20)).padStart(5)} MB`);
+  const peak = process.resourceUsage().maxRSS / 1024;
+  lines.push(`${stage.padEnd(28)} ${String(Math.round(ms)).padStart(6)} ms   heap ${String(Math.round(m.heapUsed / 2 ** 20)).padStart(5)} MB   rss ${String(Math.round(m.rss / 2 ** 20)).padStart(5)} MB   peak rss so far ${String(Math.round(peak)).padStart(5)} MB`);
   last = process.hrtime.bigint();
 };
 mark('node');
