@@ -47,7 +47,7 @@ export interface HierarchyCheck {
 
 /** The declared positions: assignments (each NPN of an `npns:` list) and invitation contracts. */
 export function declaredPositions(desired: DesiredState): Position[] {
-  const out: Position[] = desired.assignments.map((a) => ({
+  const out: Position[] = desired.entries.assignment.map((a) => ({
     npn: a.npn, carrier: a.carrier, product: a.product,
     upline: typeof a.fields.upline === 'string' ? a.fields.upline : null,
     level: String(a.fields.commissionLevel),
@@ -56,7 +56,7 @@ export function declaredPositions(desired: DesiredState): Position[] {
     source: a.source, ...(a.fieldSources.upline ? { uplineSource: a.fieldSources.upline } : {}),
     ...(a.effective ? { effective: a.effective } : {}), ...(a.until ? { until: a.until } : {}),
   }));
-  for (const invite of desired.invites) {
+  for (const invite of desired.entries.invite) {
     for (const c of invite.contracts) {
       out.push({
         npn: invite.producer.npn, carrier: c.carrier, product: c.product, upline: c.uplineNpn ?? null, level: c.commissionLevel,
@@ -70,7 +70,7 @@ export function declaredPositions(desired: DesiredState): Position[] {
 
 /** Type and first-year value of the declared commission levels. */
 export function declaredLevels(desired: DesiredState): Map<string, LevelValue> {
-  return new Map(desired.levels.map((l) => [keys.level(l.carrier, l.product, l.name), {
+  return new Map(desired.entries.commissionLevel.map((l) => [keys.level(l.carrier, l.product, l.name), {
     ...(typeof l.fields.type === 'string' ? { type: l.fields.type } : {}),
     ...(typeof l.fields.firstYearValue === 'number' ? { firstYearValue: l.fields.firstYearValue } : {}),
   }]));
