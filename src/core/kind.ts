@@ -100,6 +100,13 @@ export interface Listing {
   key: string;
   /** The kind whose objects it is listed under. */
   parent?: KindName;
+  /** Where one object is read, updated and deleted: `{item}/{id}`. */
+  item: string;
+}
+
+/** The path of one object of a listing (`/v1/customers/products/p-1`), as an operation path. */
+export function itemPath(listing: Listing, id: string): { path: string; refs: AddressKey[] } {
+  return { path: `${listing.item}/${encodeURIComponent(id)}`, refs: [] };
 }
 
 /** How a kind's live objects are indexed by key. */

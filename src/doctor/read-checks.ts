@@ -117,12 +117,9 @@ export async function carriedFields(ctx: DoctorContext): Promise<Outcome> {
   return seen.length ? holds(seen.join('; ')) : cannot('no products or assignments in this account (the write probe checks this on objects of its own)');
 }
 
-const KIND_SAMPLES: Array<{ label: string; from: keyof Sample; self: string }> = [
-  { label: 'carrier', from: 'carrier', self: '/v1/customers/carriers' },
-  { label: 'product', from: 'product', self: '/v1/customers/products' },
-  { label: 'commission level', from: 'commissionLevel', self: '/v1/customers/commissionLevels' },
-  { label: 'assignment', from: 'assignment', self: '/v1/customers/contractAssignments' },
-];
+/** Each sampled kind, and where one of its objects is read (its listing's `item`). */
+const KIND_SAMPLES: Array<{ label: string; from: keyof Sample; self: string }> = (['carrier', 'product', 'commissionLevel', 'assignment'] as const)
+  .map((kind) => ({ label: kindOf(kind).noun, from: kind, self: kindOf(kind).listing!.item }));
 
 /** What a single GET carries that the list item (as discovery normalises it) does not, and back. */
 function difference(listed: RawObject, single: Record<string, unknown>): string[] {

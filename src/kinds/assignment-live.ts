@@ -9,7 +9,7 @@ import { findByName } from '../core/find.js';
  * ASSUMPTION (SPEC §8): contract assignments are listed at /v1/customers/contractAssignments
  * (`_embedded.contractAssignments`), filtered by `npn`; without it, every assignment of the account.
  */
-export const ASSIGNMENT_LISTING: Listing = { path: () => '/v1/customers/contractAssignments', key: 'contractAssignments' };
+export const ASSIGNMENT_LISTING: Listing = { path: () => '/v1/customers/contractAssignments', key: 'contractAssignments', item: '/v1/customers/contractAssignments' };
 
 /** Ids of the live assignments of `npn` on the product. */
 export async function findAssignmentIds(api: ApiPort, npn: string, carrier: string, product: string, ctx: LocateContext): Promise<string[]> {

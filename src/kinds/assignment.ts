@@ -12,8 +12,8 @@ import { DEFAULT_TERMINATION_STATUS, isTerminal, TERMINAL_STATUSES } from '../co
 import { addressKey, type AddressKey, type Change, type FieldChange, type SourceLocation, type Value, type View } from '../core/types.js';
 import { ASSIGNMENT_LIFECYCLE_FIELDS, carrierDeclared, planObject, type ObjectPlan, productPruned, undeclared, uplineDependency } from './common.js';
 import { STATES, USER_DEFINED_FIELDS } from './fields.js';
-import { ASSIGNMENT_LIVE } from './assignment-live.js';
-import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from '../core/kind.js';
+import { ASSIGNMENT_LISTING, ASSIGNMENT_LIVE } from './assignment-live.js';
+import { idOf, idOrRef, itemPath, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
 export { ASSIGNMENT_LIFECYCLE_FIELDS };
 
@@ -84,7 +84,7 @@ function terminateChange(o: { address: Change['address']; identity: Record<strin
   const body: Record<string, Value> = { id: o.live.id, assignmentStatusId: status.id, [ASSIGNMENT_LIFECYCLE_FIELDS.endDate]: endDate };
   if (reason !== undefined) body[ASSIGNMENT_LIFECYCLE_FIELDS.terminationReason] = reason;
   return terminate({ address: o.address, identity: o.identity, dependsOn: o.dependsOn, notes: o.notes, source: o.source }, liveRef(o.live), o.before, after, fields,
-    { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${o.live.id}`, body });
+    { api: 'agentsync', method: 'PUT', ...itemPath(ASSIGNMENT_LISTING, o.live.id), body });
 }
 
 /** A terminal status of the live list, by name (the prune setting or the default), or a located error. */
@@ -205,7 +205,7 @@ function writes(ctx: KindContext, d: Declared): Pick<ObjectPlan, 'create' | 'upd
       Object.assign(update, passedThrough(a.fields));
       // A position moved to the top: no upline in the config, so passedThrough sends none.
       if (changed.includes('upline')) update[UPLINE] = (desired.upline ?? null) as Value;
-      return { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${live!.id}`, body: update,
+      return { api: 'agentsync', method: 'PUT', ...itemPath(ASSIGNMENT_LISTING, live!.id), body: update,
         batch: { key: 'PUT assignments', path: '/v1/customers/contractAssignments/bulk', refs: [], wrap: 'contractAssignments' } };
     },
   };
@@ -238,7 +238,7 @@ function planUndeclared(ctx: KindContext): void {
     }
     list.forEach((live, i) => undeclared(ctx, {
       address: { kind: 'assignment', key: i === 0 ? key : duplicateKey(key, i + 1) }, identity: { npn: String(live.npn), carrier, product },
-      live, before: liveView(ctx, live), pruned, path: pathOf`/v1/customers/contractAssignments/${live.id}`,
+      live, before: liveView(ctx, live), pruned, path: itemPath(ASSIGNMENT_LISTING, live.id),
       // An invitation is "sent" while its contract exists: after this delete, the same entry comes back as a new invitation.
       notes: [`if this contract returns to the config as an invitation, producer ${String(live.npn)} is invited (e-mailed) again`],
     }));

@@ -4,7 +4,7 @@ import type { DesiredCarrier } from '../core/desired.js';
 import { planObject } from './common.js';
 import { lookupListField, STATES, USER_DEFINED_FIELDS } from './fields.js';
 import { locateByName } from '../core/find.js';
-import { idOf, pathOf, type KindModule, type Listing } from '../core/kind.js';
+import { idOf, itemPath, pathOf, type KindModule, type Listing } from '../core/kind.js';
 
 /** A carrier's declared fields: the one list its config, views, writes, comparison and export come from. */
 const FIELDS: readonly FieldSpec[] = [
@@ -15,7 +15,7 @@ const FIELDS: readonly FieldSpec[] = [
 ];
 
 /** ASSUMPTION (SPEC §8): carriers are listed at /v1/customers/carriers, under `_embedded.carriers`. */
-const LISTING: Listing = { path: () => '/v1/customers/carriers', key: 'carriers' };
+const LISTING: Listing = { path: () => '/v1/customers/carriers', key: 'carriers', item: '/v1/customers/carriers' };
 
 export const carrierKind: KindModule = {
   kind: 'carrier',
@@ -42,7 +42,7 @@ export const carrierKind: KindModule = {
         comparators: comparatorsOf(FIELDS),
         dependsOn: [],
         create: () => ({ api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/carriers`, body }),
-        update: () => ({ api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/carriers/${live!.id}`, body }),
+        update: () => ({ api: 'agentsync', method: 'PUT', ...itemPath(LISTING, live!.id), body }),
       }));
     }
     const declared = new Set(ctx.desired.entries.carrier.map((c) => c.name));

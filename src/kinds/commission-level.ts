@@ -7,7 +7,7 @@ import { addressKey, type Value, type View } from '../core/types.js';
 import { carrierDeclared, planObject, productPruned, undeclared } from './common.js';
 import { STATES, USER_DEFINED_FIELDS } from './fields.js';
 import { locateByName } from '../core/find.js';
-import { idOf, idOrRef, pathOf, type KindContext, type KindModule, type Listing } from '../core/kind.js';
+import { idOf, idOrRef, itemPath, pathOf, type KindContext, type KindModule, type Listing } from '../core/kind.js';
 
 /**
  * ASSUMPTION (SPEC §8): commission level `type` is sent as `Percent` / `Dollar` / `Number`.
@@ -32,7 +32,7 @@ const FIELDS: readonly FieldSpec[] = [
 ];
 
 /** ASSUMPTION (SPEC §8): a product's levels are listed at /v1/customers/{productId}/commissionLevels, under `_embedded.commissionLevels`. */
-const LISTING: Listing = { path: (productId) => `/v1/customers/${productId}/commissionLevels`, key: 'commissionLevels', parent: 'product' };
+const LISTING: Listing = { path: (productId) => `/v1/customers/${productId}/commissionLevels`, key: 'commissionLevels', parent: 'product', item: '/v1/customers/commissionLevels' };
 
 const liveView = (raw: RawObject, lookups: Lookups): View => liveViewOf(FIELDS, raw, lookups);
 
@@ -49,7 +49,7 @@ function planUndeclared(ctx: KindContext): void {
     // Assignments still on this level must move or go first, or the API refuses the delete.
     const dependsOn = ctx.live.objects.assignment.filter((a) => a.commissionLevelId === live.id && ctx.index.keyById.has(a.id)).map((a) => addressKey({ kind: 'assignment', key: ctx.index.keyById.get(a.id)! }));
     undeclared(ctx, { address: { kind: 'commissionLevel', key: ctx.index.keyById.get(live.id)! }, identity: { carrier, product, commissionLevel: name }, live, before: liveView(live, ctx.lookups),
-      pruned: prunes(ctx.desired.prune, 'commissionLevel') || productPruned(ctx, carrier, product), path: pathOf`/v1/customers/commissionLevels/${live.id}`, dependsOn });
+      pruned: prunes(ctx.desired.prune, 'commissionLevel') || productPruned(ctx, carrier, product), path: itemPath(LISTING, live.id), dependsOn });
   }
 }
 
@@ -88,7 +88,7 @@ export const commissionLevelKind: KindModule = {
         // New levels of one product travel together in one bulk POST.
         create: () => ({ api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/${product}/commissionLevels`, body,
           batch: { key: `POST levels ${productKey}`, ...pathOf`/v1/customers/${product}/commissionLevels/bulk` } }),
-        update: () => ({ api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/commissionLevels/${live!.id}`, body: { id: live!.id, ...body },
+        update: () => ({ api: 'agentsync', method: 'PUT', ...itemPath(LISTING, live!.id), body: { id: live!.id, ...body },
           batch: { key: 'PUT levels', path: '/v1/customers/commissionLevels/bulk', refs: [], wrap: 'commissionLevels' } }),
       }));
     }

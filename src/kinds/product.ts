@@ -6,7 +6,7 @@ import { addressKey, type View } from '../core/types.js';
 import { carrierDeclared, planObject, undeclared } from './common.js';
 import { lookupField, STATES, USER_DEFINED_FIELDS } from './fields.js';
 import { locateByName } from '../core/find.js';
-import { idOf, idOrRef, pathOf, type KindContext, type KindModule, type Listing } from '../core/kind.js';
+import { idOf, idOrRef, itemPath, pathOf, type KindContext, type KindModule, type Listing } from '../core/kind.js';
 
 /** A product's declared fields: the one list its config, views, writes, comparison and export come from. */
 const FIELDS: readonly FieldSpec[] = [
@@ -18,7 +18,7 @@ const FIELDS: readonly FieldSpec[] = [
 ];
 
 /** ASSUMPTION (SPEC §8): a carrier's products are listed at /v1/customers/carriers/{carrierId}/products, under `_embedded.products`. */
-const LISTING: Listing = { path: (carrierId) => `/v1/customers/carriers/${carrierId}/products`, key: 'products', parent: 'carrier' };
+const LISTING: Listing = { path: (carrierId) => `/v1/customers/carriers/${carrierId}/products`, key: 'products', parent: 'carrier', item: '/v1/customers/products' };
 
 const liveView = (ctx: KindContext, raw: RawObject): View => liveViewOf(FIELDS, raw, ctx.lookups);
 
@@ -52,7 +52,7 @@ export const productKind: KindModule = {
         comparators: comparatorsOf(FIELDS),
         dependsOn: [carrierKey],
         create: () => ({ api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/carriers/${idOrRef(ctx.index.get('carrier', keys.carrier(p.carrier))?.id, carrierKey)}/products`, body }),
-        update: () => ({ api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/products/${live!.id}`, body }),
+        update: () => ({ api: 'agentsync', method: 'PUT', ...itemPath(LISTING, live!.id), body }),
       }));
     }
     const declared = new Set(ctx.desired.entries.product.map((p) => keys.product(p.carrier, p.name)));
@@ -69,7 +69,7 @@ export const productKind: KindModule = {
         ...ctx.live.objects.assignment.filter((a) => String(a.productId) === live.id).map((a) => addressKey({ kind: 'assignment', key: ctx.index.keyById.get(a.id)! })),
       ];
       undeclared(ctx, { address: { kind: 'product', key: ctx.index.keyById.get(live.id)! }, identity: { carrier, product: name }, live, before: liveView(ctx, live),
-        pruned: prunes(ctx.desired.prune, 'product'), path: pathOf`/v1/customers/products/${live.id}`, dependsOn });
+        pruned: prunes(ctx.desired.prune, 'product'), path: itemPath(LISTING, live.id), dependsOn });
     }
   },
   locate: locateByName,
