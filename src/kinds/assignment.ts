@@ -2,7 +2,7 @@ import { duplicateKey, quotedPath } from '../core/address.js';
 import { valuesEqual } from '../core/compare.js';
 import { error, warning } from '../core/diagnostics.js';
 import { checkDeclaredHierarchy, checkHierarchy, checkOnDates, declaredLevels, declaredPositions, distinct, endedOn, findingKey, untilStatusName, type HierarchyCheck, type Position } from '../core/hierarchy-rules.js';
-import { keys, type DesiredAssignment, type DesiredInviteContract } from '../core/desired.js';
+import { keys, prunes, type DesiredAssignment, type DesiredInviteContract } from '../core/desired.js';
 import { liveRef, noop, terminate } from '../core/change.js';
 import { comparatorsOf, liveViewOf, wireOf, type FieldSpec } from '../core/fields.js';
 import type { LiveIndex } from '../core/live-index.js';
@@ -12,8 +12,8 @@ import { DEFAULT_TERMINATION_STATUS, isTerminal, TERMINAL_STATUSES } from '../co
 import { addressKey, type AddressKey, type Change, type FieldChange, type SourceLocation, type Value, type View } from '../core/types.js';
 import { ASSIGNMENT_LIFECYCLE_FIELDS, carrierDeclared, planObject, type ObjectPlan, productPruned, undeclared, uplineDependency } from './common.js';
 import { STATES, USER_DEFINED_FIELDS } from './fields.js';
-import { findAssignmentIds } from './find.js';
-import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from '../core/kind.js';
+import { ASSIGNMENT_LISTING, ASSIGNMENT_LIVE } from './assignment-live.js';
+import { idOf, idOrRef, itemPath, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
 export { ASSIGNMENT_LIFECYCLE_FIELDS };
 
@@ -29,7 +29,7 @@ const READ_AS_IS: readonly FieldSpec[] = [...USER_DEFINED_FIELDS, { name: 'termi
 
 function liveView(ctx: KindContext, raw: RawObject): View {
   // Built field by field (no spread of partial objects): it runs for every live assignment.
-  const view: View = { commissionLevel: ctx.index.levelById.get(String(raw.commissionLevelId))?.name ?? `(level id ${String(raw.commissionLevelId)})` };
+  const view: View = { commissionLevel: ctx.index.parts('commissionLevel', raw.commissionLevelId)?.[2] ?? `(level id ${String(raw.commissionLevelId)})` };
   if (raw.assignmentStatusId !== undefined) view.status = ctx.lookups.nameOf(raw.assignmentStatusId) ?? `(status id ${String(raw.assignmentStatusId)})`;
   if (Array.isArray(raw.administrativeDivisions)) view.administrativeDivisions = raw.administrativeDivisions as string[];
   view.upline = liveUpline(raw);
@@ -68,8 +68,8 @@ function fromInvites(ctx: KindContext): DesiredAssignment[] {
     if (!fields) levelOnly.set(c.commissionLevel, (fields = { commissionLevel: c.commissionLevel }));
     return fields;
   };
-  return ctx.desired.invites.flatMap((invite) => invite.contracts
-    .filter((c) => ctx.index.assignmentsByKey.has(keys.assignment(invite.producer.npn, c.carrier, c.product)))
+  return ctx.desired.entries.invite.flatMap((invite) => invite.contracts
+    .filter((c) => ctx.index.get('assignment', keys.assignment(invite.producer.npn, c.carrier, c.product)))
     .map((c): DesiredAssignment => ({
       npn: invite.producer.npn, carrier: c.carrier, product: c.product, statusPolicy: 'initial', fields: fieldsOf(c), fieldSources: c.fieldSources, source: c.source,
     })));
@@ -93,7 +93,7 @@ function terminateChange(o: { address: Change['address']; identity: Record<strin
   const body: Record<string, Value> = { id: o.live.id, assignmentStatusId: status.id, [ASSIGNMENT_LIFECYCLE_FIELDS.endDate]: endDate };
   if (reason !== undefined) body[ASSIGNMENT_LIFECYCLE_FIELDS.terminationReason] = reason;
   return terminate({ address: o.address, identity: o.identity, dependsOn: o.dependsOn, notes: o.notes, source: o.source }, liveRef(o.live), o.before, after, fields,
-    { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${o.live.id}`, body });
+    { api: 'agentsync', method: 'PUT', ...itemPath(ASSIGNMENT_LISTING, o.live.id), body });
 }
 
 /** A terminal status of the live list, by name (the prune setting or the default), or a located error. */
@@ -172,7 +172,7 @@ function declared(ctx: KindContext, a: DesiredAssignment): Declared {
   const refs = refsOf(ctx, a.carrier, a.product, String(a.fields.commissionLevel));
   const { levelAddress, productAddress } = refs;
   const status = a.fields.status === undefined ? undefined : ctx.lookups.resolve('assignmentStatuses', String(a.fields.status), a.fieldSources.status, ctx.diagnostics);
-  const [live, ...duplicates] = ctx.index.assignmentsByKey.get(key) ?? [];
+  const [live, ...duplicates] = ctx.index.all('assignment', key) ?? [];
   if (duplicates.length > 0) {
     ctx.diagnostics.push(warning(`producer ${a.npn} has ${duplicates.length + 1} contract assignments on ${quotedPath([a.carrier, a.product])}; managing ${live.id}, the others are listed as unmanaged`, a.source));
     duplicates.forEach((d, i) => ctx.unmanaged.push({ address: { kind: 'assignment', key: duplicateKey(key, i + 2) }, liveId: d.id }));
@@ -242,10 +242,10 @@ function planDeclared(ctx: KindContext, a: DesiredAssignment, planned: Set<strin
 /** The POST and PUT of a declared assignment, built only when there is something to write (most of a large book is unchanged). */
 function writes(ctx: KindContext, d: Declared): Pick<ObjectPlan, 'create' | 'update'> {
   const { a, status, live, desired } = d;
-  const levelId = () => idOrRef(ctx.index.levelByKey.get(keys.level(a.carrier, a.product, String(a.fields.commissionLevel)))?.id, d.levelAddress);
+  const levelId = () => idOrRef(ctx.index.get('commissionLevel', keys.level(a.carrier, a.product, String(a.fields.commissionLevel)))?.id, d.levelAddress);
   return {
     create: () => {
-      const body: Record<string, Value> = { npn: a.npn, productId: idOrRef(ctx.index.productByKey.get(keys.product(a.carrier, a.product))?.id, d.productAddress) as Value, commissionLevelId: levelId() as Value };
+      const body: Record<string, Value> = { npn: a.npn, productId: idOrRef(ctx.index.get('product', keys.product(a.carrier, a.product))?.id, d.productAddress) as Value, commissionLevelId: levelId() as Value };
       if (status) body.assignmentStatusId = status.id;
       Object.assign(body, passedThrough(a.fields));
       return { api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/contractAssignments`, body };
@@ -256,7 +256,7 @@ function writes(ctx: KindContext, d: Declared): Pick<ObjectPlan, 'create' | 'upd
       Object.assign(update, passedThrough(a.fields));
       // A position moved to the top: no upline in the config, so passedThrough sends none.
       if (changed.includes('upline')) update[UPLINE] = (desired.upline ?? null) as Value;
-      return { api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/contractAssignments/${live!.id}`, body: update,
+      return { api: 'agentsync', method: 'PUT', ...itemPath(ASSIGNMENT_LISTING, live!.id), body: update,
         batch: { key: 'PUT assignments', path: '/v1/customers/contractAssignments/bulk', refs: [], wrap: 'contractAssignments' } };
     },
   };
@@ -275,23 +275,24 @@ function unchanged(d: Declared, note: string, after: View = {}): Change {
 function planUndeclared(ctx: KindContext, declared: ReadonlySet<string>): void {
   // Unmanaged must be complete, or say that it is not: a producer removed from the config would vanish silently.
   // (Only where unmanaged ones can exist: a live product of a declared carrier.)
-  if (ctx.live.assignmentsUnlisted && [...ctx.index.productById.values()].some((p) => carrierDeclared(ctx, p.carrier))) {
-    ctx.diagnostics.push(warning(`unmanaged contract assignments were not listed: ${ctx.live.assignmentsUnlisted}; assignments of producers not in the config are not shown`,
+  const unlisted = ctx.live.unlisted?.assignment;
+  if (unlisted && [...ctx.index.entries('product')].some(([, [p]]) => carrierDeclared(ctx, ctx.index.parts('product', p.id)![0]))) {
+    ctx.diagnostics.push(warning(`unmanaged contract assignments were not listed: ${unlisted}; assignments of producers not in the config are not shown`,
       undefined, 'enable prune.assignments to read the whole listing, or run `downline export` to see every assignment'));
   }
-  for (const [key, list] of ctx.index.assignmentsByKey) {
-    const product = ctx.index.productById.get(String(list[0].productId))!;
-    if (declared.has(key) || !carrierDeclared(ctx, product.carrier)) continue;
-    const productGone = productPruned(ctx, product.carrier, product.name);
-    const pruned = ctx.desired.prune.assignments || productGone;
+  for (const [key, list] of ctx.index.entries('assignment')) {
+    const [, carrier, product] = ctx.index.parts('assignment', list[0].id)!;
+    if (declared.has(key) || !carrierDeclared(ctx, carrier)) continue;
+    const productGone = productPruned(ctx, carrier, product);
+    const pruned = prunes(ctx.desired.prune, 'assignment') || productGone;
     // prune: { assignments: terminate } — ended, never deleted (unless its whole product is pruned).
     if (pruned && ctx.desired.prune.terminate && !productGone) {
-      list.forEach((live, i) => pruneByTermination(ctx, { kind: 'assignment', key: i === 0 ? key : duplicateKey(key, i + 1) }, { npn: String(live.npn), carrier: product.carrier, product: product.name }, live));
+      list.forEach((live, i) => pruneByTermination(ctx, { kind: 'assignment', key: i === 0 ? key : duplicateKey(key, i + 1) }, { npn: String(live.npn), carrier, product }, live));
       continue;
     }
     list.forEach((live, i) => undeclared(ctx, {
-      address: { kind: 'assignment', key: i === 0 ? key : duplicateKey(key, i + 1) }, identity: { npn: String(live.npn), carrier: product.carrier, product: product.name },
-      live, before: liveView(ctx, live), pruned, path: pathOf`/v1/customers/contractAssignments/${live.id}`,
+      address: { kind: 'assignment', key: i === 0 ? key : duplicateKey(key, i + 1) }, identity: { npn: String(live.npn), carrier, product },
+      live, before: liveView(ctx, live), pruned, path: itemPath(ASSIGNMENT_LISTING, live.id),
       // An invitation is "sent" while its contract exists: after this delete, the same entry comes back as a new invitation.
       notes: [`if this contract returns to the config as an invitation, producer ${String(live.npn)} is invited (e-mailed) again`],
     }));
@@ -312,13 +313,13 @@ function pruneByTermination(ctx: KindContext, address: Change['address'], identi
 /** Every live position (the first assignment of each `npn@carrier/product`) in name-space. */
 export function livePositions(index: LiveIndex, lookups: Lookups): Map<string, Position> {
   const out = new Map<string, Position>();
-  for (const [key, [live]] of index.assignmentsByKey) {
-    const product = index.productById.get(String(live.productId))!;
-    const level = index.levelById.get(String(live.commissionLevelId));
+  for (const [key, [live]] of index.entries('assignment')) {
+    const [, carrier, product] = index.parts('assignment', live.id)!;
+    const level = index.parts('commissionLevel', live.commissionLevelId)?.[2];
     const status = lookups.nameOf(live.assignmentStatusId);
     // Set field by field (no spread of partial objects): one per live assignment.
-    const position: Position = { npn: String(live.npn), carrier: product.carrier, product: product.name, upline: liveUpline(live) };
-    if (level) position.level = level.name;
+    const position: Position = { npn: String(live.npn), carrier, product, upline: liveUpline(live) };
+    if (level !== undefined) position.level = level;
     if (Array.isArray(live.administrativeDivisions) && live.administrativeDivisions.length > 0) position.states = live.administrativeDivisions as string[];
     if (status) position.status = status;
     out.set(key, position);
@@ -337,14 +338,14 @@ function checkLiveHierarchy(ctx: KindContext): void {
   const levelOf: HierarchyCheck['levelOf'] = (carrier, product, level) => {
     const known = levels.get(keys.level(carrier, product, level));
     if (known) return known;
-    const live = ctx.index.levelByKey.get(keys.level(carrier, product, level));
+    const live = ctx.index.get('commissionLevel', keys.level(carrier, product, level));
     return live && { type: String(live.type ?? ''), ...(typeof live.firstYearValue === 'number' ? { firstYearValue: live.firstYearValue } : {}) };
   };
   const declaredKeys = declared.map((p) => keys.assignment(p.npn, p.carrier, p.product));
   const state: PlannedPositions = {
     declared, keys: declaredKeys, live: livePositions(ctx.index, ctx.lookups), endStatus: untilStatusName(ctx.desired),
     // declaredPositions lists the assignment entries first, in order: their keys are the first ones.
-    policy: new Map(ctx.desired.assignments.map((a, i) => [declaredKeys[i], a.statusPolicy])),
+    policy: new Map(ctx.desired.entries.assignment.map((a, i) => [declaredKeys[i], a.statusPolicy])),
     deleted: new Set(ctx.changes.filter((c) => c.action === 'delete' && c.address.kind === 'assignment').map((c) => c.address.key)),
     // A position this plan terminates (declared terminal status, `until:` due, prune: terminate) counts with the status it ends in.
     ending: new Map(ctx.changes.filter((c) => c.action === 'terminate').map((c) => [c.address.key, String(c.after!.status)])),
@@ -400,20 +401,16 @@ export const assignmentKind: KindModule = {
   key: { parts: ['npn', 'carrier', 'product'], separators: '@/' },
   describe: (parts, suffix) => `assignment of ${parts[0]} on ${quotedPath(parts.slice(1), suffix)}`,
   noun: 'contract assignment',
-  liveObjects: (live) => live.assignments,
   fields: FIELDS,
+  ...ASSIGNMENT_LIVE,
   plan(ctx) {
     const declared = new Set<string>();
-    for (const a of [...ctx.desired.assignments, ...fromInvites(ctx)]) {
+    for (const a of [...ctx.desired.entries.assignment, ...fromInvites(ctx)]) {
       const change = planDeclared(ctx, a, declared);
       if (change) ctx.changes.push(change);
     }
     planUndeclared(ctx, declared);
     checkLiveHierarchy(ctx);
-  },
-  async locate(change, api, ids) {
-    const found = await findAssignmentIds(api, change.identity.npn, change.identity.carrier, change.identity.product, ids);
-    return found[0] ?? null;
   },
   createdId: idOf,
 };

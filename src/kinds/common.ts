@@ -1,5 +1,5 @@
 import { compareViews, valuesEqual, type Comparator } from '../core/compare.js';
-import { keys, type DesiredState } from '../core/desired.js';
+import { keys, prunes, type DesiredState } from '../core/desired.js';
 import { create, del, liveRef, noop, update, type ChangeBase } from '../core/change.js';
 import type { RawObject } from '../core/live.js';
 import { addressKey, type Address, type AddressKey, type Change, type FieldChange, type Operation, type SourceLocation, type View } from '../core/types.js';
@@ -103,12 +103,12 @@ export function undeclared(ctx: KindContext, o: { address: Address; identity: Re
 
 /** Pruning products takes everything under a product the config no longer declares. */
 export function productPruned(ctx: KindContext, carrier: string, product: string): boolean {
-  return ctx.desired.prune.products && !ctx.desired.products.some((p) => p.carrier === carrier && p.name === product);
+  return prunes(ctx.desired.prune, 'product') && !ctx.desired.entries.product.some((p) => p.carrier === carrier && p.name === product);
 }
 
 /** Only live objects under carriers the config declares are ever in scope. */
 export function carrierDeclared(ctx: KindContext, carrier: string): boolean {
-  return ctx.desired.carriers.some((c) => c.name === carrier);
+  return ctx.desired.entries.carrier.some((c) => c.name === carrier);
 }
 
 /** Where each declared position (npn on a product) is created: its assignment, or the invitation that carries it. */
@@ -122,12 +122,12 @@ const creators = new WeakMap<DesiredState, Map<string, AddressKey>>();
 export function uplineDependency(ctx: KindContext, upline: string | undefined, carrier: string, product: string): AddressKey | undefined {
   if (!upline) return undefined;
   const key = keys.assignment(upline, carrier, product);
-  if (ctx.index.assignmentsByKey.has(key)) return undefined;
+  if (ctx.index.get('assignment', key)) return undefined;
   let map = creators.get(ctx.desired);
   if (!map) {
     map = new Map();
-    for (const a of ctx.desired.assignments) map.set(keys.assignment(a.npn, a.carrier, a.product), addressKey({ kind: 'assignment', key: keys.assignment(a.npn, a.carrier, a.product) }));
-    for (const i of ctx.desired.invites) for (const c of i.contracts) map.set(keys.assignment(i.producer.npn, c.carrier, c.product), addressKey({ kind: 'invite', key: keys.invite(i.producer.npn) }));
+    for (const a of ctx.desired.entries.assignment) map.set(keys.assignment(a.npn, a.carrier, a.product), addressKey({ kind: 'assignment', key: keys.assignment(a.npn, a.carrier, a.product) }));
+    for (const i of ctx.desired.entries.invite) for (const c of i.contracts) map.set(keys.assignment(i.producer.npn, c.carrier, c.product), addressKey({ kind: 'invite', key: keys.invite(i.producer.npn) }));
     creators.set(ctx.desired, map);
   }
   return map.get(key);

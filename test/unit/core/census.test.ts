@@ -16,12 +16,12 @@ import { converged, desired } from './builders.js';
 function mixedPlan(): Plan {
   const npns = Array.from({ length: 12 }, (_, i) => String(i + 1));
   const live = converged([...npns, '98', '99']);
-  live.levels.push({ id: 'l2', productId: 'p1', name: 'L2', type: 'Percent', firstYearValue: 60 });
-  live.assignments[5].commissionLevelId = 'l2';
+  live.objects.commissionLevel.push({ id: 'l2', productId: 'p1', name: 'L2', type: 'Percent', firstYearValue: 60 });
+  live.objects.assignment[5].commissionLevelId = 'l2';
   const state = desired([...npns, '50']);
   const plan = computePlan(state, live, KINDS);
   // One of the two undeclared producers pruned: a delete beside an unmanaged one.
-  const pruned = computePlan(desired([...npns, '50'], (s) => { s.prune.assignments = true; }), live, KINDS);
+  const pruned = computePlan(desired([...npns, '50'], (s) => { s.prune.kinds.assignment = true; }), live, KINDS);
   const del = pruned.changes.find((c) => c.action === 'delete' && c.address.key.startsWith('99@'))!;
   return { ...plan, changes: [...plan.changes, del], unmanaged: plan.unmanaged.filter((u) => !u.address.key.startsWith('99@')) };
 }
