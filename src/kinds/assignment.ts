@@ -344,8 +344,7 @@ function checkLiveHierarchy(ctx: KindContext): void {
   const declaredKeys = declared.map((p) => keys.assignment(p.npn, p.carrier, p.product));
   const state: PlannedPositions = {
     declared, keys: declaredKeys, live: livePositions(ctx.index, ctx.lookups), endStatus: untilStatusName(ctx.desired),
-    // declaredPositions lists the assignment entries first, in order: their keys are the first ones.
-    policy: new Map(ctx.desired.entries.assignment.map((a, i) => [declaredKeys[i], a.statusPolicy])),
+    enforced: enforcedKeys(ctx.desired.entries.assignment, declaredKeys),
     deleted: new Set(ctx.changes.filter((c) => c.action === 'delete' && c.address.kind === 'assignment').map((c) => c.address.key)),
     // A position this plan terminates (declared terminal status, `until:` due, prune: terminate) counts with the status it ends in.
     ending: new Map(ctx.changes.filter((c) => c.action === 'terminate').map((c) => [c.address.key, String(c.after!.status)])),
@@ -362,12 +361,24 @@ function checkLiveHierarchy(ctx: KindContext): void {
   ctx.diagnostics.push(...distinct(found).filter((d) => !offline.has(findingKey(d))));
 }
 
+/**
+ * The keys of the entries with statusPolicy: enforce (the last entry of a key decides, as a map
+ * would), from the keys of the declared positions — declaredPositions lists the assignment entries
+ * first, in order. A set of the few, not a map of every entry.
+ */
+function enforcedKeys(entries: readonly DesiredAssignment[], keys: readonly string[]): Set<string> {
+  const enforced = new Set<string>();
+  entries.forEach((a, i) => (a.statusPolicy === 'enforce' ? enforced.add(keys[i]) : enforced.delete(keys[i])));
+  return enforced;
+}
+
 interface PlannedPositions {
   declared: Position[];
   /** The address key of each declared position, in the same order. */
   keys: string[];
   live: Map<string, Position>;
-  policy: Map<string, DesiredAssignment['statusPolicy']>;
+  /** Keys whose entry enforces its status (statusPolicy: enforce); elsewhere the live status stands. */
+  enforced: Set<string>;
   deleted: Set<string>;
   ending: Map<string, string>;
   endStatus: string;
@@ -385,7 +396,7 @@ function positionsOn(s: PlannedPositions, date: string, pending: boolean): Posit
     if (pending && live && p.effective !== undefined && p.effective > date && live.upline !== p.upline) {
       return { ...live, ...(p.source ? { source: p.source } : {}), pending: p.effective, ...(p.until ? { until: p.until } : {}) };
     }
-    const status = s.ending.get(key) ?? (live?.status !== undefined && s.policy.get(key) !== 'enforce' && !isTerminal(p.status) ? live.status : p.status);
+    const status = s.ending.get(key) ?? (live?.status !== undefined && !s.enforced.has(key) && !isTerminal(p.status) ? live.status : p.status);
     return status === p.status ? p : { ...p, ...(status !== undefined ? { status } : {}) };
   });
   const seen = new Set(s.keys);

@@ -39,7 +39,7 @@ const env = process.env;
 const api = createApi({ agentsync: { baseUrl: env.AGENTSYNC_BASE_URL, tokenUrl: env.AGENTSYNC_TOKEN_URL, clientId: env.AGENTSYNC_CLIENT_ID, clientSecret: env.AGENTSYNC_CLIENT_SECRET } }, { concurrency: 4, scopes: [] });
 const live = await discover(api, config.state, 4);
 mark('discover (live snapshot)');
-const index = new LiveIndex(live);
+const index = new LiveIndex(live, KINDS);
 mark('LiveIndex (one more)');
 const plan = computePlan(config.state, live, KINDS, { asOf: '2026-11-25' });
 mark(`computePlan (${plan.changes.length} changes)`);
