@@ -9,7 +9,7 @@
  * measured REPEAT times (default 3) as `npm run bench` does (wall, CPU, peak RSS). The seeded
  * account is cached in the temp directory, so a second run starts at once.
  * BENCH_DIST=/path/to/dist/main.js measures another build; STAGES_NODE_FLAGS='--cpu-prof --cpu-prof-dir=DIR' (or
- * --heap-prof) profiles the staged child.
+ * --heap-prof) profiles the staged child; MEASURE_NODE_FLAGS='--trace-gc' (or the like) is given to the CLI runs.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -62,7 +62,7 @@ try {
   console.log(`${n} producers, ${form}: ${dirname(dist)}`);
   process.stdout.write(await child('stages-child.mjs', [file], em, ['--expose-gc', ...(process.env.STAGES_NODE_FLAGS ?? '').split(' ').filter(Boolean)]));
   for (let i = 0; i < repeat; i++) {
-    const m = JSON.parse(await child('measure.mjs', ['plan', '--detailed-exitcode', file], em)) as { code: number; wallMs: number; cpuMs: number; maxRssMb: number };
+    const m = JSON.parse(await child('measure.mjs', ['plan', '--detailed-exitcode', file], em, (process.env.MEASURE_NODE_FLAGS ?? '').split(' ').filter(Boolean))) as { code: number; wallMs: number; cpuMs: number; maxRssMb: number };
     console.log(`CLI no-op plan: exit ${m.code}, wall ${(m.wallMs / 1000).toFixed(2)} s, CPU ${(m.cpuMs / 1000).toFixed(2)} s, peak RSS ${Math.round(m.maxRssMb)} MB`);
   }
 } finally {
