@@ -1,0 +1,30 @@
+/**
+ * Defects found by the second first-use trial (FINDINGS2.md), each reproduced as the trial met it:
+ * the CLI in-process against the emulator, asserting exit codes, the bytes printed and what the
+ * account received.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { envFor, useSandbox, writes } from '../helpers/emulator.js';
+import { run } from '../helpers/run.js';
+
+describe('trial2 findings', () => {
+  const sandbox = useSandbox();
+  const downline = (args: string[], env: Record<string, string> = {}) => run(args, { cwd: sandbox.dir.path, env: envFor(sandbox.em, env) });
+  const write = (name: string, text: string | Buffer) => writeFile(join(sandbox.dir.path, name), text);
+
+  it('A: a YAML file that is not UTF-8 is an error at its first bad byte, never a garbled name sent to the API', async () => {
+    // "café" saved as Windows-1252 / Latin-1: é is the single byte 0xE9.
+    await write('latin1.yaml', Buffer.concat([Buffer.from('version: 1\ncarriers:\n  - name: caf'), Buffer.from([0xe9]), Buffer.from('\n    naic: "1"\n')]));
+    const validate = await downline(['validate', 'latin1.yaml']);
+    expect(validate.code).toBe(1);
+    expect(validate.stderr).toContain("latin1.yaml:3:14: error: the file is not UTF-8 text (save it again with the UTF-8 encoding)");
+    const apply = await downline(['apply', '--auto-approve', 'latin1.yaml']);
+    expect(apply.code).toBe(1);
+    expect(writes(sandbox.em)).toEqual([]);
+    // A UTF-8 file with a byte-order mark still reads.
+    await write('bom.yaml', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('version: 1\ncarriers:\n  - name: café\n    naic: "1"\n')]));
+    expect((await downline(['validate', 'bom.yaml'])).code).toBe(0);
+  });
+});
