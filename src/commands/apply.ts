@@ -170,12 +170,16 @@ async function execute(plan: Plan, session: Session, options: ApplyOptions, io: 
   // After Ctrl-C no new request may start: the next plan shows any duplicate instead.
   const { results, unverified } = io.signal?.aborted ? { results: applied, unverified: undefined } : await verifyCreates(plan.changes, applied, session.api, concurrency);
   run.results = results;
+  const notStarted = results.filter((r) => r.error === NOT_STARTED).length;
+  if (io.signal?.aborted) {
+    run.status = 'interrupted';
+    run.reasons.push(`interrupted (${String(io.signal.reason)}): ${notStarted} change(s) not started`);
+  }
   if (unverified) run.reasons.push(`reading the created objects again failed: ${unverified}`);
   const report = applyReport(run.results, { toolVersion: VERSION, env: session.env, status: run.status, showInviteLinks: options.showInviteLinks });
   o.out(renderApplySummary(report, o.style));
   if (unverified) o.err(`${o.style.error('error')}: the writes are done, but reading them again to check for another writer failed (${unverified}); run plan to check the account.\n`);
   if (io.signal?.aborted) {
-    const notStarted = results.filter((r) => r.error === NOT_STARTED).length;
     o.err(`Apply interrupted (${String(io.signal.reason)}): ${report.summary.succeeded} change(s) done, ${notStarted} not started (listed above as skipped)${options.report ? `; report written to ${options.report}` : ''}. Run plan, then apply again to finish.\n`);
   }
   return report.summary.failed > 0 || report.summary.skipped > 0 || unverified ? 1 : 0;

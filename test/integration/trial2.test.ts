@@ -3,7 +3,7 @@
  * the CLI in-process against the emulator, asserting exit codes, the bytes printed and what the
  * account received.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { envFor, useSandbox, writes } from '../helpers/emulator.js';
@@ -26,5 +26,39 @@ describe('trial2 findings', () => {
     // A UTF-8 file with a byte-order mark still reads.
     await write('bom.yaml', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('version: 1\ncarriers:\n  - name: café\n    naic: "1"\n')]));
     expect((await downline(['validate', 'bom.yaml'])).code).toBe(0);
+  });
+});
+
+describe('trial2 findings: an interrupted apply', () => {
+  // Slow enough to stop an apply between its writes.
+  const sandbox = useSandbox({ latency: 60 });
+
+  it('B: the report says "interrupted" (not "applied") with the reason, and the summary asks for no fix of failures that did not happen', async () => {
+    const npns = Array.from({ length: 8 }, (_, i) => String(6000 + i));
+    await writeFile(join(sandbox.dir.path, 'downline.yaml'), `version: 1
+carriers:
+  - name: Acme
+    products:
+      - name: Term
+        lineOfBusiness: Life
+        commissionLevels: [{ name: L1, type: percent }]
+assignments:
+${npns.map((n) => `  - { npn: "${n}", carrier: Acme, product: Term, commissionLevel: L1 }`).join('\n')}
+`);
+    const controller = new AbortController();
+    const pending = run(['apply', '--auto-approve', '--concurrency', '1', '--report', 'report.json', '--format', 'json'], { cwd: sandbox.dir.path, env: envFor(sandbox.em), signal: controller.signal });
+    while (!sandbox.em.log.some((r) => r.method === 'POST' && r.path.endsWith('/contractAssignments'))) await new Promise((r) => setTimeout(r, 5));
+    controller.abort('SIGINT');
+    const r = await pending;
+    expect(r.code).toBe(130);
+    const report = JSON.parse(await readFile(join(sandbox.dir.path, 'report.json'), 'utf8'));
+    const notStarted = report.summary.skipped;
+    expect(notStarted).toBeGreaterThan(0);
+    expect(report.status).toBe('interrupted');
+    expect(report.reasons).toEqual([`interrupted (SIGINT): ${notStarted} change(s) not started`]);
+    // --format json prints the same document on stdout.
+    expect(JSON.parse(r.stdout)).toEqual(report);
+    expect(r.stderr).toContain(`Apply interrupted: ${report.summary.created} created, 0 updated, 0 deleted, 0 failed, ${notStarted} skipped.`);
+    expect(r.stderr).not.toContain('Fix the failures');
   });
 });
