@@ -42,7 +42,8 @@ export function checkRules(state: DesiredState, options: { references: boolean; 
   out.push(...duplicates(contracts, (c) => keys.assignment(c.npn, c.carrier, c.product), (c) => c.source,
     (c, first) => (c.entry && c.entry === first.entry ? `npns lists producer ${c.npn} twice` : twice(`the contract of producer ${c.npn} on ${quotedPath([c.carrier, c.product])}`))));
   out.push(...duplicates(state.invites, (i) => i.producer.npn, (i) => i.fieldSources.npn ?? i.source, (i) => twice(`an invite for producer ${i.producer.npn}`)));
-  out.push(...duplicates(state.turrisInvites, (t) => t.key, (t) => t.fieldSources.producerCode ?? t.source, (t) => twice(`Turris invite "${t.key}"`)));
+  // An e-mail key is case-insensitive, as Turris associations are matched (`isTurrisMatch`): one contact, one invitation.
+  out.push(...duplicates(state.turrisInvites, (t) => t.producerCode ?? t.key.toLowerCase(), (t) => t.fieldSources.producerCode ?? t.source, (t) => twice(`Turris invite ${JSON.stringify(t.key)}`)));
 
   if (state.invites.length > 0) {
     if (!state.agency.organizationId && !unknowns.agency) {

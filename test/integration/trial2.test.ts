@@ -27,6 +27,26 @@ describe('trial2 findings', () => {
     await write('bom.yaml', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('version: 1\ncarriers:\n  - name: café\n    naic: "1"\n')]));
     expect((await downline(['validate', 'bom.yaml'])).code).toBe(0);
   });
+
+  it('I: two Turris invitations whose e-mails differ only in case are one key (declared twice), never two invitations to one contact', async () => {
+    await write('turris.yaml', `version: 1
+turris:
+  invites:
+    - downstreamEntityName: Bayou Agency
+      category: agency
+      contact: { firstName: Bo, lastName: Lee, email: bo@bayou.example }
+      preContractReview: true
+    - downstreamEntityName: Bayou Agency LLC
+      category: agency
+      contact: { firstName: Bo, lastName: Lee, email: BO@Bayou.example }
+      preContractReview: true
+`);
+    const validate = await downline(['validate', 'turris.yaml']);
+    expect(validate.code).toBe(1);
+    expect(validate.stderr).toContain('turris.yaml:10:16: error: Turris invite "BO@Bayou.example" is declared twice (first declared at turris.yaml:6:16; remove one or rename it)');
+    expect((await downline(['apply', '--auto-approve', 'turris.yaml'])).code).toBe(1);
+    expect(writes(sandbox.em)).toEqual([]);
+  });
 });
 
 describe('trial2 findings: an interrupted apply', () => {
