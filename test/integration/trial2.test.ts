@@ -3,11 +3,11 @@
  * the CLI in-process against the emulator, asserting exit codes, the bytes printed and what the
  * account received.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { envFor, useSandbox, writes } from '../helpers/emulator.js';
-import { run } from '../helpers/run.js';
+import { example, run } from '../helpers/run.js';
 
 describe('trial2 findings', () => {
   const sandbox = useSandbox();
@@ -46,6 +46,17 @@ turris:
     expect(validate.stderr).toContain('turris.yaml:10:16: error: Turris invite "BO@Bayou.example" is declared twice (first declared at turris.yaml:6:16; remove one or rename it)');
     expect((await downline(['apply', '--auto-approve', 'turris.yaml'])).code).toBe(1);
     expect(writes(sandbox.em)).toEqual([]);
+  });
+
+  it('C: doctor, given an organization the account cannot see (the config\'s agency), could not check the Hierarchies endpoints: no assumption differs, exit 0', async () => {
+    // The quick-start's agency.organizationId is AGENTSYNC_ORG_ID: an id that is no organization of this account.
+    await copyFile(join(example('quickstart'), 'downline.yaml'), join(sandbox.dir.path, 'downline.yaml'));
+    expect((await downline(['apply', '--auto-approve'])).code).toBe(0);
+    const result = await downline(['doctor', '--format', 'json']);
+    const check = (JSON.parse(result.stdout) as { checks: Array<{ id: string; status: string; seen: string }> }).checks.find((c) => c.id === 'hierarchies');
+    expect(check).toEqual(expect.objectContaining({ status: 'could-not-check',
+      seen: `GET /v1/organizations/${envFor(sandbox.em).AGENTSYNC_ORG_ID}/productHierarchies → 404: the organization from the config's agency.organizationId is not one this account can see, so the Hierarchies endpoints were not read (pass --org with an organization id of this account, e.g. a carrier's id)` }));
+    expect(result.code).toBe(0);
   });
 });
 
