@@ -46,11 +46,11 @@ export function renderPlan(plan: Plan, doc: PlanDocument, o: Output, options: { 
     case 'json':
       return renderPlanJson(doc);
     case 'markdown':
-      return renderPlanMarkdown(plan, { verbose: Boolean(options.verbose), drift: options.drift, env: doc.env, blocked: options.blocked, attributions });
+      return renderPlanMarkdown(plan, { verbose: Boolean(options.verbose), drift: options.drift, env: doc.env, since: doc.since, blocked: options.blocked, attributions });
     case 'github':
-      return renderPlanText(plan, o.style, { verbose: Boolean(options.verbose), drift: options.drift, attributions }) + plan.diagnostics.map((d) => `${annotation(d)}\n`).join('');
+      return renderPlanText(plan, o.style, { verbose: Boolean(options.verbose), drift: options.drift, since: doc.since, attributions }) + plan.diagnostics.map((d) => `${annotation(d)}\n`).join('');
     case 'text':
-      return renderPlanText(plan, o.style, { verbose: Boolean(options.verbose), drift: options.drift, attributions });
+      return renderPlanText(plan, o.style, { verbose: Boolean(options.verbose), drift: options.drift, since: doc.since, attributions });
   }
 }
 

@@ -17,6 +17,8 @@ export interface TextOptions {
   drift?: boolean;
   /** With drift: who changed each drifted assignment, and when (SPEC §14). */
   attributions?: readonly Attribution[];
+  /** `--since REF`: the fields not read back were compared with the config at REF. */
+  since?: string;
 }
 
 function paint(change: Change, style: Style, text: string): string {
@@ -99,7 +101,7 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
   if (terminations) out.push(style.remove(terminations));
   const updates = counts.actions.update;
   if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`), ...attributionLines(plan, options.attributions ?? []));
-  if (unverified.length > 0) out.push(style.warning(unverifiedSentence(unverified.length)));
+  if (unverified.length > 0) out.push(style.warning(unverifiedSentence(unverified.length, options.since)));
   const notDue = notDueSentence(plan);
   if (notDue) out.push(style.warning(notDue));
   out.push(style.bold(summaryLine(plan)));

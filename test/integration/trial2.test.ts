@@ -3,6 +3,7 @@
  * the CLI in-process against the emulator, asserting exit codes, the bytes printed and what the
  * account received.
  */
+import { execFileSync } from 'node:child_process';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +58,32 @@ turris:
     expect(check).toEqual(expect.objectContaining({ status: 'could-not-check',
       seen: `GET /v1/organizations/${envFor(sandbox.em).AGENTSYNC_ORG_ID}/productHierarchies → 404: the organization from the config's agency.organizationId is not one this account can see, so the Hierarchies endpoints were not read (pass --org with an organization id of this account, e.g. a carrier's id)` }));
     expect(result.code).toBe(0);
+  });
+
+  it('D: with --since, the not-verified note says the fields are unchanged since REF, not "plan with --since"', async () => {
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', ...args], { cwd: sandbox.dir.path, encoding: 'utf8' });
+    git('init', '-q');
+    await write('downline.yaml', `version: 1
+carriers:
+  - name: Acme
+    uplineFirmName: Acme Holdings
+    products:
+      - { name: Term, lineOfBusiness: Life, commissionLevels: [{ name: L1, type: percent, firstYearValue: 50 }] }
+`);
+    git('add', 'downline.yaml');
+    git('commit', '-qm', 'base');
+    expect((await downline(['apply', '--auto-approve'])).code).toBe(0);
+    const without = await downline(['plan']);
+    expect(without.stdout).toContain('Plan with --since <git base> to write the ones edited since, or --push-unverified to write them all.');
+    const note = '1 object(s) declare fields the API does not read back: downline cannot tell whether the live account holds those values. '
+      + 'Unchanged since HEAD, they are not written; --push-unverified writes them all.';
+    const text = await downline(['plan', '--since', 'HEAD']);
+    expect(text.stdout).toContain(note);
+    expect(text.stdout).not.toContain('Plan with --since');
+    const markdown = await downline(['plan', '--since', 'HEAD', '--format', 'markdown', '--out', 'plan.json']);
+    expect(markdown.stdout).toContain(`> [!IMPORTANT]\n> Nothing to write in the fields downline can read back. ${note}`);
+    // `show` of the saved plan says the same.
+    expect((await downline(['show', 'plan.json'])).stdout).toContain(note);
   });
 });
 
