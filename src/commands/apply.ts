@@ -1,5 +1,5 @@
-import { access, constants, stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { repoRoot, type LoadedConfig } from '../config/load.js';
 import { prunesByDelete } from '../core/desired.js';
 import { applyPlan, NOT_STARTED, type ChangeResult } from '../core/apply-plan.js';
@@ -16,6 +16,7 @@ import { applyReport, renderApplySummary, type ReportStatus } from '../render/re
 import { VERSION } from '../version.js';
 import { chooseEnv, SCOPE, type Session } from './connect.js';
 import { output, UserError, type Io, type Output } from './io.js';
+import { unwritable } from './out-file.js';
 import { deleteLimits, renderPlan, type PlanOptions } from './plan.js';
 import { preparePlan } from './prepare.js';
 import { progressReporter } from './progress.js';
@@ -65,13 +66,9 @@ const decline = (o: Output, message: string, exitCode: number): number => {
  */
 async function reportTarget(file: string | undefined, io: Io): Promise<string | undefined> {
   if (!file) return undefined;
-  const path = resolve(io.cwd, file);
-  const dir = await stat(dirname(path)).catch(() => undefined);
-  if (!dir?.isDirectory()) throw new UserError(`cannot write the report to ${file}: ${dirname(file)} is not a directory. Nothing was written`);
-  if ((await stat(path).catch(() => undefined))?.isDirectory()) throw new UserError(`cannot write the report to ${file}: it is a directory. Nothing was written`);
-  const writable = (p: string) => access(p, constants.W_OK).then(() => true, (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
-  if (!(await writable(dirname(path))) || !(await writable(path))) throw new UserError(`cannot write the report to ${file}: permission denied. Nothing was written`);
-  return path;
+  const why = await unwritable(file, io.cwd);
+  if (why) throw new UserError(`cannot write the report to ${file}: ${why}. Nothing was written`);
+  return resolve(io.cwd, file);
 }
 
 /** plan → confirm → execute, or execute a saved plan once re-derived and found identical. */

@@ -12,6 +12,7 @@ import { renderPlanText } from '../render/plan-text.js';
 import { SCOPE } from './connect.js';
 import { output, type CommonOptions, type Io, type Output } from './io.js';
 import { adoptDrift } from './adopt.js';
+import { checkOutFile } from './out-file.js';
 import { driftAttributions } from './drift.js';
 import { preparePlan } from './prepare.js';
 import { planMeta } from './saved-plan.js';
@@ -59,6 +60,7 @@ export async function planCommand(paths: string[], givenOptions: PlanOptions, io
   // Adopting drift is a drift check that writes the live values back into the config.
   const options = givenOptions.adopt ? { ...givenOptions, drift: true } : givenOptions;
   const o = output(io, options);
+  await checkOutFile('--out', options.out, 'the saved plan', io.cwd);
   const prepared = await preparePlan(paths, options, io, o, () => [SCOPE.read]);
   if (!prepared) return 1;
   const { plan, config, session, live, asOf } = prepared;

@@ -85,6 +85,22 @@ carriers:
     // `show` of the saved plan says the same.
     expect((await downline(['show', 'plan.json'])).stdout).toContain(note);
   });
+
+  it('J: plan --out, export --out and export --roster into a missing directory are refused before any request, naming the option', async () => {
+    await copyFile(join(example('quickstart'), 'downline.yaml'), join(sandbox.dir.path, 'downline.yaml'));
+    const cases: Array<[string[], string]> = [
+      [['plan', '--out', 'missing/plan.json'], 'error: --out missing/plan.json: cannot write the saved plan there: missing is not a directory (choose another path)'],
+      [['export', '--out', 'missing/setup.yaml'], 'error: --out missing/setup.yaml: cannot write the export there: missing is not a directory (choose another path)'],
+      [['export', '--roster', 'missing/producers.csv'], 'error: --roster missing/producers.csv: cannot write the roster there: missing is not a directory (choose another path)'],
+      [['plan', '--out', '.'], 'error: --out .: cannot write the saved plan there: it is a directory (choose another path)'],
+    ];
+    for (const [args, message] of cases) {
+      const result = await downline(args);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`${message}\n`);
+    }
+    expect(sandbox.em.log).toEqual([]);
+  });
 });
 
 describe('trial2 findings: an interrupted apply', () => {
