@@ -101,6 +101,25 @@ carriers:
     }
     expect(sandbox.em.log).toEqual([]);
   });
+
+  it('K: refused client credentials say which variables to check, and never echo the secret', async () => {
+    await copyFile(join(example('quickstart'), 'downline.yaml'), join(sandbox.dir.path, 'downline.yaml'));
+    const agentsync = await downline(['plan'], { AGENTSYNC_CLIENT_SECRET: 'wr0ng-secret' });
+    expect(agentsync.code).toBe(1);
+    expect(agentsync.stderr).toBe('error: POST /oauth2/token → 401: invalid_client (the client credentials were refused: check AGENTSYNC_CLIENT_ID and AGENTSYNC_CLIENT_SECRET for --env sandbox)\n');
+    await write('turris.yaml', `version: 1
+turris:
+  invites:
+    - { downstreamEntityName: X, category: agency, contact: { firstName: A, lastName: B, email: x@x.example }, preContractReview: true }
+`);
+    const turris = await downline(['plan', 'turris.yaml'], { TURRIS_CLIENT_SECRET: 'wr0ng-secret' });
+    expect(turris.code).toBe(1);
+    expect(turris.stderr).toMatch(/^error: POST \/turris\/v1\/auth\/jwt → 401: .* \(the client credentials were refused: check TURRIS_CLIENT_ID and TURRIS_CLIENT_SECRET for --env sandbox\)\n$/);
+    expect(agentsync.stderr + turris.stderr).not.toContain('wr0ng');
+    const json = await downline(['plan', '--format', 'json'], { AGENTSYNC_CLIENT_SECRET: 'wr0ng-secret' });
+    expect(JSON.parse(json.stdout).diagnostics).toEqual([{ severity: 'error', message: 'POST /oauth2/token → 401: invalid_client',
+      hint: 'the client credentials were refused: check AGENTSYNC_CLIENT_ID and AGENTSYNC_CLIENT_SECRET for --env sandbox' }]);
+  });
 });
 
 describe('trial2 findings: an interrupted apply', () => {
