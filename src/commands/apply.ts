@@ -74,9 +74,9 @@ async function reportTarget(file: string | undefined, io: Io): Promise<string | 
 /** plan → confirm → execute, or execute a saved plan once re-derived and found identical. */
 export async function applyCommand(paths: string[], options: ApplyOptions, io: Io): Promise<number> {
   const o = peopleOnStderr(output(io, options));
-  // `apply PLANFILE`, as Terraform users type it: a .json argument is the saved plan.
-  const saved = options.plan ?? (paths.length === 1 && /\.json$/i.test(paths[0]) ? paths[0] : undefined);
-  if (saved && !options.plan) paths = [];
+  // `apply PLANFILE [PATH…]`, as Terraform users type it: a first .json argument is the saved plan.
+  const saved = options.plan ?? (paths.length > 0 && /\.json$/i.test(paths[0]) ? paths[0] : undefined);
+  if (saved && !options.plan) paths = paths.slice(1);
   const reportPath = await reportTarget(options.report, io);
   const run: Run = { status: 'refused', reasons: [], results: [] };
   let code = 1;

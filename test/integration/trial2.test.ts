@@ -120,6 +120,16 @@ turris:
     expect(JSON.parse(json.stdout).diagnostics).toEqual([{ severity: 'error', message: 'POST /oauth2/token → 401: invalid_client',
       hint: 'the client credentials were refused: check AGENTSYNC_CLIENT_ID and AGENTSYNC_CLIENT_SECRET for --env sandbox' }]);
   });
+
+  it('G: apply PLAN.json PATH is apply --plan PLAN.json PATH, never the saved plan read as a config file', async () => {
+    await copyFile(join(example('quickstart'), 'downline.yaml'), join(sandbox.dir.path, 'setup.yaml'));
+    expect((await downline(['plan', 'setup.yaml', '--out', 'plan.json'])).code).toBe(0);
+    const result = await downline(['apply', 'plan.json', 'setup.yaml']);
+    expect(result.stderr).not.toContain('unknown key');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Apply complete: 7 created');
+    expect((await downline(['plan', 'setup.yaml', '--detailed-exitcode'])).code).toBe(0);
+  });
 });
 
 describe('trial2 findings: an interrupted apply', () => {
