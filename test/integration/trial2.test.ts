@@ -29,6 +29,21 @@ describe('trial2 findings', () => {
     expect((await downline(['validate', 'bom.yaml'])).code).toBe(0);
   });
 
+  it('E: a file of several YAML documents says what to do in config terms, not which library function to call', async () => {
+    await write('docs.yaml', 'version: 1\n---\nversion: 1\n');
+    const result = await downline(['validate', 'docs.yaml']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('docs.yaml:2:1: error: the file holds several YAML documents (a --- line starts another) (keep one document per file: remove the --- line, or split the documents into files of one directory)\nInvalid: 1 error, 0 warnings.\n');
+  });
+
+  it('H: a saved plan that is not JSON is an error at its line and column, saying how to make one', async () => {
+    await write('bad.json', '{\n  "formatVersion": 1,\n  nope\n}\n');
+    const result = await downline(['apply', '--plan', 'bad.json']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('error: bad.json:3:3: not a saved plan: the file is not JSON (make it with downline plan --out bad.json)\n');
+    expect(sandbox.em.log).toEqual([]);
+  });
+
   it('I: two Turris invitations whose e-mails differ only in case are one key (declared twice), never two invitations to one contact', async () => {
     await write('turris.yaml', `version: 1
 turris:
