@@ -4,7 +4,7 @@
  * account received.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { envFor, useSandbox, writes } from '../helpers/emulator.js';
@@ -115,6 +115,17 @@ carriers:
       expect(result.stderr).toBe(`${message}\n`);
     }
     expect(sandbox.em.log).toEqual([]);
+  });
+
+  it('F: every file the generated workflow writes into the checkout is in the .gitignore init writes', async () => {
+    const repo = join(sandbox.dir.path, 'repo');
+    await mkdir(repo);
+    expect((await run(['init'], { cwd: repo })).code).toBe(0);
+    const workflow = await readFile(join(repo, '.github/workflows/downline.yml'), 'utf8');
+    const written = new Set([...workflow.matchAll(/(?:--out|--report|2?>)\s+([\w.-]+\.(?:json|md|err))\b/g)].map((m) => m[1]));
+    expect([...written].sort()).toEqual(['adopt.md', 'drift.md', 'due-report.json', 'due.json', 'plan.err', 'plan.json', 'plan.md', 'report.json']);
+    const ignored = (await readFile(join(repo, '.gitignore'), 'utf8')).split('\n');
+    expect([...written].filter((f) => !ignored.includes(f))).toEqual([]);
   });
 
   it('K: refused client credentials say which variables to check, and never echo the secret', async () => {
