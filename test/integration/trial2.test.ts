@@ -36,6 +36,19 @@ describe('trial2 findings', () => {
     expect(result.stderr).toBe('docs.yaml:2:1: error: the file holds several YAML documents (a --- line starts another) (keep one document per file: remove the --- line, or split the documents into files of one directory)\nInvalid: 1 error, 0 warnings.\n');
   });
 
+  it('L: names holding quotes are quoted as JSON strings in reference errors and their did-you-mean, so the quotes balance', async () => {
+    await write('setup.yaml', `version: 1
+carriers:
+  - name: 'Say "Hi" Life'
+    products:
+      - { name: Term, lineOfBusiness: Life, commissionLevels: [{ name: L1, type: percent }] }
+`);
+    await write('producers.csv', 'npn,carrier,product,commissionLevel\n1001,"Say ""Hi"" Lif",Term,L1\n');
+    const result = await downline(['validate', 'setup.yaml', 'producers.csv']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('producers.csv:2:2 (B2): error: carrier "Say \\"Hi\\" Lif" is not declared under carriers (did you mean "Say \\"Hi\\" Life"?)');
+  });
+
   it('H: a saved plan that is not JSON is an error at its line and column, saying how to make one', async () => {
     await write('bad.json', '{\n  "formatVersion": 1,\n  nope\n}\n');
     const result = await downline(['apply', '--plan', 'bad.json']);
