@@ -93,7 +93,7 @@ async function expandPaths(paths: string[], cwd: string, source: ConfigSource): 
       diagnostics.push(error(`${path}: no such file or directory`, undefined, paths.length === 0 ? 'create downline.yaml (downline init) or pass a config path' : 'check the path'));
     } else if (info.directory) {
       const entries = (await source.list(absolute)).filter((name) => YAML_FILE.test(name) || ROSTER_FILE.test(name)).sort();
-      if (entries.length === 0) diagnostics.push(error(`${path}: directory has no .yaml or .yml files`));
+      if (entries.length === 0) diagnostics.push(error(`${path}: the directory holds no config file (.yaml, .yml) or roster (.csv, .xlsx)`, undefined, 'add one, or pass the files themselves'));
       for (const name of entries) {
         const file = resolve(absolute, name);
         // A skipped link would silently drop what it declares (and pruning would delete it): follow it or fail.

@@ -49,6 +49,18 @@ carriers:
     expect(result.stderr).toContain('producers.csv:2:2 (B2): error: carrier "Say \\"Hi\\" Lif" is not declared under carriers (did you mean "Say \\"Hi\\" Life"?)');
   });
 
+  it('M: a ";"-separated CSV, an empty directory and an unlisted variable beside a variables: list each get a hint that fits', async () => {
+    await write('semi.csv', 'npn;carrier;product;commissionLevel\n1001;Acme;Term;L1\n');
+    const semi = await downline(['validate', 'semi.csv']);
+    expect(semi.stderr).toBe('semi.csv:1:1 (A1): error: row 1 is one column whose names are separated by ";", not commas (save the roster as CSV with commas: Excel\'s "CSV UTF-8 (Comma delimited)")\nInvalid: 1 error, 0 warnings.\n');
+    await mkdir(join(sandbox.dir.path, 'empty'));
+    const empty = await downline(['validate', 'empty']);
+    expect(empty.stderr).toBe('error: empty: the directory holds no config file (.yaml, .yml) or roster (.csv, .xlsx) (add one, or pass the files themselves)\nInvalid: 1 error, 0 warnings.\n');
+    await write('vars.yaml', 'version: 1\nvariables: [ORG, FYV]\ncarriers:\n  - name: "C ${env:NOPE}"\n');
+    const vars = await downline(['validate', 'vars.yaml'], { ORG: 'x', FYV: '1' });
+    expect(vars.stderr).toContain('vars.yaml:4:11: error: environment variable NOPE is not listed under variables: (add NOPE to this file\'s variables: [ORG, FYV] to read it; write $${ for a literal ${)');
+  });
+
   it('H: a saved plan that is not JSON is an error at its line and column, saying how to make one', async () => {
     await write('bad.json', '{\n  "formatVersion": 1,\n  nope\n}\n');
     const result = await downline(['apply', '--plan', 'bad.json']);
