@@ -1,18 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { errorDocument, UserError, type CommonOptions, type Io } from './commands/io.js';
-import { applyCommand } from './commands/apply.js';
-import { emulatorCommand } from './commands/emulator.js';
-import { exportCommand } from './commands/export.js';
-import { hierarchyCommand } from './commands/hierarchy.js';
-import { importCommand } from './commands/import.js';
-import { initCommand } from './commands/init.js';
 import { Interrupted, interruptExitCode } from './commands/interrupt.js';
 import { concurrency, count, percentage, probability, wholeNumber } from './commands/options.js';
-import { planCommand } from './commands/plan.js';
-import { showCommand } from './commands/show.js';
-import { validateCommand } from './commands/validate.js';
-import { doctorCommand } from './doctor/command.js';
 import { VERSION } from './version.js';
+
+// Each command's module is loaded when that command runs: a plan does not load apply, export, doctor or the
+// emulator (nor `--version` any of them), so startup time and the memory every run starts from stay small.
 
 /** Each command lists only the formats it honours; any other --format value is refused by commander. */
 function common(command: Command, formats: string[]): Command {
@@ -61,7 +54,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   common(program.command('validate').description('check config files offline: syntax, schema, references, variables'), ['text', 'json', 'github'])
     .argument('[paths...]', 'config files or directories (default: downline.yaml)')
-    .action((paths: string[], options: CommonOptions) => run(() => validateCommand(paths, options, io))());
+    .action((paths: string[], options: CommonOptions) => run(async () => (await import('./commands/validate.js')).validateCommand(paths, options, io))());
 
   const planOptions = (command: Command, formats: string[]) => common(command, formats)
     .argument('[paths...]', 'config files or directories (default: downline.yaml)')
@@ -80,19 +73,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--out <file>', 'save the plan (JSON) for apply --plan')
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are')
     .option('--adopt', 'keep the drift: write the live values of drifted objects into the config files, in place (implies --drift)')
-    .action((paths: string[], options) => run(() => planCommand(paths, options, io))());
+    .action((paths: string[], options) => run(async () => (await import('./commands/plan.js')).planCommand(paths, options, io))());
 
   planOptions(program.command('apply').description('plan, confirm and execute the changes (--format json: the apply report on stdout)'), ['text', 'json', 'github'])
     .option('--auto-approve', 'do not ask for confirmation')
     .option('--plan <file>', 'execute a saved plan: re-derived, and refused unless every change is the same (apply PLAN.json works too)')
     .option('--report <file>', 'write a JSON apply report (on every outcome)')
     .option('--show-invite-links', 'print invite links and put them in the report (they are onboarding credentials)')
-    .action((paths: string[], options) => run(() => applyCommand(paths, options, io))());
+    .action((paths: string[], options) => run(async () => (await import('./commands/apply.js')).applyCommand(paths, options, io))());
 
   common(program.command('show').description('render a saved plan (text, markdown or json) without contacting the account'), ['text', 'json', 'markdown'])
     .argument('<planfile>', 'a plan saved with plan --out')
     .option('--drift', 'word updates as drift')
-    .action((file: string, options) => run(() => showCommand(file, options, io))());
+    .action((file: string, options) => run(async () => (await import('./commands/show.js')).showCommand(file, options, io))());
 
   common(program.command('export').description('write the live account as config YAML that plans clean'), ['yaml', 'text', 'json'])
 
@@ -100,11 +93,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--npn <npn>', 'export the assignments of this producer; repeatable (default: all assignments)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--npn-file <file>', 'a file of NPNs (whitespace or comma separated)')
     .option('--roster <file>', 'write assignments to this roster (.csv) and only the setup to the YAML')
-    .action((options) => run(() => exportCommand(options, io))());
+    .action((options) => run(async () => (await import('./commands/export.js')).exportCommand(options, io))());
 
   common(program.command('import').description('print a roster (.csv or .xlsx) as config YAML entries'), ['text', 'github'])
     .argument('<file>', 'a roster: producers.csv or producers.xlsx')
-    .action((file: string, options: CommonOptions) => run(() => importCommand(file, options, io))());
+    .action((file: string, options: CommonOptions) => run(async () => (await import('./commands/import.js')).importCommand(file, options, io))());
 
   program.command('hierarchy').description('read-only Hierarchies API views: the upline tree, or lifecycle events')
     .option('--org <id|name>', 'the organization: a carrier id or a carrier name; required unless --config')
@@ -118,7 +111,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--no-color', 'disable colour')
     .option('--concurrency <n>', 'parallel requests', concurrency, 4)
     .option('--debug', 'print an HTTP trace (secrets redacted)')
-    .action((options) => run(() => hierarchyCommand(options, io))());
+    .action((options) => run(async () => (await import('./commands/hierarchy.js')).hierarchyCommand(options, io))());
 
   program.command('doctor').description('check every API assumption against the account (read-only unless --write-probe)')
     .argument('[paths...]', 'config whose agency.organizationId is the org for the Hierarchies checks (default: downline.yaml, if present)')
@@ -132,14 +125,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--no-color', 'disable colour')
     .option('--concurrency <n>', 'parallel requests', concurrency, 4)
     .option('--debug', 'print an HTTP trace (secrets redacted)')
-    .action((paths: string[], options) => run(() => doctorCommand(paths, options, io))());
+    .action((paths: string[], options) => run(async () => (await import('./doctor/command.js')).doctorCommand(paths, options, io))());
 
   program.command('init').description('scaffold a config repository: downline.yaml, .gitignore, a GitHub Actions workflow')
     .argument('[dir]', 'where to write (default: the current directory)')
     .option('--force', 'overwrite the scaffold\'s own files (downline.yaml, the workflow); .gitignore and package.json are merged, never overwritten')
     .option('--from <source>', 'where CI installs downline from: a registry version, a git URL with #tag, or a tarball path (default: this version)')
     .option('--roster', 'producers in a spreadsheet: producers.csv beside the YAML (which keeps the setup), read by every workflow step')
-    .action((dir: string | undefined, options) => run(() => initCommand(dir, options, io))());
+    .action((dir: string | undefined, options) => run(async () => (await import('./commands/init.js')).initCommand(dir, options, io))());
 
   program.command('emulator').description('run the local AgentSync + Turris API emulator in the foreground')
     .option('--port <n>', 'port (0 = any free port)', wholeNumber(0, 65535), 4010)
@@ -158,7 +151,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--fail-rate <p>', 'probability of a random 503', probability, 0)
     .option('--fail-after-commit-rate <p>', 'probability that a write commits but answers 502', probability, 0)
     .option('--licenses <file>', 'ProducerSync licence table (JSON: NPN → licences); NPNs not listed are licensed everywhere')
-    .action(async (options) => void (exitCode = await emulatorCommand(options, io)));
+    .action(async (options) => void (exitCode = await (await import('./commands/emulator.js')).emulatorCommand(options, io)));
 
   program.command('version').description('print the version (same as --version)')
     .action(() => void io.stdout.write(`${VERSION}\n`));

@@ -1,6 +1,6 @@
 import got from 'got';
 import type { RawObject } from '../core/live.js';
-import type { ApiPort, ResolvedOperation } from '../core/ports.js';
+import type { DiscoveryPort, ResolvedOperation } from '../core/ports.js';
 import { ApiError } from './errors.js';
 import { apiErrorOf, createHttp, refuseRedirect, DEFAULT_MAX_WAIT_MS, retryDelay, sameOriginOnly, type HttpClient, type HttpOptions } from './http.js';
 import { sleep } from './pacer.js';
@@ -36,12 +36,10 @@ export interface ClientOptions {
 export const DEFAULT_CONSISTENCY_WINDOW_MS = 10_000;
 const SETTLE_POLL_MS = 1_000;
 
-export interface Api extends ApiPort {
+export interface Api extends DiscoveryPort {
   agentsync: HttpClient;
   turris(): HttpClient;
   producersync(): HttpClient;
-  /** Whether Turris credentials were given. */
-  hasTurris(): boolean;
   tokenFetches(): number;
   /** Fetch (or reuse) the AgentSync token and say what was granted — never the token itself. */
   tokenGrant(): Promise<{ expiresIn: number; scope?: string }>;
@@ -117,6 +115,7 @@ export function createApi(endpoints: Endpoints, options: ClientOptions): Api {
     },
     get: (api, path, query) => http(api).get(path, query),
     list: (path, key, query) => agentsync.list<RawObject>(path, key, query),
+    open: (path, key) => agentsync.open<RawObject>(path, key),
     send: (op) => http(op.api).send(op.method, op.path, op.body, op.idempotencyKey ? { 'idempotency-key': op.idempotencyKey } : undefined),
     settle: async (attempt) => {
       const window = options.consistencyWindowMs ?? DEFAULT_CONSISTENCY_WINDOW_MS;

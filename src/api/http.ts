@@ -42,14 +42,9 @@ export interface ObservedResponse {
 }
 
 /** A listing whose first page has been read: its totals are known before the rest is fetched. */
-export interface Listing<T> {
-  totalElements: number;
-  totalPages: number;
-  /** The page size the server actually uses. */
-  pageSize: number;
-  /** Every item: the other pages fetched concurrently, each checked against the first. */
-  all(): Promise<T[]>;
-}
+import type { Listing } from '../core/ports.js';
+
+export type { Listing };
 
 export interface HttpClient {
   get<T = unknown>(path: string, searchParams?: Record<string, string | number>): Promise<T>;

@@ -1,13 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { COLLECTION_KEYS, fetchCatalog, fetchLookups, listAllAssignments } from '../api/discover.js';
+import { fetchCatalog, fetchLookups } from '../api/discover.js';
+import { ASSIGNMENT_LISTING, listAllAssignments } from '../kinds/assignment-live.js';
 import { mapLimit } from '../core/concurrency.js';
 import type { LiveSnapshot, RawObject } from '../core/live.js';
 import { parse } from 'yaml';
 import { diagnosticsJson, renderDiagnostics } from '../render/diagnostics.js';
 import { splitRoster } from '../render/export-roster.js';
 import { exportYaml } from '../render/export-yaml.js';
-import { listTurris } from '../kinds/find.js';
+import { listTurris } from '../kinds/turris-list.js';
 import { connect, SCOPE } from './connect.js';
 import { checkOutFile } from './out-file.js';
 import { output, UserError, type CommonOptions, type Io } from './io.js';
@@ -36,10 +37,10 @@ export async function exportCommand(options: ExportOptions, io: Io): Promise<num
   try {
     const api = session.api;
     const concurrency = options.concurrency;
-    const [lookups, { carriers, products, levels }] = await Promise.all([fetchLookups(api), fetchCatalog(api, concurrency)]);
+    const [lookups, catalog] = await Promise.all([fetchLookups(api), fetchCatalog(api, concurrency)]);
     let assignments: RawObject[];
     if (npns.length > 0) {
-      assignments = (await mapLimit([...new Set(npns)], concurrency, (npn) => api.list('/v1/customers/contractAssignments', COLLECTION_KEYS.contractAssignments, { npn }))).flat();
+      assignments = (await mapLimit([...new Set(npns)], concurrency, (npn) => api.list(ASSIGNMENT_LISTING.path(), ASSIGNMENT_LISTING.key, { npn }))).flat();
     } else {
       const all = await listAllAssignments(api);
       if (!all) throw new UserError('this API does not list assignments without an npn: pass --npn or --npn-file');
@@ -48,7 +49,7 @@ export async function exportCommand(options: ExportOptions, io: Io): Promise<num
     // Read only to know whether the Turris warning applies. Without Turris credentials downline made
     // none (none to leave out); a listing that fails leaves `turris` unknown, which warns.
     const associations = api.hasTurris() ? await listTurris(api, '/v1/downstream-entity-associations').catch(() => undefined) : [];
-    const live: LiveSnapshot = { lookups, carriers, products, levels, assignments, ...(associations ? { turris: { associationsByKey: { all: associations as RawObject[] }, templates: [] } } : {}) };
+    const live: LiveSnapshot = { lookups, objects: { ...catalog, assignment: assignments, ...(associations ? { turrisInvite: associations as RawObject[] } : {}) } };
     const exported = exportYaml(live);
     const roster = options.roster ? splitRoster(exported.text) : undefined;
     if (roster) await writeFile(resolve(io.cwd, options.roster!), roster.csv);
@@ -59,7 +60,7 @@ export async function exportCommand(options: ExportOptions, io: Io): Promise<num
     if (options.out) await writeFile(resolve(io.cwd, options.out), text);
     else o.out(text);
     o.err(renderDiagnostics(warnings, o.format, o.style));
-    if (options.out) o.err(`Exported ${carriers.length} carrier(s), ${products.length} product(s), ${levels.length} level(s), ${assignments.length} assignment(s) to ${options.out}.\n`);
+    if (options.out) o.err(`Exported ${catalog.carrier.length} carrier(s), ${catalog.product.length} product(s), ${catalog.commissionLevel.length} level(s), ${assignments.length} assignment(s) to ${options.out}.\n`);
     if (roster) o.err(`Wrote ${roster.rows} roster row(s) to ${options.roster}.\n`);
     return 0;
   } finally {

@@ -1,4 +1,6 @@
-import { discover, listAllAssignments } from '../api/discover.js';
+import { discover } from '../api/discover.js';
+import { listAllAssignments } from '../kinds/assignment-live.js';
+import { KINDS } from '../kinds/index.js';
 import { loadConfig } from '../config/load.js';
 import { declaredNodes } from '../core/declared-tree.js';
 import { hasErrors } from '../core/diagnostics.js';
@@ -39,8 +41,8 @@ export async function hierarchyConfigCommand(options: HierarchyConfigOptions, io
     try {
       const snapshot = await discover(session.api, config.state, options.concurrency);
       // Positions the config no longer declares are part of the live tree: read every assignment when the API lists them.
-      snapshot.assignments = (await listAllAssignments(session.api)) ?? snapshot.assignments;
-      live = livePositions(new LiveIndex(snapshot), new Lookups(snapshot.lookups));
+      snapshot.objects.assignment = (await listAllAssignments(session.api)) ?? snapshot.objects.assignment;
+      live = livePositions(new LiveIndex(snapshot, KINDS), new Lookups(snapshot.lookups));
     } finally {
       await session.close();
     }

@@ -1,4 +1,4 @@
-import { COLLECTION_KEYS } from '../api/discover.js';
+import { kindOf } from '../kinds/index.js';
 import { changelog, productHierarchies } from '../api/hierarchies.js';
 import { mapLimit } from '../core/concurrency.js';
 import { didYouMean, nearest } from '../core/suggest.js';
@@ -50,7 +50,7 @@ export async function hierarchyCommand(options: HierarchyOptions, io: Io): Promi
     const concurrency = options.concurrency;
     // --org takes the carrier's id or its name (the organization id is the carrier id).
     const orgId = UUID.test(options.org) ? options.org
-      : pick('--org', options.org, await api.list('/v1/customers/carriers', COLLECTION_KEYS.carriers), (c) => String(c.name), 'carrier')[0].id;
+      : pick('--org', options.org, await api.list(kindOf('carrier').listing!.path(), kindOf('carrier').listing!.key), (c) => String(c.name), 'carrier')[0].id;
     const org = encodeURIComponent(orgId);
     const all = await productHierarchies(api, orgId);
     if (all.length === 0) o.err(`note: organization ${options.org} has no product hierarchies (no contracted positions yet)\n`);

@@ -16,7 +16,7 @@ export async function validateCommand(paths: string[], options: CommonOptions, i
   const s = config.state;
   const summary = failed
     ? `Invalid: ${countLine(config.diagnostics)}.`
-    : `Valid: ${config.files.length} file(s), ${s.carriers.length} carrier(s), ${s.products.length} product(s), ${s.levels.length} commission level(s), ${s.assignments.length} assignment(s), ${s.invites.length} invite(s), ${s.turrisInvites.length} Turris invite(s)${config.diagnostics.length ? `; ${countLine(config.diagnostics)}` : ''}.`;
+    : `Valid: ${config.files.length} file(s), ${s.entries.carrier.length} carrier(s), ${s.entries.product.length} product(s), ${s.entries.commissionLevel.length} commission level(s), ${s.entries.assignment.length} assignment(s), ${s.entries.invite.length} invite(s), ${s.entries.turrisInvite.length} Turris invite(s)${config.diagnostics.length ? `; ${countLine(config.diagnostics)}` : ''}.`;
   (failed ? o.err : o.out)(`${summary}\n`);
   return failed ? 1 : 0;
 }

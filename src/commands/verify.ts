@@ -1,3 +1,4 @@
+import { KINDS } from '../kinds/index.js';
 import type { Api } from '../api/client.js';
 import { discover } from '../api/discover.js';
 import type { ChangeResult } from '../core/apply-plan.js';
@@ -13,10 +14,10 @@ import { label } from '../render/labels.js';
  */
 export async function verifyCreates(changes: Change[], results: ChangeResult[], api: Api, concurrency: number): Promise<{ results: ChangeResult[]; unverified?: string }> {
   const scope = createdScope(changes, results);
-  if (scope.carriers.length === 0 && scope.assignments.length === 0) return { results };
+  if (scope.entries.carrier.length === 0 && scope.entries.assignment.length === 0) return { results };
   try {
     // Keys are compared, no name resolved: the lookup lists are not read again.
-    const index = new LiveIndex(await discover(api, scope, concurrency, { lookups: false }));
+    const index = new LiveIndex(await discover(api, scope, concurrency, { lookups: false }), KINDS);
     const byAddress = new Map(changes.map((c) => [addressKey(c.address), c]));
     return { results: markConflicts(changes, results, writerConflicts(changes, results, index), (address) => (byAddress.has(address) ? label(byAddress.get(address)!) : address)) };
   } catch (cause) {

@@ -30,30 +30,30 @@ const twice = (what: string) => `${what} is declared twice`;
 export function checkRules(state: DesiredState, options: { references: boolean; unknowns?: Unknowns }): Diagnostic[] {
   const unknowns = options.unknowns ?? noUnknowns();
   const out: Diagnostic[] = [];
-  out.push(...duplicates(state.carriers, (c) => c.name, (c) => c.fieldSources.name ?? c.source, (c) => twice(`carrier "${c.name}"`)));
-  out.push(...duplicates(state.products, (p) => keys.product(p.carrier, p.name), (p) => p.source, (p) => twice(`product "${p.name}" of carrier "${p.carrier}"`)));
-  out.push(...duplicates(state.levels, (l) => keys.level(l.carrier, l.product, l.name), (l) => l.source, (l) => twice(`commission level "${l.name}" of product "${l.product}"`)));
+  out.push(...duplicates(state.entries.carrier, (c) => c.name, (c) => c.fieldSources.name ?? c.source, (c) => twice(`carrier "${c.name}"`)));
+  out.push(...duplicates(state.entries.product, (p) => keys.product(p.carrier, p.name), (p) => p.source, (p) => twice(`product "${p.name}" of carrier "${p.carrier}"`)));
+  out.push(...duplicates(state.entries.commissionLevel, (l) => keys.level(l.carrier, l.product, l.name), (l) => l.source, (l) => twice(`commission level "${l.name}" of product "${l.product}"`)));
 
   const contracts = [
     // `entry`: the producers of one `npns:` list share their entry's fields object.
-    ...state.assignments.map((a) => ({ npn: a.npn, carrier: a.carrier, product: a.product, source: a.source, entry: a.fields as object | undefined })),
-    ...state.invites.flatMap((i) => i.contracts.map((c) => ({ npn: i.producer.npn, carrier: c.carrier, product: c.product, source: c.source, entry: undefined }))),
+    ...state.entries.assignment.map((a) => ({ npn: a.npn, carrier: a.carrier, product: a.product, source: a.source, entry: a.fields as object | undefined })),
+    ...state.entries.invite.flatMap((i) => i.contracts.map((c) => ({ npn: i.producer.npn, carrier: c.carrier, product: c.product, source: c.source, entry: undefined }))),
   ];
   out.push(...duplicates(contracts, (c) => keys.assignment(c.npn, c.carrier, c.product), (c) => c.source,
     (c, first) => (c.entry && c.entry === first.entry ? `npns lists producer ${c.npn} twice` : twice(`the contract of producer ${c.npn} on ${quotedPath([c.carrier, c.product])}`))));
-  out.push(...duplicates(state.invites, (i) => i.producer.npn, (i) => i.fieldSources.npn ?? i.source, (i) => twice(`an invite for producer ${i.producer.npn}`)));
+  out.push(...duplicates(state.entries.invite, (i) => i.producer.npn, (i) => i.fieldSources.npn ?? i.source, (i) => twice(`an invite for producer ${i.producer.npn}`)));
   // An e-mail key is case-insensitive, as Turris associations are matched (`isTurrisMatch`): one contact, one invitation.
-  out.push(...duplicates(state.turrisInvites, (t) => t.producerCode ?? t.key.toLowerCase(), (t) => t.fieldSources.producerCode ?? t.source, (t) => twice(`Turris invite ${JSON.stringify(t.key)}`)));
+  out.push(...duplicates(state.entries.turrisInvite, (t) => t.producerCode ?? t.key.toLowerCase(), (t) => t.fieldSources.producerCode ?? t.source, (t) => twice(`Turris invite ${JSON.stringify(t.key)}`)));
 
-  if (state.invites.length > 0) {
+  if (state.entries.invite.length > 0) {
     if (!state.agency.organizationId && !unknowns.agency) {
-      out.push(error('invites need agency.organizationId (the fromOrganizationId of each contract)', state.agency.source ?? state.invites[0].source, 'add agency: { organizationId: … }'));
+      out.push(error('invites need agency.organizationId (the fromOrganizationId of each contract)', state.agency.source ?? state.entries.invite[0].source, 'add agency: { organizationId: … }'));
     }
-    for (const invite of state.invites) {
+    for (const invite of state.entries.invite) {
       if (!invite.inviter && !state.agency.inviter && !unknowns.agency) out.push(error(`the invite for producer ${invite.producer.npn} has no inviter`, invite.source, 'set agency.inviter, or inviter on the invite'));
     }
   }
-  for (const t of state.turrisInvites) {
+  for (const t of state.entries.turrisInvite) {
     if (t.contractTemplate && t.preContractReview) {
       out.push(error(`Turris invite "${t.key}" sets both contractTemplate and preContractReview`, t.fieldSources.contractTemplate ?? t.source,
         'choose the template now (contractTemplate) or later in pre-contract review (preContractReview: true), not both'));
@@ -70,11 +70,11 @@ export function checkRules(state: DesiredState, options: { references: boolean; 
 /** Dangling references; a target that a broken value left unknown is not reported (the broken value is). */
 function checkReferences(state: DesiredState, unknowns: Unknowns): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const carriers = new Set(state.carriers.map((c) => c.name));
+  const carriers = new Set(state.entries.carrier.map((c) => c.name));
   const productsOf = new Map<string, string[]>();
-  for (const p of state.products) productsOf.set(p.carrier, [...(productsOf.get(p.carrier) ?? []), p.name]);
+  for (const p of state.entries.product) productsOf.set(p.carrier, [...(productsOf.get(p.carrier) ?? []), p.name]);
   const levelsOf = new Map<string, string[]>();
-  for (const l of state.levels) {
+  for (const l of state.entries.commissionLevel) {
     const k = keys.product(l.carrier, l.product);
     levelsOf.set(k, [...(levelsOf.get(k) ?? []), l.name]);
   }
@@ -95,14 +95,14 @@ function checkReferences(state: DesiredState, unknowns: Unknowns): Diagnostic[] 
   };
   // Compact `npns:` entries share one reference: report it once, not once per producer.
   const reported = new Set<SourceLocation>();
-  for (const a of state.assignments) {
+  for (const a of state.entries.assignment) {
     const levelAt = a.fieldSources.commissionLevel;
     if (reported.has(levelAt)) continue;
     reported.add(levelAt);
     check({ carrier: a.carrier, product: a.product, commissionLevel: String(a.fields.commissionLevel) },
       { carrier: a.fieldSources.carrier, product: a.fieldSources.product, level: levelAt });
   }
-  for (const invite of state.invites) {
+  for (const invite of state.entries.invite) {
     for (const c of invite.contracts) check(c, { carrier: c.fieldSources.carrier, product: c.fieldSources.product, level: c.fieldSources.commissionLevel });
   }
   return out;

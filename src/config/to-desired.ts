@@ -1,5 +1,5 @@
 import { error } from '../core/diagnostics.js';
-import { ALL_DIVISIONS, emptyDesiredState, keys, USER_DEFINED, type DesiredState, type Person } from '../core/desired.js';
+import { ALL_DIVISIONS, emptyDesiredState, keys, USER_DEFINED, type DesiredInvite, type DesiredState, type Person } from '../core/desired.js';
 import { DEFAULT_TERMINATION_STATUS, isTerminal, TERMINAL_STATUSES } from '../core/statuses.js';
 import { fieldNames } from '../core/fields.js';
 import type { Diagnostic, KindName, SourceLocation, View } from '../core/types.js';
@@ -135,7 +135,7 @@ export function toDesiredState(files: Array<{ file: ParsedFile; health?: Health 
       const prune = isRaw(root.prune) ? root.prune : {};
       const terminate = prune.assignments === 'terminate';
       state.prune = {
-        products: prune.products === true, commissionLevels: prune.commissionLevels === true, assignments: prune.assignments === true || prune.assignments === 'delete' || terminate,
+        kinds: { product: prune.products === true, commissionLevel: prune.commissionLevels === true, assignment: prune.assignments === true || prune.assignments === 'delete' || terminate },
         ...(terminate ? { terminate: {
           status: typeof prune.terminationStatus === 'string' ? prune.terminationStatus : DEFAULT_TERMINATION_STATUS,
           ...(typeof prune.terminationReason === 'string' ? { reason: prune.terminationReason } : {}),
@@ -165,7 +165,7 @@ function addCarriers(state: DesiredState, { file, health, unknowns }: Context, r
       return;
     }
     const name = String(carrier.name);
-    state.carriers.push({ name, source: file.locate(cPath), ...dated(carrier), ...fieldsOf(carrier, CARRIER_FIELDS, file, cPath) });
+    state.entries.carrier.push({ name, source: file.locate(cPath), ...dated(carrier), ...fieldsOf(carrier, CARRIER_FIELDS, file, cPath) });
     if (health.incomplete(cPath, 'products')) unknowns.products.add(name);
     list(carrier, 'products').forEach((product, pi) => {
       const pPath = [...cPath, 'products', pi];
@@ -174,7 +174,7 @@ function addCarriers(state: DesiredState, { file, health, unknowns }: Context, r
         return;
       }
       const pName = String(product.name);
-      state.products.push({ carrier: name, name: pName, source: file.locate(pPath), ...dated(product), ...fieldsOf(product, PRODUCT_FIELDS, file, pPath) });
+      state.entries.product.push({ carrier: name, name: pName, source: file.locate(pPath), ...dated(product), ...fieldsOf(product, PRODUCT_FIELDS, file, pPath) });
       if (health.incomplete(pPath, 'commissionLevels')) unknowns.levels.add(keys.product(name, pName));
       list(product, 'commissionLevels').forEach((level, li) => {
         const lPath = [...pPath, 'commissionLevels', li];
@@ -182,7 +182,7 @@ function addCarriers(state: DesiredState, { file, health, unknowns }: Context, r
           unknowns.levels.add(keys.product(name, pName));
           return;
         }
-        state.levels.push({ carrier: name, product: pName, name: String(level.name), source: file.locate(lPath), ...dated(level), ...fieldsOf(level, LEVEL_FIELDS, file, lPath) });
+        state.entries.commissionLevel.push({ carrier: name, product: pName, name: String(level.name), source: file.locate(lPath), ...dated(level), ...fieldsOf(level, LEVEL_FIELDS, file, lPath) });
       });
     });
   });
@@ -210,7 +210,7 @@ function addAssignments(state: DesiredState, { file, health }: Context, root: Ra
     // One entry's fields and their sources are shared by each of its NPNs (located once, not per NPN).
     const sources = { ...fieldSources, carrier: file.locate([...path, 'carrier']), product: file.locate([...path, 'product']) };
     for (const { npn, source } of npns) {
-      state.assignments.push({
+      state.entries.assignment.push({
         ...dated(entry),
         ...(typeof entry.until === 'string' ? { until: entry.until } : {}),
         npn,
@@ -237,7 +237,7 @@ function addInvites(state: DesiredState, { file, health }: Context, root: Raw): 
         diagnostics.push(error('a contract takes "upline" or its synonym "uplineNpn", not both', file.locate([...path, 'contracts', ci, 'uplineNpn'], true), 'keep upline'));
       }
     });
-    const producer = invite.producer as DesiredState['invites'][number]['producer'];
+    const producer = invite.producer as DesiredInvite['producer'];
     const named = (ci: number) => !health.unnamed([...path, 'contracts', ci], ['carrier', 'product', 'commissionLevel']);
     const contracts = list(invite, 'contracts').map((c, ci) => ({ c, ci })).filter(({ ci }) => named(ci)).map(({ c, ci }) => {
       const source = file.locate([...path, 'contracts', ci]);
@@ -257,7 +257,7 @@ function addInvites(state: DesiredState, { file, health }: Context, root: Raw): 
           upline: at(c.upline !== undefined ? 'upline' : 'uplineNpn') },
       };
     });
-    state.invites.push({
+    state.entries.invite.push({
       ...dated(invite),
       producer,
       ...(invite.inviter ? { inviter: invite.inviter as Person } : {}),
@@ -278,7 +278,7 @@ function addTurris(state: DesiredState, { file, health }: Context, root: Raw): v
     const contact = t.contact as Person;
     const producerCode = t.producerCode as string | undefined;
     const { fields, fieldSources } = fieldsOf(t, ['downstreamEntityName', 'category', 'contractTemplate', 'preContractReview'], file, path);
-    state.turrisInvites.push({
+    state.entries.turrisInvite.push({
       ...dated(t),
       key: producerCode ?? contact.email,
       downstreamEntityName: String(t.downstreamEntityName),

@@ -19,9 +19,11 @@ const encodePart = (part: string): string => (isPlainPart(part) ? part : JSON.st
  * so its separators are `@/`. A live duplicate adds `#n`.
  */
 export function encodeKey(parts: readonly string[], separators = ''): string {
-  let key = encodePart(parts[0] ?? '');
-  for (let i = 1; i < parts.length; i++) key += (separators[i - 1] ?? '/') + encodePart(parts[i]);
-  return key;
+  if (parts.length <= 1) return encodePart(parts[0] ?? '');
+  // Joined, not concatenated: one flat string, not a chain of pieces (a plan keeps 100,000s of keys).
+  const pieces: string[] = [encodePart(parts[0])];
+  for (let i = 1; i < parts.length; i++) pieces.push(separators[i - 1] ?? '/', encodePart(parts[i]));
+  return pieces.join('');
 }
 
 /**

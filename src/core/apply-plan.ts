@@ -52,7 +52,7 @@ export async function applyPlan(changes: Change[], api: ApiPort, options: ApplyO
   const results = new Map<string, ChangeResult>();
   const run: RunContext = {
     api, ids, signal: options.signal, onEvent: options.onEvent,
-    kindOf: (c) => options.kinds.find((k) => k.kind === c.address.kind)!,
+    kind: (name) => options.kinds.find((k) => k.kind === name)!,
     pending: new Set(actionable.map((c) => addressKey(c.address))),
     results,
     finish(change, result) {

@@ -2,7 +2,7 @@ import type { ChangeResult } from './apply-plan.js';
 import { bind } from './apply-bind.js';
 import type { IdTable, KindModule } from './kind.js';
 import type { ApiPort, ResolvedOperation } from './ports.js';
-import type { Change, Operation, Value } from './types.js';
+import type { Change, KindName, Operation, Value } from './types.js';
 
 export const NOT_STARTED = 'not started: apply was interrupted';
 
@@ -10,7 +10,8 @@ export const NOT_STARTED = 'not started: apply was interrupted';
 export interface SendContext {
   api: ApiPort;
   ids: IdTable;
-  kindOf(change: Change): KindModule;
+  /** A kind by name: a change's own, or a parent kind's listing to find an object again. */
+  kind(name: KindName): KindModule;
   signal?: AbortSignal;
   finish(change: Change, result: Omit<ChangeResult, 'address' | 'action'>): void;
 }
@@ -32,7 +33,7 @@ const WRITE_ATTEMPTS = 3;
 /** A lookup by key that only concludes "absent" once the API's consistency window is over. */
 async function locateSettled(run: SendContext, change: Change): Promise<string | null> {
   for (let attempt = 0; ; attempt++) {
-    const found = await run.kindOf(change).locate(change, run.api, run.ids);
+    const found = await run.kind(change.address.kind).locate(change, run.api, { ids: run.ids, kind: run.kind });
     if (found || !run.api.settle || !(await run.api.settle(attempt))) return found;
   }
 }
@@ -43,7 +44,7 @@ async function locateSettled(run: SendContext, change: Change): Promise<string |
  */
 export async function sendOne(run: SendContext, change: Change, op: ResolvedOperation): Promise<void> {
   if (run.signal?.aborted) return run.finish(change, { outcome: 'skipped', error: NOT_STARTED });
-  const kind = run.kindOf(change);
+  const kind = run.kind(change.address.kind);
   const succeed = (response: unknown, recovered?: string, id?: string) =>
     run.finish(change, { outcome: 'succeeded', id: id ?? kind.createdId?.(response) ?? change.liveId ?? undefined, ...(recovered ? { recovered } : {}), ...inviteLinkOf(response) });
   let lastFailure = '';
@@ -118,7 +119,7 @@ async function recoverBulkCreate(run: SendContext, ready: Ready, status: number 
 async function adoptBulkCreated(run: SendContext, ready: Ready, created: unknown[]): Promise<void> {
   const unmatched: Ready = [];
   for (const r of ready) {
-    const kind = run.kindOf(r.change);
+    const kind = run.kind(r.change.address.kind);
     const i = created.findIndex((item) => kind.matchesCreated?.(r.change, item) && kind.createdId?.(item));
     if (i < 0) unmatched.push(r);
     else run.finish(r.change, { outcome: 'succeeded', id: kind.createdId!(created.splice(i, 1)[0]) });

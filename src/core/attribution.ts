@@ -27,8 +27,8 @@ export interface Attribution {
 
 /** The assignments the plan would update: each one's live id, product and carrier. */
 export function driftedContracts(plan: Plan, live: LiveSnapshot): DriftedContract[] {
-  const assignments = new Map(live.assignments.map((a) => [a.id, a]));
-  const products = new Map(live.products.map((p) => [p.id, p]));
+  const assignments = new Map(live.objects.assignment.map((a) => [a.id, a]));
+  const products = new Map(live.objects.product.map((p) => [p.id, p]));
   const out: DriftedContract[] = [];
   for (const change of plan.changes) {
     if (change.address.kind !== 'assignment' || change.action !== 'update' || !change.liveId) continue;

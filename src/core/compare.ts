@@ -21,7 +21,8 @@ export function valuesEqual(desired: Value, live: unknown, how: Comparator): boo
 export function compareViews(desired: View, live: Record<string, unknown>, comparators: Record<string, Comparator>): { fields: FieldChange[]; unreadable: string[] } {
   const fields: FieldChange[] = [];
   const unreadable: string[] = [];
-  for (const [field, value] of Object.entries(desired)) {
+  for (const field in desired) {
+    const value = desired[field];
     if (!(field in live) || live[field] === undefined) {
       unreadable.push(field);
       continue;

@@ -6,7 +6,7 @@ import { Lookups } from './lookups.js';
 import { dueAddresses, splitScheduled } from './schedule.js';
 import { isTerminal } from './statuses.js';
 import { resolveTargets } from './targets.js';
-import { addressKey, type Action, type Change, type KindName, type Plan, type View } from './types.js';
+import { addressKey, type Action, type Change, type Plan, type View } from './types.js';
 
 export interface PlanOptions {
   /** Limit the plan to these addresses (`kind.key`) and what they depend on. */
@@ -33,7 +33,7 @@ export function computePlan(desired: DesiredState, live: LiveSnapshot, kinds: re
   const ctx: KindContext = {
     desired,
     live,
-    index: new LiveIndex(live),
+    index: new LiveIndex(live, kinds),
     lookups: new Lookups(live.lookups),
     diagnostics: [],
     changes: [],
@@ -44,7 +44,7 @@ export function computePlan(desired: DesiredState, live: LiveSnapshot, kinds: re
     scheduled: [],
   };
   for (const kind of kinds) kind.plan(ctx);
-  ctx.diagnostics.push(...ambiguousDeclarations(desired, ctx.index));
+  ctx.diagnostics.push(...ambiguousDeclarations(desired, ctx.index, kinds));
   const split = splitScheduled(ctx.changes, desired, asOf);
   const asked = options.targets?.length ? resolveTargets(options.targets, split.changes.map((c) => addressKey(c.address))) : { keys: [], diagnostics: [] };
   ctx.diagnostics.push(...asked.diagnostics);

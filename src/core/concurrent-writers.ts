@@ -33,9 +33,9 @@ export function createdScope(changes: Change[], results: ChangeResult[]): Desire
     if (c.identity.npn) npns.add(c.identity.npn);
   }
   const located = { source: NOWHERE, fieldSources: {}, fields: {} };
-  scope.carriers = [...carriers].map((name) => ({ name, ...located }));
-  scope.products = [...products.values()].map((p) => ({ ...p, ...located }));
-  scope.assignments = [...npns].map((npn) => ({ npn, carrier: '', product: '', statusPolicy: 'initial' as const, ...located }));
+  scope.entries.carrier = [...carriers].map((name) => ({ name, ...located }));
+  scope.entries.product = [...products.values()].map((p) => ({ ...p, ...located }));
+  scope.entries.assignment = [...npns].map((npn) => ({ npn, carrier: '', product: '', statusPolicy: 'initial' as const, ...located }));
   return scope;
 }
 
@@ -53,15 +53,14 @@ export function writerConflicts(changes: Change[], results: ChangeResult[], inde
   for (const c of created(changes, results)) {
     const address = addressKey(c.address);
     const ours = idOf.get(address);
-    const keysToCheck = c.address.kind === 'invite'
-      ? ((c.after?.contracts ?? []) as Array<{ carrier: string; product: string }>).map((k) => keys.assignment(c.identity.npn, k.carrier, k.product))
-      : c.address.kind === 'assignment' ? [c.address.key] : [];
-    const ids = c.address.kind === 'carrier' || c.address.kind === 'product' || c.address.kind === 'commissionLevel'
-      ? (index.duplicates.get(address) ?? []).map((o) => o.id)
-      : keysToCheck.flatMap((k) => {
-        const list = index.assignmentsByKey.get(k) ?? [];
-        return list.length > 1 ? list.map((o) => o.id) : [];
-      });
+    // An invitation creates contract assignments: those are what another writer may have doubled.
+    const [kind, keysToCheck] = c.address.kind === 'invite'
+      ? ['assignment', ((c.after?.contracts ?? []) as Array<{ carrier: string; product: string }>).map((k) => keys.assignment(c.identity.npn, k.carrier, k.product))]
+      : [c.address.kind, [c.address.key]];
+    const ids = keysToCheck.flatMap((k) => {
+      const list = index.all(kind, k) ?? [];
+      return list.length > 1 ? list.map((o) => o.id) : [];
+    });
     if (ids.length < 2) continue;
     const mine = ours && ids.includes(ours) ? ours : undefined;
     out.push({ address, ids: mine ? [mine, ...ids.filter((id) => id !== mine)] : ids, ...(mine ? { ours: mine } : {}) });

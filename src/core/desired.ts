@@ -2,7 +2,7 @@
  * The desired state: the validated config in name-space, each object carrying where it was declared.
  * It is the planner's only view of the config.
  */
-import type { SourceLocation, View } from './types.js';
+import type { KindName, SourceLocation, View } from './types.js';
 import { encodeKey } from './address.js';
 
 export const ALL_DIVISIONS = [
@@ -14,7 +14,7 @@ export const ALL_DIVISIONS = [
 /** The ten free-form fields carriers, products, levels and contracts pass through. */
 export const USER_DEFINED = Array.from({ length: 10 }, (_, i) => `userDefined${i + 1}`);
 
-interface Located {
+export interface Located {
   source: SourceLocation;
   /** Location of each declared field's value, for errors found later (lookups, API rejections). */
   fieldSources: Record<string, SourceLocation>;
@@ -109,19 +109,23 @@ export const HIERARCHY_RULE_DEFAULTS = {
 export type HierarchyRule = keyof typeof HIERARCHY_RULE_DEFAULTS;
 
 export interface PruneSettings {
-  products: boolean;
-  commissionLevels: boolean;
-  /** Undeclared assignments of declared carriers are pruned: deleted, or terminated when `terminate` is set. */
-  assignments: boolean;
+  /**
+   * By kind name: undeclared live objects of the kind (under declared parents) are pruned — deleted,
+   * or for contract assignments terminated when `terminate` is set.
+   */
+  kinds: { [kind: string]: boolean | undefined };
   /** `prune: { assignments: terminate }` (SPEC §11): terminate with this status (a terminal name) and reason, never delete. */
   terminate?: { status: string; reason?: string; source?: SourceLocation };
-  /** Kinds registered beside the built-ins, by kind name: undeclared live objects of theirs are deleted. */
-  kinds?: Record<string, boolean>;
+}
+
+/** Whether the config prunes objects of `kind`. */
+export function prunes(prune: PruneSettings, kind: KindName): boolean {
+  return prune.kinds[kind] === true;
 }
 
 /** Whether pruning deletes anything (and so needs the delete scope): terminating is a PUT. */
 export function prunesByDelete(prune: PruneSettings): boolean {
-  return prune.products || prune.commissionLevels || (prune.assignments && !prune.terminate) || Object.values(prune.kinds ?? {}).some(Boolean);
+  return Object.entries(prune.kinds).some(([kind, on]) => on === true && !(kind === 'assignment' && prune.terminate));
 }
 
 /** SPEC §15: licence readiness of what the plan creates; `warning` unless the config says otherwise. */
@@ -135,28 +139,36 @@ export interface DesiredState {
   prune: PruneSettings;
   readiness: ReadinessSettings;
   rules: Record<HierarchyRule, RuleLevel>;
-  carriers: DesiredCarrier[];
-  products: DesiredProduct[];
-  levels: DesiredLevel[];
-  assignments: DesiredAssignment[];
-  invites: DesiredInvite[];
-  turrisInvites: DesiredTurrisInvite[];
-  /** Entries of the kinds that keep them by kind name (not the built-ins above). */
-  entries?: Record<string, DesiredEntry[]>;
+  /** The declared objects, by kind name. */
+  entries: DesiredEntries;
+}
+
+/**
+ * Declared objects by kind name: the built-in kinds' entry types, and a registered kind's
+ * `DesiredEntry` list under its own name (read with `entriesOf`).
+ */
+export interface DesiredEntries {
+  carrier: DesiredCarrier[];
+  product: DesiredProduct[];
+  commissionLevel: DesiredLevel[];
+  assignment: DesiredAssignment[];
+  invite: DesiredInvite[];
+  turrisInvite: DesiredTurrisInvite[];
+  [kind: string]: readonly Located[] | undefined;
+}
+
+/** The declared entries of a kind that keeps them as `DesiredEntry` (identity + fields). */
+export function entriesOf(desired: DesiredState, kind: KindName): readonly DesiredEntry[] {
+  return (desired.entries[kind] ?? []) as readonly DesiredEntry[];
 }
 
 export function emptyDesiredState(): DesiredState {
   return {
     agency: {},
-    prune: { products: false, commissionLevels: false, assignments: false },
+    prune: { kinds: {} },
     readiness: { licenses: 'warning' },
     rules: { ...HIERARCHY_RULE_DEFAULTS },
-    carriers: [],
-    products: [],
-    levels: [],
-    assignments: [],
-    invites: [],
-    turrisInvites: [],
+    entries: { carrier: [], product: [], commissionLevel: [], assignment: [], invite: [], turrisInvite: [] },
   };
 }
 

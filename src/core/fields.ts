@@ -49,9 +49,8 @@ export function comparatorsOf(spec: readonly FieldSpec[]): Record<string, Compar
   return Object.fromEntries(spec.filter((f) => f.compare && f.compare !== 'exact').map((f) => [f.name, f.compare!]));
 }
 
-/** The live object in name-space: the fields it carries, each read through its spec. */
-export function liveViewOf(spec: readonly FieldSpec[], raw: RawObject, lookups: Lookups): View {
-  const view: View = {};
+/** The live object in name-space: the fields it carries, each read through its spec (added to `view` when given). */
+export function liveViewOf(spec: readonly FieldSpec[], raw: RawObject, lookups: Lookups, view: View = {}): View {
   for (const f of spec) {
     const value = raw[wireOf(f)];
     if (value === undefined) continue;

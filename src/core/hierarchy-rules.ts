@@ -47,22 +47,25 @@ export interface HierarchyCheck {
 
 /** The declared positions: assignments (each NPN of an `npns:` list) and invitation contracts. */
 export function declaredPositions(desired: DesiredState): Position[] {
-  const out: Position[] = desired.assignments.map((a) => ({
-    npn: a.npn, carrier: a.carrier, product: a.product,
-    upline: typeof a.fields.upline === 'string' ? a.fields.upline : null,
-    level: String(a.fields.commissionLevel),
-    ...(Array.isArray(a.fields.administrativeDivisions) ? { states: a.fields.administrativeDivisions as string[] } : {}),
-    ...(typeof a.fields.status === 'string' ? { status: a.fields.status } : {}),
-    source: a.source, ...(a.fieldSources.upline ? { uplineSource: a.fieldSources.upline } : {}),
-    ...(a.effective ? { effective: a.effective } : {}), ...(a.until ? { until: a.until } : {}),
-  }));
-  for (const invite of desired.invites) {
+  // Set field by field (no spread of partial objects): one per declared producer, 100,000 in a large book.
+  const out: Position[] = desired.entries.assignment.map((a) => {
+    const p: Position = { npn: a.npn, carrier: a.carrier, product: a.product, upline: typeof a.fields.upline === 'string' ? a.fields.upline : null, level: String(a.fields.commissionLevel) };
+    if (Array.isArray(a.fields.administrativeDivisions)) p.states = a.fields.administrativeDivisions as string[];
+    if (typeof a.fields.status === 'string') p.status = a.fields.status;
+    p.source = a.source;
+    if (a.fieldSources.upline) p.uplineSource = a.fieldSources.upline;
+    if (a.effective) p.effective = a.effective;
+    if (a.until) p.until = a.until;
+    return p;
+  });
+  for (const invite of desired.entries.invite) {
     for (const c of invite.contracts) {
-      out.push({
-        npn: invite.producer.npn, carrier: c.carrier, product: c.product, upline: c.uplineNpn ?? null, level: c.commissionLevel,
-        ...(c.administrativeDivisions ? { states: c.administrativeDivisions } : {}), source: c.source,
-        ...(c.uplineNpn && c.fieldSources.upline ? { uplineSource: c.fieldSources.upline } : {}), ...(invite.effective ? { effective: invite.effective } : {}),
-      });
+      const p: Position = { npn: invite.producer.npn, carrier: c.carrier, product: c.product, upline: c.uplineNpn ?? null, level: c.commissionLevel };
+      if (c.administrativeDivisions) p.states = c.administrativeDivisions;
+      p.source = c.source;
+      if (c.uplineNpn && c.fieldSources.upline) p.uplineSource = c.fieldSources.upline;
+      if (invite.effective) p.effective = invite.effective;
+      out.push(p);
     }
   }
   return out;
@@ -70,7 +73,7 @@ export function declaredPositions(desired: DesiredState): Position[] {
 
 /** Type and first-year value of the declared commission levels. */
 export function declaredLevels(desired: DesiredState): Map<string, LevelValue> {
-  return new Map(desired.levels.map((l) => [keys.level(l.carrier, l.product, l.name), {
+  return new Map(desired.entries.commissionLevel.map((l) => [keys.level(l.carrier, l.product, l.name), {
     ...(typeof l.fields.type === 'string' ? { type: l.fields.type } : {}),
     ...(typeof l.fields.firstYearValue === 'number' ? { firstYearValue: l.fields.firstYearValue } : {}),
   }]));

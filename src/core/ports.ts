@@ -25,3 +25,19 @@ export interface ApiPort {
    */
   settle?(attempt: number): Promise<boolean>;
 }
+
+/** A paged listing whose first page was read: its size (in the page size the server uses), the rest on demand. */
+export interface Listing<T> {
+  totalElements: number;
+  totalPages: number;
+  /** The page size the server actually uses. */
+  pageSize: number;
+  /** Every item: the other pages fetched concurrently, each checked against the first. */
+  all(): Promise<T[]>;
+}
+
+/** What discovery needs beyond ApiPort: a listing opened at its first page, and whether Turris is set up. */
+export interface DiscoveryPort extends ApiPort {
+  open(path: string, key: string): Promise<Listing<RawObject>>;
+  hasTurris(): boolean;
+}

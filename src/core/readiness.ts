@@ -37,17 +37,17 @@ const asStates = (value: unknown): string[] | undefined => (Array.isArray(value)
 
 /** Every assignment and invitation contract the plan creates: nothing else is checked (a no-op plan checks nothing). */
 export function readinessTargets(plan: Plan, desired: DesiredState, live: LiveSnapshot): ReadinessTarget[] {
-  const products = new Map(desired.products.map((p) => [keys.product(p.carrier, p.name), p]));
-  const carrierNames = new Map(live.carriers.map((c) => [c.id, String(c.name)]));
-  const liveProducts = new Map(live.products.map((p) => [keys.product(carrierNames.get(String(p.carrierId)) ?? '', String(p.name)), p]));
+  const products = new Map(desired.entries.product.map((p) => [keys.product(p.carrier, p.name), p]));
+  const carrierNames = new Map(live.objects.carrier.map((c) => [c.id, String(c.name)]));
+  const liveProducts = new Map(live.objects.product.map((p) => [keys.product(carrierNames.get(String(p.carrierId)) ?? '', String(p.name)), p]));
   const liveProduct = (carrier: string, product: string) => liveProducts.get(keys.product(carrier, product));
   const target = (npn: string, producer: string, carrier: string, product: string, positionStates: unknown, source?: SourceLocation): ReadinessTarget => {
     const declared = products.get(keys.product(carrier, product));
     const states = asStates(positionStates) ?? asStates(declared?.fields.administrativeDivisions) ?? asStates(liveProduct(carrier, product)?.administrativeDivisions);
     return { npn, producer, carrier, product, lineOfBusiness: String(declared?.fields.lineOfBusiness ?? ''), ...(states ? { states: [...states].sort() } : {}), ...(source ? { source } : {}) };
   };
-  const assignments = new Map(desired.assignments.map((a) => [keys.assignment(a.npn, a.carrier, a.product), a]));
-  const invites = new Map(desired.invites.map((i) => [i.producer.npn, i]));
+  const assignments = new Map(desired.entries.assignment.map((a) => [keys.assignment(a.npn, a.carrier, a.product), a]));
+  const invites = new Map(desired.entries.invite.map((i) => [i.producer.npn, i]));
   const targets: ReadinessTarget[] = [];
   for (const change of plan.changes) {
     if (change.action !== 'create') continue;

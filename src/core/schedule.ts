@@ -15,20 +15,22 @@ export function isRealDate(text: string): boolean {
 export function entryDates(desired: DesiredState): { effective: Map<AddressKey, string>; until: Map<AddressKey, string> } {
   const effective = new Map<AddressKey, string>();
   const until = new Map<AddressKey, string>();
-  const put = (kind: Change['address']['kind'], key: string, date: string | undefined) => void (date && effective.set(addressKey({ kind, key }), date));
-  for (const c of desired.carriers) put('carrier', keys.carrier(c.name), c.effective);
-  for (const p of desired.products) put('product', keys.product(p.carrier, p.name), p.effective);
-  for (const l of desired.levels) put('commissionLevel', keys.level(l.carrier, l.product, l.name), l.effective);
-  for (const a of desired.assignments) {
-    put('assignment', keys.assignment(a.npn, a.carrier, a.product), a.effective);
+  // Keys are built only for dated entries (`key` is called only then): most of a large book has no date.
+  const put = (kind: Change['address']['kind'], key: () => string, date: string | undefined) => void (date && effective.set(addressKey({ kind, key: key() }), date));
+  for (const c of desired.entries.carrier) put('carrier', () => keys.carrier(c.name), c.effective);
+  for (const p of desired.entries.product) put('product', () => keys.product(p.carrier, p.name), p.effective);
+  for (const l of desired.entries.commissionLevel) put('commissionLevel', () => keys.level(l.carrier, l.product, l.name), l.effective);
+  for (const a of desired.entries.assignment) {
+    if (a.effective) put('assignment', () => keys.assignment(a.npn, a.carrier, a.product), a.effective);
     if (a.until) until.set(addressKey({ kind: 'assignment', key: keys.assignment(a.npn, a.carrier, a.product) }), a.until);
   }
-  for (const i of desired.invites) {
-    put('invite', keys.invite(i.producer.npn), i.effective);
+  for (const i of desired.entries.invite) {
+    if (!i.effective) continue;
+    put('invite', () => keys.invite(i.producer.npn), i.effective);
     // An invitation's date covers the contracts it manages once they exist.
-    for (const c of i.contracts) put('assignment', keys.assignment(i.producer.npn, c.carrier, c.product), i.effective);
+    for (const c of i.contracts) put('assignment', () => keys.assignment(i.producer.npn, c.carrier, c.product), i.effective);
   }
-  for (const t of desired.turrisInvites) put('turrisInvite', t.key, t.effective);
+  for (const t of desired.entries.turrisInvite) put('turrisInvite', () => t.key, t.effective);
   return { effective, until };
 }
 
@@ -44,6 +46,8 @@ const scheduledOf = (change: Change, date: string, reason: ScheduledChange['reas
  */
 export function splitScheduled(changes: Change[], desired: DesiredState, asOf: string): { changes: Change[]; scheduled: ScheduledChange[] } {
   const { effective } = entryDates(desired);
+  // Nothing dated: nothing waits (and no key of a large book's changes is built to find that out).
+  if (effective.size === 0) return { changes, scheduled: [] };
   const waiting = new Map<AddressKey, string>();
   for (const c of changes) {
     const date = effective.get(addressKey(c.address));

@@ -2,7 +2,7 @@ import type { Api } from '../api/client.js';
 import { fetchCatalog } from '../api/discover.js';
 import { ApiError } from '../api/errors.js';
 import type { ObservedResponse } from '../api/http.js';
-import type { RawObject } from '../core/live.js';
+import type { LiveObjects, RawObject } from '../core/live.js';
 
 /** A HAL page as the wire carries it. */
 export interface HalPage {
@@ -21,12 +21,8 @@ export interface DoctorOptions {
 }
 
 /** A few live objects of each kind, as discovery normalises them (levels tagged with productId). */
-export interface Sample {
-  carriers: RawObject[];
-  products: RawObject[];
-  levels: RawObject[];
-  assignments: RawObject[];
-}
+/** Sampled live objects by kind name. */
+export type Sample = Pick<LiveObjects, 'carrier' | 'product' | 'commissionLevel' | 'assignment'>;
 
 /** How far the first contact got: the token, then one authenticated GET. */
 export interface Connection {
@@ -89,8 +85,8 @@ export class DoctorContext {
     this.sampled ??= (async () => {
       let carriersTaken = 0;
       let productsTaken = 0;
-      const catalog = await fetchCatalog(this.api, this.options.concurrency, { carrier: () => carriersTaken++ < 3, product: () => productsTaken++ < 5 });
-      return { carriers: catalog.carriers, products: catalog.products, levels: catalog.levels, assignments: await this.someAssignments() };
+      const catalog = await fetchCatalog(this.api, this.options.concurrency, (kind) => (kind === 'carrier' ? carriersTaken++ < 3 : productsTaken++ < 5));
+      return { ...catalog, assignment: await this.someAssignments() };
     })();
     return this.sampled;
   }

@@ -144,7 +144,7 @@ class Probe {
   /** Every declarable field was set: the documented ones must come back; the rest are write-only. */
   private async readBack(o: Objects): Promise<void> {
     const [carrier, product] = await Promise.all([this.read(`/v1/customers/carriers/${o.carrier.id}`), this.read(`/v1/customers/products/${o.product.id}`)]);
-    const reads: Record<string, Obj> = { carriers: carrier, products: product, levels: o.levelA0 };
+    const reads: Record<(typeof READ_BACK)[number]['from'], Obj> = { carrier, product, commissionLevel: o.levelA0 };
     const missing: string[] = [];
     const notes: string[] = [];
     for (const r of READ_BACK) {

@@ -1,26 +1,26 @@
-import { COLLECTION_KEYS, fetchLookups } from '../api/discover.js';
+import { fetchLookups, LOOKUP_TABLES, lookupPath } from '../api/discover.js';
 import { DEFAULT_TERMINATION_STATUS, TERMINAL_STATUSES } from '../core/statuses.js';
 import { LIST_PAGE_SIZE } from '../api/http.js';
 import { USER_DEFINED } from '../core/desired.js';
 import { wireOf } from '../core/fields.js';
 import { fingerprint } from '../core/fingerprint.js';
 import type { RawObject } from '../core/live.js';
-import type { Change, KindName } from '../core/types.js';
+import type { KindName } from '../core/types.js';
 import { COMMISSION_TYPE_WIRE } from '../kinds/commission-level.js';
-import { kindOf } from '../kinds/index.js';
-import type { DoctorContext, HalPage } from './context.js';
+import { KINDS, kindOf } from '../kinds/index.js';
+import type { DoctorContext, HalPage, Sample } from './context.js';
 import { cannot, differs, holds, type Outcome } from './types.js';
 
-/** The lists downline reads, by collection key, and the sampled parent each needs. */
+/** The lists downline reads (each kind's listing, under a sampled parent), by collection key; then the lookup lists. */
 async function lists(ctx: DoctorContext): Promise<Array<{ key: string; path: string }>> {
-  const s = await ctx.sample();
-  return [
-    { key: COLLECTION_KEYS.carriers, path: '/v1/customers/carriers' },
-    ...(s.carriers[0] ? [{ key: COLLECTION_KEYS.products, path: `/v1/customers/carriers/${s.carriers[0].id}/products` }] : []),
-    ...(s.products[0] ? [{ key: COLLECTION_KEYS.commissionLevels, path: `/v1/customers/${s.products[0].id}/commissionLevels` }] : []),
-    { key: COLLECTION_KEYS.contractAssignments, path: '/v1/customers/contractAssignments' },
-    ...(['linesOfBusiness', 'contractSubmissionMethods', 'annualizations', 'assignmentStatuses'] as const).map((k) => ({ key: COLLECTION_KEYS[k], path: `/v1/${k}` })),
-  ];
+  const s: Record<string, readonly RawObject[] | undefined> = await ctx.sample();
+  const kinds = KINDS.flatMap(({ listing }) => {
+    if (!listing) return [];
+    if (!listing.parent) return [{ key: listing.key, path: listing.path() }];
+    const parent = s[listing.parent]?.[0];
+    return parent ? [{ key: listing.key, path: listing.path(parent.id) }] : [];
+  });
+  return [...kinds, ...LOOKUP_TABLES.map((t) => ({ key: t, path: lookupPath(t) }))];
 }
 
 const firstPage = (ctx: DoctorContext, path: string) => ctx.page(path, { page: 0, size: 1 });
@@ -50,7 +50,7 @@ export async function halShape(ctx: DoctorContext): Promise<Outcome> {
     if (typeof body._links?.self?.href !== 'string') problems.push(`${path}: no _links.self.href`);
   }
   // A page past the end is empty: the documented envelope then has no _embedded at all.
-  const past = await ctx.page(`/v1/${COLLECTION_KEYS.assignmentStatuses}`, { page: 9999, size: 1 });
+  const past = await ctx.page(lookupPath('assignmentStatuses'), { page: 9999, size: 1 });
   if (past._embedded !== undefined) problems.push(`an empty page carries _embedded (${JSON.stringify(past._embedded).slice(0, 60)}) instead of leaving it out`);
   const types = new Set(ctx.contractingResponses().filter((r) => r.status < 300).map((r) => String(r.headers['content-type'] ?? '').split(';')[0]));
   if (problems.length) return differs(problems.join('; '));
@@ -59,14 +59,15 @@ export async function halShape(ctx: DoctorContext): Promise<Outcome> {
 
 export async function listEndpoints(ctx: DoctorContext): Promise<Outcome> {
   const s = await ctx.sample();
-  if (!s.carriers[0]) return cannot('no carrier in this account to list products of (the write probe checks this on objects of its own)');
-  if (!s.products[0]) return cannot('no product in this account to list commission levels of (the write probe checks this on objects of its own)');
-  return holds(`GET /v1/customers/carriers/{id}/products listed ${s.products.length} product(s); GET /v1/customers/{productId}/commissionLevels listed ${s.levels.length} level(s)`);
+  if (!s.carrier[0]) return cannot('no carrier in this account to list products of (the write probe checks this on objects of its own)');
+  if (!s.product[0]) return cannot('no product in this account to list commission levels of (the write probe checks this on objects of its own)');
+  const path = (kind: KindName, parent: string) => kindOf(kind).listing!.path(parent);
+  return holds(`GET ${path('product', '{id}')} listed ${s.product.length} product(s); GET ${path('commissionLevel', '{productId}')} listed ${s.commissionLevel.length} level(s)`);
 }
 
 export async function paging(ctx: DoctorContext): Promise<Outcome> {
-  const path = `/v1/${COLLECTION_KEYS.assignmentStatuses}`;
-  const key = COLLECTION_KEYS.assignmentStatuses;
+  const path = lookupPath('assignmentStatuses');
+  const key = 'assignmentStatuses';
   const [p0, p1] = await Promise.all([ctx.page(path, { page: 0, size: 1 }), ctx.page(path, { page: 1, size: 1 })]);
   const total = Number(p0.page?.totalElements);
   if (!(total >= 2)) return cannot(`${path} has fewer than 2 items`);
@@ -80,7 +81,7 @@ export async function paging(ctx: DoctorContext): Promise<Outcome> {
 }
 
 export async function pageSize(ctx: DoctorContext): Promise<Outcome> {
-  const path = `/v1/${COLLECTION_KEYS.assignmentStatuses}`;
+  const path = lookupPath('assignmentStatuses');
   const [asked, unset, beyond] = await Promise.all([ctx.page(path, { page: 0, size: LIST_PAGE_SIZE }), ctx.page(path, { page: 0 }), ctx.page(path, { page: 0, size: LIST_PAGE_SIZE * 2 })]);
   const size = Number(asked.page?.size);
   const extra = `default page size ${String(unset.page?.size)}; size=${LIST_PAGE_SIZE * 2} answered page.size ${String(beyond.page?.size)}`;
@@ -96,9 +97,9 @@ export async function unfilteredAssignments(ctx: DoctorContext): Promise<Outcome
 }
 
 /** Fields downline reads off list items: products' parent and assignments' references (SPEC §8). */
-const CARRIED: Array<{ kind: 'products' | 'assignments'; fields: string[] }> = [
-  { kind: 'products', fields: ['carrierId'] },
-  { kind: 'assignments', fields: ['npn', 'productId', 'commissionLevelId', 'assignmentStatusId', 'administrativeDivisions'] },
+const CARRIED: Array<{ kind: 'product' | 'assignment'; fields: string[] }> = [
+  { kind: 'product', fields: ['carrierId'] },
+  { kind: 'assignment', fields: ['npn', 'productId', 'commissionLevelId', 'assignmentStatusId', 'administrativeDivisions'] },
 ];
 
 export async function carriedFields(ctx: DoctorContext): Promise<Outcome> {
@@ -109,19 +110,16 @@ export async function carriedFields(ctx: DoctorContext): Promise<Outcome> {
     const items = s[kind];
     if (items.length === 0) continue;
     const missing = fields.filter((f) => items.some((i) => !(f in i)));
-    if (missing.length) problems.push(`${kind} lack ${missing.join(', ')}`);
-    else seen.push(`${items.length} ${kind} carry ${fields.join(', ')}`);
+    if (missing.length) problems.push(`${kind}s lack ${missing.join(', ')}`);
+    else seen.push(`${items.length} ${kind}s carry ${fields.join(', ')}`);
   }
   if (problems.length) return differs(problems.join('; '));
   return seen.length ? holds(seen.join('; ')) : cannot('no products or assignments in this account (the write probe checks this on objects of its own)');
 }
 
-const KIND_SAMPLES: Array<{ label: string; from: 'carriers' | 'products' | 'levels' | 'assignments'; self: string }> = [
-  { label: 'carrier', from: 'carriers', self: '/v1/customers/carriers' },
-  { label: 'product', from: 'products', self: '/v1/customers/products' },
-  { label: 'commission level', from: 'levels', self: '/v1/customers/commissionLevels' },
-  { label: 'assignment', from: 'assignments', self: '/v1/customers/contractAssignments' },
-];
+/** Each sampled kind, and where one of its objects is read (its listing's `item`). */
+const KIND_SAMPLES: Array<{ label: string; from: keyof Sample; self: string }> = (['carrier', 'product', 'commissionLevel', 'assignment'] as const)
+  .map((kind) => ({ label: kindOf(kind).noun, from: kind, self: kindOf(kind).listing!.item }));
 
 /** What a single GET carries that the list item (as discovery normalises it) does not, and back. */
 function difference(listed: RawObject, single: Record<string, unknown>): string[] {
@@ -157,9 +155,10 @@ export async function listVersusSingle(ctx: DoctorContext): Promise<Outcome> {
  * Declared fields and whether the documented responses carry them, from each kind's field spec
  * (`readBack`). Of the ten free-form fields only the first is sampled: they behave alike.
  */
-export const READ_BACK: Array<{ from: 'carriers' | 'products' | 'levels'; label: string; readBack: string[]; writeOnly: string[] }> = ([
-  ['carrier', 'carriers'], ['product', 'products'], ['commissionLevel', 'levels'],
-] as const).map(([kind, from]) => {
+export const READ_BACK: Array<{ from: 'carrier' | 'product' | 'commissionLevel'; label: string; readBack: string[]; writeOnly: string[] }> = ([
+  'carrier', 'product', 'commissionLevel',
+] as const).map((kind) => {
+  const from = kind;
   const fields = (kindOf(kind).fields ?? []).filter((f) => f.name === 'userDefined1' || !USER_DEFINED.includes(f.name));
   return { from, label: kindOf(kind).noun, readBack: fields.filter((f) => f.readBack).map(wireOf), writeOnly: fields.filter((f) => !f.readBack).map(wireOf) };
 });
@@ -185,7 +184,7 @@ export async function readBack(ctx: DoctorContext): Promise<Outcome> {
 }
 
 export async function levelTypeCasing(ctx: DoctorContext): Promise<Outcome> {
-  const { levels } = await ctx.sample();
+  const { commissionLevel: levels } = await ctx.sample();
   if (levels.length === 0) return cannot('no commission levels in this account (the write probe checks this on objects of its own)');
   const wire = new Set(Object.values(COMMISSION_TYPE_WIRE));
   const counts = new Map<string, number>();

@@ -8,7 +8,7 @@ import { cannot, differs, holds, type Outcome } from './types.js';
 
 /** Hierarchies: the org from --org, the config's agency, else the first carrier (its id is an organization id). */
 export async function hierarchies(ctx: DoctorContext): Promise<Outcome> {
-  const { carriers } = await ctx.sample();
+  const { carrier: carriers } = await ctx.sample();
   const org = ctx.options.org ?? ctx.options.configOrg ?? carriers[0]?.id;
   if (!org) return cannot('no organization id: pass --org, set agency.organizationId in the config, or create a carrier');
   const from = ctx.options.org ? '--org' : ctx.options.configOrg ? 'the config\'s agency.organizationId' : 'the first carrier';
@@ -42,7 +42,7 @@ export async function hierarchies(ctx: DoctorContext): Promise<Outcome> {
 }
 
 export async function producersync(ctx: DoctorContext): Promise<Outcome> {
-  const { assignments } = await ctx.sample();
+  const { assignment: assignments } = await ctx.sample();
   const npn = ctx.options.testNpn ?? (assignments[0]?.npn as string | undefined);
   if (!npn) return cannot('no NPN to ask about: pass --test-npn');
   const L = PRODUCERSYNC_LICENSES;

@@ -1,5 +1,5 @@
 import { compareViews, valuesEqual, type Comparator } from '../core/compare.js';
-import { keys, type DesiredState } from '../core/desired.js';
+import { keys, prunes, type DesiredState } from '../core/desired.js';
 import { create, del, liveRef, noop, update, type ChangeBase } from '../core/change.js';
 import type { RawObject } from '../core/live.js';
 import { addressKey, type Address, type AddressKey, type Change, type FieldChange, type Operation, type SourceLocation, type View } from '../core/types.js';
@@ -30,21 +30,37 @@ export interface ObjectPlan {
 
 /** The create / update / noop decision every kind shares: compare in name-space, write in id-space. */
 export function planObject(ctx: KindContext, p: ObjectPlan): Change {
-  const base: ChangeBase = { address: p.address, identity: p.identity, dependsOn: p.dependsOn, notes: p.notes, source: p.source };
   if (!p.live) {
     if (!p.create) throw new Error(`${p.address.kind}.${p.address.key}: no live object and no way to create it`);
-    return create(base, p.desired, p.create());
+    return create({ address: p.address, identity: p.identity, dependsOn: p.dependsOn, notes: p.notes, source: p.source }, p.desired, p.create());
   }
   const liveView = p.liveView ?? {};
   const { fields, unreadable } = compareViews(p.desired, liveView, p.comparators);
   noteUnreadable(ctx, p.address.kind, unreadable);
-  const { pushed, unverified } = unreadableChanges(ctx, addressKey(p.address), p.desired, unreadable, p.comparators);
+  const { pushed, unverified } = unreadable.length === 0 ? NOTHING_UNREADABLE : unreadableChanges(ctx, addressKey(p.address), p.desired, unreadable, p.comparators);
   fields.push(...pushed);
+  const comparable = comparableView(p.desired, liveView, unreadable);
+  const base: ChangeBase = { address: p.address, identity: p.identity, dependsOn: p.dependsOn, notes: p.notes, source: p.source, unverified };
+  if (fields.length === 0) return noop(base, liveRef(p.live), comparable, p.desired);
+  return update(base, liveRef(p.live), comparable, p.desired, fields, p.update(fields.map((f) => f.field)));
+}
+
+const NOTHING_UNREADABLE: { pushed: FieldChange[]; unverified: string[] } = Object.freeze({ pushed: Object.freeze([]) as unknown as FieldChange[], unverified: Object.freeze([]) as unknown as string[] });
+
+/**
+ * The live values of the declared fields it carries. When each is the declared value itself (most
+ * of a large book), that is the desired view: before and after are then one object, not two equal ones.
+ */
+function comparableView(desired: View, liveView: View, unreadable: string[]): View {
+  let same = unreadable.length === 0;
+  for (const k in desired) {
+    if (!same) break;
+    same = desired[k] === liveView[k];
+  }
+  if (same) return desired;
   const comparable: View = {};
-  for (const k in p.desired) if (!unreadable.includes(k)) comparable[k] = liveView[k];
-  const known = { ...base, unverified };
-  if (fields.length === 0) return noop(known, liveRef(p.live), comparable, p.desired);
-  return update(known, liveRef(p.live), comparable, p.desired, fields, p.update(fields.map((f) => f.field)));
+  for (const k in desired) if (!unreadable.includes(k)) comparable[k] = liveView[k];
+  return comparable;
 }
 
 /**
@@ -87,12 +103,12 @@ export function undeclared(ctx: KindContext, o: { address: Address; identity: Re
 
 /** Pruning products takes everything under a product the config no longer declares. */
 export function productPruned(ctx: KindContext, carrier: string, product: string): boolean {
-  return ctx.desired.prune.products && !ctx.desired.products.some((p) => p.carrier === carrier && p.name === product);
+  return prunes(ctx.desired.prune, 'product') && !ctx.desired.entries.product.some((p) => p.carrier === carrier && p.name === product);
 }
 
 /** Only live objects under carriers the config declares are ever in scope. */
 export function carrierDeclared(ctx: KindContext, carrier: string): boolean {
-  return ctx.desired.carriers.some((c) => c.name === carrier);
+  return ctx.desired.entries.carrier.some((c) => c.name === carrier);
 }
 
 /** Where each declared position (npn on a product) is created: its assignment, or the invitation that carries it. */
@@ -106,12 +122,12 @@ const creators = new WeakMap<DesiredState, Map<string, AddressKey>>();
 export function uplineDependency(ctx: KindContext, upline: string | undefined, carrier: string, product: string): AddressKey | undefined {
   if (!upline) return undefined;
   const key = keys.assignment(upline, carrier, product);
-  if (ctx.index.assignmentsByKey.has(key)) return undefined;
+  if (ctx.index.get('assignment', key)) return undefined;
   let map = creators.get(ctx.desired);
   if (!map) {
     map = new Map();
-    for (const a of ctx.desired.assignments) map.set(keys.assignment(a.npn, a.carrier, a.product), addressKey({ kind: 'assignment', key: keys.assignment(a.npn, a.carrier, a.product) }));
-    for (const i of ctx.desired.invites) for (const c of i.contracts) map.set(keys.assignment(i.producer.npn, c.carrier, c.product), addressKey({ kind: 'invite', key: keys.invite(i.producer.npn) }));
+    for (const a of ctx.desired.entries.assignment) map.set(keys.assignment(a.npn, a.carrier, a.product), addressKey({ kind: 'assignment', key: keys.assignment(a.npn, a.carrier, a.product) }));
+    for (const i of ctx.desired.entries.invite) for (const c of i.contracts) map.set(keys.assignment(i.producer.npn, c.carrier, c.product), addressKey({ kind: 'invite', key: keys.invite(i.producer.npn) }));
     creators.set(ctx.desired, map);
   }
   return map.get(key);

@@ -5,7 +5,7 @@ import { keys, type DesiredInvite, type DesiredInviteContract } from '../core/de
 import type { ContractTrace } from '../core/live.js';
 import { addressKey, type Value } from '../core/types.js';
 import { ASSIGNMENT_LIFECYCLE_FIELDS, uplineDependency } from './common.js';
-import { findAssignmentIds } from './find.js';
+import { findAssignmentIds } from './assignment-live.js';
 import { idOrRef, pathOf, type KindContext, type KindModule } from '../core/kind.js';
 
 const contractView = (c: DesiredInviteContract) => ({
@@ -38,7 +38,7 @@ function emailNote(email: string, npn: string, contracts: number, held: string[]
 function tracesOf(ctx: KindContext, history: History, invite: DesiredInvite, contracts: DesiredInviteContract[]): string[] {
   const name = nameKey(`${invite.producer.firstName} ${invite.producer.lastName}`);
   return contracts.flatMap((c) => {
-    const productId = ctx.index.productByKey.get(keys.product(c.carrier, c.product))?.id;
+    const productId = ctx.index.get('product', keys.product(c.carrier, c.product))?.id;
     const found = (productId && history.get(productId)?.get(name)) || [];
     if (found.length === 0) return [];
     const latest = found.map((t) => t.modifiedDate ?? '').sort().pop();
@@ -61,17 +61,20 @@ function historyOf(ctx: KindContext): History {
   return history;
 }
 
+/** The note of every satisfied invitation: one list for all of them (never changed). */
+const SATISFIED: string[] = Object.freeze(['invitation satisfied: every contract exists (sent once; its producer details are not compared)']) as unknown as string[];
+
 function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, string[]>, history: History): void {
   const npn = invite.producer.npn;
   // A reviewer needs where (states) and under whom (upline) each contract puts the producer.
   const all = invite.contracts.map(contractView);
   // Satisfied contracts exist as assignments already: an invitation is never sent for them again.
-  const missing = invite.contracts.filter((c) => !ctx.index.assignmentsByKey.has(keys.assignment(npn, c.carrier, c.product)));
+  const missing = invite.contracts.filter((c) => !ctx.index.get('assignment', keys.assignment(npn, c.carrier, c.product)));
   const base = { address: { kind: 'invite' as const, key: keys.invite(npn) }, identity: { npn }, source: invite.source };
   if (missing.length === 0) {
     // Before and after are the same view (one object for both: a large book has 100,000 of these).
     const view = { email: invite.producer.email, contracts: all };
-    ctx.changes.push(noop({ ...base, notes: ['invitation satisfied: every contract exists (sent once; its producer details are not compared)'] }, satisfiedBy(ctx, invite), view, view));
+    ctx.changes.push(noop({ ...base, notes: SATISFIED }, satisfiedBy(ctx, invite), view, view));
     return;
   }
   const dependsOn: string[] = [];
@@ -83,10 +86,10 @@ function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, strin
     dependsOn.push(...(uplineKey && uplineKey !== addressKey(base.address) ? [uplineKey] : []), carrierKey, productKey, levelKey);
     return {
       ...(c.administrativeDivisions ? { administrativeDivisions: c.administrativeDivisions } : {}),
-      toOrganizationId: idOrRef(ctx.index.carrierByName.get(c.carrier)?.id, carrierKey),
+      toOrganizationId: idOrRef(ctx.index.get('carrier', keys.carrier(c.carrier))?.id, carrierKey),
       fromOrganizationId: ctx.desired.agency.organizationId ?? '',
-      productId: idOrRef(ctx.index.productByKey.get(keys.product(c.carrier, c.product))?.id, productKey),
-      commissionLevelId: idOrRef(ctx.index.levelByKey.get(keys.level(c.carrier, c.product, c.commissionLevel))?.id, levelKey),
+      productId: idOrRef(ctx.index.get('product', keys.product(c.carrier, c.product))?.id, productKey),
+      commissionLevelId: idOrRef(ctx.index.get('commissionLevel', keys.level(c.carrier, c.product, c.commissionLevel))?.id, levelKey),
       ...(c.uplineNpn ? { [ASSIGNMENT_LIFECYCLE_FIELDS.upline]: c.uplineNpn } : {}),
       ...c.userDefined,
     } as Record<string, Value>;
@@ -107,7 +110,7 @@ function plan(ctx: KindContext, invite: DesiredInvite, heldBy: Map<string, strin
  * one hash over all of them (so a saved plan notices when any of them moved).
  */
 function satisfiedBy(ctx: KindContext, invite: DesiredInvite): LiveRef {
-  const live = invite.contracts.map((c) => ctx.index.assignmentsByKey.get(keys.assignment(invite.producer.npn, c.carrier, c.product))![0]);
+  const live = invite.contracts.map((c) => ctx.index.get('assignment', keys.assignment(invite.producer.npn, c.carrier, c.product))!);
   return { liveId: live[0].id, fingerprint: fingerprint(live) };
 }
 
@@ -118,26 +121,26 @@ export const inviteKind: KindModule = {
   describe: (parts) => `invitation of ${parts[0]}`,
   noun: 'invitation',
   plan(ctx) {
-    if (ctx.desired.invites.length === 0) return;
+    if (ctx.desired.entries.invite.length === 0) return;
     const heldBy = new Map<string, string[]>();
-    for (const [key, [first]] of ctx.index.assignmentsByKey) {
+    for (const [key, [first]] of ctx.index.entries('assignment')) {
       const npn = String(first.npn);
       const held = heldBy.get(npn);
       if (held) held.push(key);
       else heldBy.set(npn, [key]);
     }
     const history = historyOf(ctx);
-    for (const invite of ctx.desired.invites) plan(ctx, invite, heldBy, history);
+    for (const invite of ctx.desired.entries.invite) plan(ctx, invite, heldBy, history);
   },
   /**
    * An invitation has no id. It creates its contracts all at once, so once any of them exists the
    * invitation went out (after an ambiguous failure) or someone else contracted the producer
    * (a stale saved plan): either way it must not be sent again.
    */
-  async locate(change, api, ids) {
+  async locate(change, api, ctx) {
     const contracts = (change.after?.contracts ?? []) as Array<{ carrier: string; product: string }>;
     for (const c of contracts) {
-      if ((await findAssignmentIds(api, change.identity.npn, c.carrier, c.product, ids)).length > 0) return `invitation:${change.identity.npn}`;
+      if ((await findAssignmentIds(api, change.identity.npn, c.carrier, c.product, ctx)).length > 0) return `invitation:${change.identity.npn}`;
     }
     return null;
   },

@@ -1,11 +1,12 @@
-import { keys } from '../core/desired.js';
+import { mapLimit } from '../core/concurrency.js';
+import { keys, prunes, type DesiredProduct } from '../core/desired.js';
 import { comparatorsOf, declaredWrite, liveViewOf, type FieldSpec } from '../core/fields.js';
 import type { RawObject } from '../core/live.js';
 import { addressKey, type View } from '../core/types.js';
 import { carrierDeclared, planObject, undeclared } from './common.js';
 import { lookupField, STATES, USER_DEFINED_FIELDS } from './fields.js';
-import { findProductId } from './find.js';
-import { idOf, idOrRef, pathOf, type KindContext, type KindModule } from '../core/kind.js';
+import { locateByName } from '../core/find.js';
+import { idOf, idOrRef, itemPath, pathOf, type KindContext, type KindModule, type Listing } from '../core/kind.js';
 
 /** A product's declared fields: the one list its config, views, writes, comparison and export come from. */
 const FIELDS: readonly FieldSpec[] = [
@@ -16,6 +17,9 @@ const FIELDS: readonly FieldSpec[] = [
   { name: 'displayCommissionLevelPercentages' }, STATES, ...USER_DEFINED_FIELDS,
 ];
 
+/** ASSUMPTION (SPEC §8): a carrier's products are listed at /v1/customers/carriers/{carrierId}/products, under `_embedded.products`. */
+const LISTING: Listing = { path: (carrierId) => `/v1/customers/carriers/${carrierId}/products`, key: 'products', parent: 'carrier', item: '/v1/customers/products' };
+
 const liveView = (ctx: KindContext, raw: RawObject): View => liveViewOf(FIELDS, raw, ctx.lookups);
 
 export const productKind: KindModule = {
@@ -23,13 +27,20 @@ export const productKind: KindModule = {
   title: 'Products',
   key: { parts: ['carrier', 'product'] },
   noun: 'product',
-  liveObjects: (live) => live.products,
   fields: FIELDS,
+  listing: LISTING,
+  index: { parts: (o, partsOf) => { const carrier = partsOf('carrier', o.carrierId); return carrier && [...carrier, String(o.name)]; }, duplicates: 'ambiguous', parent: { field: 'carrierId', noun: 'carrier' } },
+  declaredParts: (p) => [(p as DesiredProduct).carrier, (p as DesiredProduct).name],
+  // The products of the carriers in scope, those carriers listed concurrently.
+  async discover(api, ctx) {
+    const carriers = (await ctx.found('carrier')).filter((c) => ctx.inScope('carrier', [String(c.name)]));
+    return { objects: (await mapLimit(carriers, ctx.concurrency, (c) => api.list(LISTING.path(c.id), LISTING.key))).flat() };
+  },
   plan(ctx) {
-    for (const p of ctx.desired.products) {
+    for (const p of ctx.desired.entries.product) {
       const key = keys.product(p.carrier, p.name);
       const { view, body } = declaredWrite(FIELDS, p.fields, ctx, p.fieldSources, { name: p.name });
-      const live = ctx.index.productByKey.get(key);
+      const live = ctx.index.get('product', key);
       const carrierKey = addressKey({ kind: 'carrier', key: keys.carrier(p.carrier) });
       ctx.changes.push(planObject(ctx, {
         address: { kind: 'product', key },
@@ -40,27 +51,28 @@ export const productKind: KindModule = {
         liveView: live && liveView(ctx, live),
         comparators: comparatorsOf(FIELDS),
         dependsOn: [carrierKey],
-        create: () => ({ api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/carriers/${idOrRef(ctx.index.carrierByName.get(p.carrier)?.id, carrierKey)}/products`, body }),
-        update: () => ({ api: 'agentsync', method: 'PUT', ...pathOf`/v1/customers/products/${live!.id}`, body }),
+        create: () => ({ api: 'agentsync', method: 'POST', ...pathOf`/v1/customers/carriers/${idOrRef(ctx.index.get('carrier', keys.carrier(p.carrier))?.id, carrierKey)}/products`, body }),
+        update: () => ({ api: 'agentsync', method: 'PUT', ...itemPath(LISTING, live!.id), body }),
       }));
     }
-    const declared = new Set(ctx.desired.products.map((p) => keys.product(p.carrier, p.name)));
+    const declared = new Set(ctx.desired.entries.product.map((p) => keys.product(p.carrier, p.name)));
     // Every live product, duplicates of one name included (the second is `key#2`): none is invisible.
-    for (const live of ctx.live.products) {
-      const owner = ctx.index.productById.get(live.id);
-      if (!owner) continue;
-      const key = keys.product(owner.carrier, owner.name);
-      if (declared.has(key) || !carrierDeclared(ctx, owner.carrier)) continue;
+    for (const live of ctx.live.objects.product) {
+      const parts = ctx.index.parts('product', live.id);
+      if (!parts) continue;
+      const [carrier, name] = parts;
+      const key = keys.product(carrier, name);
+      if (declared.has(key) || !carrierDeclared(ctx, carrier)) continue;
       // Its levels and contract assignments must go first: the API refuses to delete a product in use.
       const dependsOn = [
-        ...ctx.live.levels.filter((l) => l.productId === live.id).map((l) => addressKey({ kind: 'commissionLevel', key: ctx.index.keyById.get(l.id)! })),
-        ...ctx.live.assignments.filter((a) => String(a.productId) === live.id).map((a) => addressKey({ kind: 'assignment', key: ctx.index.keyById.get(a.id)! })),
+        ...ctx.live.objects.commissionLevel.filter((l) => l.productId === live.id).map((l) => addressKey({ kind: 'commissionLevel', key: ctx.index.keyById.get(l.id)! })),
+        ...ctx.live.objects.assignment.filter((a) => String(a.productId) === live.id).map((a) => addressKey({ kind: 'assignment', key: ctx.index.keyById.get(a.id)! })),
       ];
-      undeclared(ctx, { address: { kind: 'product', key: ctx.index.keyById.get(live.id)! }, identity: { carrier: owner.carrier, product: owner.name }, live, before: liveView(ctx, live),
-        pruned: ctx.desired.prune.products, path: pathOf`/v1/customers/products/${live.id}`, dependsOn });
+      undeclared(ctx, { address: { kind: 'product', key: ctx.index.keyById.get(live.id)! }, identity: { carrier, product: name }, live, before: liveView(ctx, live),
+        pruned: prunes(ctx.desired.prune, 'product'), path: itemPath(LISTING, live.id), dependsOn });
     }
   },
-  locate: (change, api, ids) => findProductId(api, change.identity.carrier, change.identity.product, ids),
+  locate: locateByName,
   createdId: idOf,
 };
 

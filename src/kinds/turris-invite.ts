@@ -5,17 +5,20 @@ import { create, noop } from '../core/change.js';
 import { deterministicUuid, fingerprint } from '../core/fingerprint.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Value } from '../core/types.js';
-import { isTurrisMatch, listTurris } from './find.js';
-import type { KindContext, KindModule } from '../core/kind.js';
+import { isTurrisMatch, listTurris } from './turris-list.js';
+import type { DiscoverContext, Discovered, KindContext, KindModule } from '../core/kind.js';
+import type { ContractTemplate, LiveAssociation, RawObject } from '../core/live.js';
+import type { DiscoveryPort } from '../core/ports.js';
 
 const INVITE_PATH = '/v1/downstream-entity-associations/invite';
+const ASSOCIATIONS = '/v1/downstream-entity-associations';
 
 /** The same invite always carries the same key, so a retried POST is answered from Turris' cache. */
 export const idempotencyKeyOf = (key: string): string => deterministicUuid(`downline:turris-invite:${key}`);
 
 function templateId(ctx: KindContext, t: DesiredTurrisInvite): string | undefined {
   if (!t.contractTemplate) return undefined;
-  const active = (ctx.live.turris?.templates ?? []).filter((x) => x.status === undefined || x.status === 'active');
+  const active = (ctx.live.contractTemplates ?? []).filter((x) => x.status === undefined || x.status === 'active');
   const found = active.find((x) => x.name === t.contractTemplate) ?? active.find((x) => x.name.toLowerCase() === t.contractTemplate!.toLowerCase());
   if (!found) {
     ctx.diagnostics.push(error(`unknown or inactive Turris contract template "${t.contractTemplate}"`, t.fieldSources.contractTemplate,
@@ -37,16 +40,44 @@ function body(t: DesiredTurrisInvite, template: string | undefined): Record<stri
   };
 }
 
+/**
+ * The associations each invitation is keyed by (tagged with its key), and the contract templates:
+ * by producer code from one listing, by e-mail through Turris' filter, one request each.
+ */
+async function discoverAssociations(api: DiscoveryPort, { desired }: DiscoverContext): Promise<Discovered> {
+  const invites = desired.entries.turrisInvite;
+  if (invites.length === 0) return { objects: [] };
+  // Said at once: a missing credential must not surface minutes later behind unrelated errors.
+  if (!api.hasTurris()) {
+    throw new Error(`the config has ${invites.length} Turris invitation(s), but TURRIS_CLIENT_ID and TURRIS_CLIENT_SECRET are not set: set both (and TURRIS_BASE_URL outside production), or remove the turris section`);
+  }
+  const contractTemplates = (await listTurris(api, '/v1/contract-container-templates')) as unknown as ContractTemplate[];
+  const objects: LiveAssociation[] = [];
+  const tag = (found: Array<Record<string, unknown>>, t: DesiredTurrisInvite, key: { producerCode?: string; email?: string }) => {
+    for (const a of found) if (isTurrisMatch(a, key)) objects.push({ ...(a as RawObject), inviteKey: t.key });
+  };
+  const byCode = invites.filter((t) => t.producerCode);
+  if (byCode.length > 0) {
+    const all = await listTurris(api, ASSOCIATIONS);
+    for (const t of byCode) tag(all, t, { producerCode: t.producerCode });
+  }
+  for (const t of invites.filter((x) => !x.producerCode)) tag(await listTurris(api, ASSOCIATIONS, { email: t.contact.email }), t, { email: t.contact.email });
+  return { objects, contractTemplates };
+}
+
 export const turrisInviteKind: KindModule = {
   kind: 'turrisInvite',
   title: 'Turris invitations',
   key: { parts: ['key'] },
   describe: (parts) => `Turris invitation "${parts[0]}"`,
   noun: 'Turris invitation',
+  discover: discoverAssociations,
   plan(ctx) {
-    for (const t of ctx.desired.turrisInvites) {
+    const byKey = new Map<string | undefined, LiveAssociation[]>();
+    for (const a of ctx.live.objects.turrisInvite ?? []) byKey.set(a.inviteKey, [...(byKey.get(a.inviteKey) ?? []), a]);
+    for (const t of ctx.desired.entries.turrisInvite) {
       const template = templateId(ctx, t);
-      const found = ctx.live.turris?.associationsByKey[t.key] ?? [];
+      const found = byKey.get(t.key) ?? [];
       // What the downstream entity will be asked to sign: the template, or a review before any contract.
       const view = {
         downstreamEntityName: t.downstreamEntityName, email: t.contact.email, category: t.category,
@@ -57,7 +88,8 @@ export const turrisInviteKind: KindModule = {
       const base = { address: { kind: 'turrisInvite' as const, key: encodeKey([t.key]) }, identity: { key: t.key, ...(t.producerCode ? { producerCode: t.producerCode } : { email: t.contact.email }) }, source: t.source };
       if (found.length > 0) {
         // Turris offers no update for associations: an existing one satisfies the invite.
-        const association = found[0];
+        // The hash is of the association as Turris answered it, without discovery's tag.
+        const { inviteKey: _tag, ...association } = found[0];
         ctx.changes.push(noop({ ...base, notes: ['already associated in Turris (Turris has no update: its settings are not compared)'] },
           { liveId: String(association._id ?? association.id), fingerprint: fingerprint(association) }, view, view));
         continue;
@@ -68,7 +100,7 @@ export const turrisInviteKind: KindModule = {
   },
   async locate(change, api) {
     const { producerCode, email } = change.identity;
-    const found = await listTurris(api, '/v1/downstream-entity-associations', producerCode ? {} : { email });
+    const found = await listTurris(api, ASSOCIATIONS, producerCode ? {} : { email });
     const match = found.find((a) => isTurrisMatch(a, { producerCode, email }));
     return match ? String(match._id) : null;
   },

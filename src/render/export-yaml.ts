@@ -24,7 +24,7 @@ const byName = (a: RawObject, b: RawObject) => String(a.name).localeCompare(Stri
 export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } = {}): { text: string; warnings: Diagnostic[] } {
   const warnings: Diagnostic[] = [];
   const lookups = new Lookups(live.lookups);
-  const index = new LiveIndex(live);
+  const index = new LiveIndex(live, KINDS);
   const name = (id: unknown, what: string, owner: string): string | undefined => {
     if (id === undefined || id === null) return undefined;
     const found = lookups.nameOf(id);
@@ -44,13 +44,13 @@ export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } 
     return true;
   };
 
-  const carriers = [...live.carriers].sort(byName).filter((c) => unique(`c:${c.name}`, `carrier "${c.name}"`)).map((c, ci) => {
+  const carriers = [...live.objects.carrier].sort(byName).filter((c) => unique(`c:${c.name}`, `carrier "${c.name}"`)).map((c, ci) => {
     ids.push({ path: ['carriers', ci], id: c.id });
     const productName = (p: RawObject) => `product ${quotedPath([String(c.name), String(p.name)])}`;
-    const products = live.products.filter((p) => p.carrierId === c.id).sort(byName).filter((p) => unique(`p:${c.id}/${p.name}`, productName(p))).map((p, pi) => {
+    const products = live.objects.product.filter((p) => p.carrierId === c.id).sort(byName).filter((p) => unique(`p:${c.id}/${p.name}`, productName(p))).map((p, pi) => {
       ids.push({ path: ['carriers', ci, 'products', pi], id: p.id });
       const levelName = (l: RawObject) => `commission level ${quotedPath([String(p.name), String(l.name)])}`;
-      const levels = live.levels.filter((l) => l.productId === p.id).sort(byName).filter((l) => unique(`l:${p.id}/${l.name}`, levelName(l))).map((l, li) => {
+      const levels = live.objects.commissionLevel.filter((l) => l.productId === p.id).sort(byName).filter((l) => unique(`l:${p.id}/${l.name}`, levelName(l))).map((l, li) => {
         ids.push({ path: ['carriers', ci, 'products', pi, 'commissionLevels', li], id: l.id });
         return { name: l.name, ...fieldsOf('commissionLevel', l, levelName(l)) };
       });
@@ -61,10 +61,11 @@ export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } 
 
   // One entry per contract (carrier, product, level, status, states, upline, userDefined); several producers on it become `npns:`.
   const groups = new Map<string, { carrier: string; product: string; commissionLevel: string; status?: string; npns: string[] }>();
-  for (const a of [...live.assignments].sort((x, y) => String(x.npn).localeCompare(String(y.npn)))) {
-    const product = index.productById.get(String(a.productId));
-    const level = index.levelById.get(String(a.commissionLevelId));
-    if (!product || !level) {
+  for (const a of [...live.objects.assignment].sort((x, y) => String(x.npn).localeCompare(String(y.npn)))) {
+    const [carrierName, productName] = index.parts('product', a.productId) ?? [];
+    const product = productName === undefined ? undefined : { carrier: carrierName, name: productName };
+    const level = index.parts('commissionLevel', a.commissionLevelId)?.[2];
+    if (!product || level === undefined) {
       warnings.push(warning(`assignment ${a.id} of ${a.npn}: its ${product ? 'commission level' : 'product'} is not in the exported account; left out`));
       continue;
     }
@@ -73,8 +74,8 @@ export function exportYaml(live: LiveSnapshot, options: { schemaPath?: string } 
     // The level, status and upline are the group's own columns: only states and userDefined come from the spec here.
     const { commissionLevel: _level, status: _status, upline: _upline, administrativeDivisions, ...userDefined } = fieldsOf('assignment', a, `assignment ${a.id}`);
     const position = { ...(administrativeDivisions !== undefined ? { administrativeDivisions } : {}), ...(liveUpline(a) ? { upline: liveUpline(a)! } : {}), ...userDefined };
-    const key = JSON.stringify([product.carrier, product.name, level.name, status ?? '', position]);
-    const group = groups.get(key) ?? { carrier: product.carrier, product: product.name, commissionLevel: level.name, ...(status ? { status } : {}), ...position, npns: [] };
+    const key = JSON.stringify([product.carrier, product.name, level, status ?? '', position]);
+    const group = groups.get(key) ?? { carrier: product.carrier, product: product.name, commissionLevel: level, ...(status ? { status } : {}), ...position, npns: [] };
     group.npns.push(String(a.npn));
     groups.set(key, group);
   }
@@ -132,11 +133,11 @@ function notExported(live: LiveSnapshot): Diagnostic[] {
       'add values by hand to manage them; plans list such declared fields as not verified'));
   }
   // Said only when the account holds Turris associations (or they could not be read): otherwise there is nothing left out.
-  if (!live.turris || Object.values(live.turris.associationsByKey).some((found) => found.length > 0)) {
+  if (!live.objects.turrisInvite || live.objects.turrisInvite.length > 0) {
     out.push(warning('Turris invitations are not exported: downline reads Turris associations only to find an invitation by its key, and an existing association already satisfies one', undefined,
       'declare turris.invites by hand for the downstream entities you still want to invite'));
   }
-  if (live.assignments.length > 0) {
+  if (live.objects.assignment.length > 0) {
     out.push(warning('invitations are exported as the contract assignments they created: a producer\'s e-mail and name are not part of an assignment', undefined,
       'keep an invites entry only for producers still to be invited'));
   }

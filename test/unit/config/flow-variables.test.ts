@@ -25,11 +25,11 @@ describe('${env:…} in flow style', () => {
   it('works inside a flow mapping: typed like a block scalar, positions exact', async () => {
     await writeFile(join(dir.path, 'downline.yaml'), CONFIG);
     const config = await loadConfig([], dir.path, { CARRIER: 'Beta', SUFFIX: ' Life', NAIC: '00123', FYV: '55', U1: 'u, 1' });
-    expect(config.state.carriers.map((c) => c.name)).toEqual(['Beta Life', 'Acme']);
-    expect(config.state.carriers[0].fields.naic).toBe('00123');
-    expect(config.state.levels[0].fields).toMatchObject({ firstYearValue: 55, level: 1 });
-    expect(config.state.levels[1].fields).toMatchObject({ firstYearValue: 12.5 });
-    expect(config.state.levels[1].fields.userDefined1).toBe('u, 1');
+    expect(config.state.entries.carrier.map((c) => c.name)).toEqual(['Beta Life', 'Acme']);
+    expect(config.state.entries.carrier[0].fields.naic).toBe('00123');
+    expect(config.state.entries.commissionLevel[0].fields).toMatchObject({ firstYearValue: 55, level: 1 });
+    expect(config.state.entries.commissionLevel[1].fields).toMatchObject({ firstYearValue: 12.5 });
+    expect(config.state.entries.commissionLevel[1].fields.userDefined1).toBe('u, 1');
     expect(config.diagnostics).toEqual([]);
   });
 
@@ -48,6 +48,6 @@ describe('files without a literal ${', () => {
     await writeFile(join(dir.path, 'downline.yaml'), 'version: 1\ncarriers:\n  - { name: "\\x24{env:CARRIER}", naic: "1" }\nvariables: [CARRIER]\n');
     const config = await loadConfig([], dir.path, { CARRIER: 'Beta' });
     expect(config.diagnostics).toEqual([]);
-    expect(config.state.carriers.map((c) => c.name)).toEqual(['Beta']);
+    expect(config.state.entries.carrier.map((c) => c.name)).toEqual(['Beta']);
   });
 });

@@ -42,6 +42,6 @@ describe('hints never break the config', () => {
     await writeFile(join(dir.path, 'downline.yaml'), config(quoted[0], quoted[1]));
     const fixed = await loadConfig([], dir.path, env);
     expect(fixed.diagnostics).toEqual([]);
-    expect(fixed.state.assignments.map((a) => a.npn)).toEqual(['17100001', '0017100002']);
+    expect(fixed.state.entries.assignment.map((a) => a.npn)).toEqual(['17100001', '0017100002']);
   });
 });

@@ -32,10 +32,10 @@ assignments:
 `);
     const config = await loadConfig([], dir.path, {});
     expect(config.diagnostics).toEqual([]);
-    expect(config.state.assignments.map((a) => a.npn)).toEqual(['1', '2', '3']);
-    expect(config.state.assignments[2].source).toEqual({ file: 'downline.yaml', line: 11, column: 22 });
-    expect(config.state.levels[0].fields.type).toBe('Percent');
-    expect(config.state.carriers[0].fields.administrativeDivisions).toEqual([...ALL_DIVISIONS]);
+    expect(config.state.entries.assignment.map((a) => a.npn)).toEqual(['1', '2', '3']);
+    expect(config.state.entries.assignment[2].source).toEqual({ file: 'downline.yaml', line: 11, column: 22 });
+    expect(config.state.entries.commissionLevel[0].fields.type).toBe('Percent');
+    expect(config.state.entries.carrier[0].fields.administrativeDivisions).toEqual([...ALL_DIVISIONS]);
   });
 
   it('interpolates ${env:NAME} and ${env:NAME:-default} of listed variables, typing plain scalars; $${ is a literal ${', async () => {
@@ -56,8 +56,8 @@ carriers:
 `);
     const config = await loadConfig([], dir.path, { CARRIER: 'Acme', SUFFIX: '7', FYV: '55.5' });
     expect(config.diagnostics).toEqual([]);
-    expect(config.state.carriers[0]).toMatchObject({ name: 'Acme', fields: { naic: '00001', userDefined1: 'id-7', userDefined2: '${env:SUFFIX} costs $$5, $${x}' } });
-    expect(config.state.levels[0].fields.firstYearValue).toBe(55.5);
+    expect(config.state.entries.carrier[0]).toMatchObject({ name: 'Acme', fields: { naic: '00001', userDefined1: 'id-7', userDefined2: '${env:SUFFIX} costs $$5, $${x}' } });
+    expect(config.state.entries.commissionLevel[0].fields.firstYearValue).toBe(55.5);
   });
 
   it('never reads a variable the file does not list, nor a credential even when listed', async () => {
@@ -126,7 +126,7 @@ carriers:
     const followed = await loadConfig(['config'], dir.path, {});
     expect(followed.diagnostics).toEqual([]);
     expect(followed.files).toEqual(['config/assignments.yaml', 'config/carriers.yaml']);
-    expect(followed.state.carriers.map((c) => c.name)).toEqual(['Acme']);
+    expect(followed.state.entries.carrier.map((c) => c.name)).toEqual(['Acme']);
 
     await symlink('loop-b.yaml', join(dir.path, 'config', 'loop-a.yaml'));
     await symlink('loop-a.yaml', join(dir.path, 'config', 'loop-b.yaml'));

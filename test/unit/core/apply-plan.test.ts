@@ -35,7 +35,7 @@ describe('applyPlan', () => {
 
   it('skips dependents of a failed change and continues independent work', async () => {
     const api = fakeApi((op) => (op.path.endsWith('/products') ? { status: 400, message: 'bad product' } : undefined));
-    const d = desired(['1'], (s) => s.carriers.push({ name: 'Beta', fields: {}, fieldSources: {}, source: s.carriers[0].source }));
+    const d = desired(['1'], (s) => s.entries.carrier.push({ name: 'Beta', fields: {}, fieldSources: {}, source: s.entries.carrier[0].source }));
     const results = await applyPlan(computePlan(d, live(), KINDS).changes, api, { kinds: KINDS, concurrency: 1 });
     expect(results.map((r) => `${r.address} ${r.outcome}`)).toEqual([
       'carrier.Acme succeeded', 'carrier.Beta succeeded', 'product.Acme/Term failed', 'commissionLevel.Acme/Term/L1 skipped', 'assignment.1@Acme/Term skipped',
@@ -52,7 +52,7 @@ describe('applyPlan', () => {
 
   it('groups new levels of a product into one bulk POST, in plan order', async () => {
     const api = fakeApi();
-    const d = desired([], (s) => s.levels.push({ ...s.levels[0], name: 'L2' }, { ...s.levels[0], name: 'L3' }));
+    const d = desired([], (s) => s.entries.commissionLevel.push({ ...s.entries.commissionLevel[0], name: 'L2' }, { ...s.entries.commissionLevel[0], name: 'L3' }));
     const results = await applyPlan(computePlan(d, live(), KINDS).changes, api, { kinds: KINDS, concurrency: 4 });
     const bulk = api.sent.find((o) => o.path.endsWith('/bulk'))!;
     expect(bulk.path).toBe('/v1/customers/id2/commissionLevels/bulk');
@@ -67,7 +67,7 @@ describe('applyPlan', () => {
       const answer = await send(op);
       return Array.isArray(answer) ? [...answer].reverse() : answer;
     };
-    const d = desired([], (s) => s.levels.push({ ...s.levels[0], name: 'L2' }, { ...s.levels[0], name: 'L3' }));
+    const d = desired([], (s) => s.entries.commissionLevel.push({ ...s.entries.commissionLevel[0], name: 'L2' }, { ...s.entries.commissionLevel[0], name: 'L3' }));
     const results = await applyPlan(computePlan(d, live(), KINDS).changes, api, { kinds: KINDS, concurrency: 4 });
     expect(results.slice(2).map((r) => `${r.address} ${r.id}`)).toEqual(['commissionLevel.Acme/Term/L1 id3', 'commissionLevel.Acme/Term/L2 id4', 'commissionLevel.Acme/Term/L3 id5']);
   });

@@ -1,5 +1,5 @@
 import { emptyDesiredState, keys, type DesiredState } from '../../../src/core/desired.js';
-import type { LiveSnapshot, LookupTables, RawObject } from '../../../src/core/live.js';
+import { emptyObjects, type LiveObjects, type LiveSnapshot, type LookupTables, type RawObject } from '../../../src/core/live.js';
 
 export const at = { file: 'downline.yaml', line: 1, column: 1 };
 
@@ -13,25 +13,26 @@ export const LOOKUPS: LookupTables = {
 /** A small desired state: carrier Acme, product Term (Life), level L1, and the given npns on it. */
 export function desired(npns: string[] = [], edit: (s: DesiredState) => void = () => {}): DesiredState {
   const s = emptyDesiredState();
-  s.carriers.push({ name: 'Acme', fields: { naic: '12345' }, fieldSources: {}, source: at });
-  s.products.push({ carrier: 'Acme', name: 'Term', fields: { lineOfBusiness: 'Life' }, fieldSources: {}, source: at });
-  s.levels.push({ carrier: 'Acme', product: 'Term', name: 'L1', fields: { type: 'Percent', firstYearValue: 55 }, fieldSources: {}, source: at });
-  for (const npn of npns) s.assignments.push({ npn, carrier: 'Acme', product: 'Term', statusPolicy: 'initial', fields: { commissionLevel: 'L1', status: 'APPROVED' }, fieldSources: {}, source: at });
+  s.entries.carrier.push({ name: 'Acme', fields: { naic: '12345' }, fieldSources: {}, source: at });
+  s.entries.product.push({ carrier: 'Acme', name: 'Term', fields: { lineOfBusiness: 'Life' }, fieldSources: {}, source: at });
+  s.entries.commissionLevel.push({ carrier: 'Acme', product: 'Term', name: 'L1', fields: { type: 'Percent', firstYearValue: 55 }, fieldSources: {}, source: at });
+  for (const npn of npns) s.entries.assignment.push({ npn, carrier: 'Acme', product: 'Term', statusPolicy: 'initial', fields: { commissionLevel: 'L1', status: 'APPROVED' }, fieldSources: {}, source: at });
   edit(s);
   return s;
 }
 
-export function live(parts: Partial<LiveSnapshot> = {}): LiveSnapshot {
-  return { lookups: LOOKUPS, carriers: [], products: [], levels: [], assignments: [], ...parts };
+/** A live snapshot holding these objects (by kind). */
+export function live(objects: Partial<LiveObjects> = {}): LiveSnapshot {
+  return { lookups: LOOKUPS, objects: { ...emptyObjects(), ...objects } };
 }
 
 /** A live account matching desired(npns) exactly. */
 export function converged(npns: string[] = []): LiveSnapshot {
   return live({
-    carriers: [{ id: 'c1', name: 'Acme', naic: '12345' }],
-    products: [{ id: 'p1', carrierId: 'c1', name: 'Term', lineOfBusinessId: 'lob-life' }],
-    levels: [{ id: 'l1', productId: 'p1', name: 'L1', type: 'Percent', firstYearValue: 55.0 }],
-    assignments: npns.map((npn, i): RawObject => ({ id: `a${i}`, npn, productId: 'p1', commissionLevelId: 'l1', assignmentStatusId: 'st-approved' })),
+    carrier: [{ id: 'c1', name: 'Acme', naic: '12345' }],
+    product: [{ id: 'p1', carrierId: 'c1', name: 'Term', lineOfBusinessId: 'lob-life' }],
+    commissionLevel: [{ id: 'l1', productId: 'p1', name: 'L1', type: 'Percent', firstYearValue: 55.0 }],
+    assignment: npns.map((npn, i): RawObject => ({ id: `a${i}`, npn, productId: 'p1', commissionLevelId: 'l1', assignmentStatusId: 'st-approved' })),
   });
 }
 

@@ -7,6 +7,7 @@ import { census, computePlan, hasChanges, summarize } from '../../../src/core/co
 import { checkSafety } from '../../../src/core/safety.js';
 import type { Change, Plan } from '../../../src/core/types.js';
 import { KINDS } from '../../../src/kinds/index.js';
+import { planDocument } from '../../../src/render/plan-json.js';
 import { renderPlanMarkdown } from '../../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../../src/render/plan-text.js';
 import { createStyle } from '../../../src/render/style.js';
@@ -16,12 +17,12 @@ import { converged, desired } from './builders.js';
 function mixedPlan(): Plan {
   const npns = Array.from({ length: 12 }, (_, i) => String(i + 1));
   const live = converged([...npns, '98', '99']);
-  live.levels.push({ id: 'l2', productId: 'p1', name: 'L2', type: 'Percent', firstYearValue: 60 });
-  live.assignments[5].commissionLevelId = 'l2';
+  live.objects.commissionLevel.push({ id: 'l2', productId: 'p1', name: 'L2', type: 'Percent', firstYearValue: 60 });
+  live.objects.assignment[5].commissionLevelId = 'l2';
   const state = desired([...npns, '50']);
   const plan = computePlan(state, live, KINDS);
   // One of the two undeclared producers pruned: a delete beside an unmanaged one.
-  const pruned = computePlan(desired([...npns, '50'], (s) => { s.prune.assignments = true; }), live, KINDS);
+  const pruned = computePlan(desired([...npns, '50'], (s) => { s.prune.kinds.assignment = true; }), live, KINDS);
   const del = pruned.changes.find((c) => c.action === 'delete' && c.address.key.startsWith('99@'))!;
   return { ...plan, changes: [...plan.changes, del], unmanaged: plan.unmanaged.filter((u) => !u.address.key.startsWith('99@')) };
 }
@@ -63,8 +64,11 @@ describe('plan census', () => {
     const verdict = checkSafety(plan, { maxDeletes: 0, maxDeletePercent: 100, force: false, maxUpdatePercent: 5 });
     const text = renderPlanText(plan, style, { verbose: false, drift: true });
     renderPlanMarkdown(plan, { verbose: false, drift: true });
-    // The census (1); for text and markdown each: grouping by kind, the new-parents index, the hierarchy section (6).
-    expect(walks()).toBeLessThanOrEqual(7);
+    const doc = planDocument(plan, { toolVersion: '0', env: 'sandbox', configDigest: '', configPaths: [], targets: [] });
+    // The census (1); for text and markdown each: grouping by kind and the new-parents index (4); the
+    // hierarchy picture once for all three (1) — the JSON document's summary and hierarchy walk nothing more.
+    expect(walks()).toBeLessThanOrEqual(6);
+    expect(doc.summary.update).toBe(1);
     expect(verdict.reasons).toEqual(['1 deletes exceed --max-deletes 0', '1 of 14 live assignment objects (7.1%) would be updated, over --max-update-percent 5']);
     expect(text).toContain('Deletes: 1 contract assignments.');
     expect(text).toContain('Drift: 1 object(s) differ from the config');

@@ -12,7 +12,7 @@ const summary = (p: ReturnType<typeof computePlan>) => ({
 
 describe('effective dates in the planner (SPEC §12)', () => {
   it('a create effective later waits, and so does everything that needs the object it creates', () => {
-    const d = desired(['1'], (s) => void (s.products[0].effective = '2027-01-01'));
+    const d = desired(['1'], (s) => void (s.entries.product[0].effective = '2027-01-01'));
     expect(summary(computePlan(d, live(), KINDS, { asOf: '2026-12-31' }))).toEqual({
       changes: ['create carrier.Acme'],
       scheduled: ['2027-01-01 create product.Acme/Term', '2027-01-01 create commissionLevel.Acme/Term/L1', '2027-01-01 create assignment.1@Acme/Term'],
@@ -22,9 +22,9 @@ describe('effective dates in the planner (SPEC §12)', () => {
 
   it('--only-due keeps the changes whose date has come (and what they need), not undated drift', () => {
     const d = desired(['1', '2'], (s) => {
-      s.levels[0].fields.firstYearValue = 60;
-      s.levels[0].effective = '2027-01-01';
-      s.carriers[0].fields.naic = '99999';
+      s.entries.commissionLevel[0].fields.firstYearValue = 60;
+      s.entries.commissionLevel[0].effective = '2027-01-01';
+      s.entries.carrier[0].fields.naic = '99999';
     });
     const l = converged(['1', '2']);
     const all = computePlan(d, l, KINDS, { asOf: '2027-01-01' });
@@ -36,7 +36,7 @@ describe('effective dates in the planner (SPEC §12)', () => {
   });
 
   it('until: schedules a termination before its date and terminates from it', () => {
-    const d = desired(['1'], (s) => void (s.assignments[0].until = '2027-02-01'));
+    const d = desired(['1'], (s) => void (s.entries.assignment[0].until = '2027-02-01'));
     const before = computePlan(d, converged(['1']), KINDS, { asOf: '2027-01-31' });
     expect(summary(before)).toEqual({ changes: [], scheduled: ['2027-02-01 terminate assignment.1@Acme/Term'] });
     const on = computePlan(d, converged(['1']), KINDS, { asOf: '2027-02-01' });

@@ -12,14 +12,16 @@ const live: LiveSnapshot = {
     annualizations: [],
     assignmentStatuses: [{ id: 'st-approved', name: 'APPROVED' }],
   },
-  carriers: [{ id: 'c1', name: 'Acme', naic: '1', uplineFirmName: 'Acme Holdings', linesOfBusiness: ['lob-life', 'lob-health'], contractSubmissionMethods: ['csm-paper'], administrativeDivisions: ['TX', 'CA'], userDefined1: 'acme-001' }],
-  products: [{ id: 'p1', carrierId: 'c1', name: 'Term', lineOfBusinessId: 'lob-life', displayCommissionLevelPercentages: false, administrativeDivisions: [...ALL_DIVISIONS].reverse(), userDefined2: 'x' }],
-  levels: [{ id: 'l1', productId: 'p1', name: 'L1', type: 'Percent', firstYearValue: 55, level: 1, administrativeDivisions: ['CA'], userDefined3: 'y' }],
-  assignments: [
-    { id: 'a1', npn: '100', productId: 'p1', commissionLevelId: 'l1', assignmentStatusId: 'st-approved', administrativeDivisions: ['TX', 'CA'] },
-    { id: 'a2', npn: '200', productId: 'p1', commissionLevelId: 'l1', assignmentStatusId: 'st-approved', administrativeDivisions: ['CA', 'TX'], uplineNpn: '100', userDefined1: 'u' },
-    { id: 'a3', npn: '300', productId: 'p1', commissionLevelId: 'l1', assignmentStatusId: 'st-approved', administrativeDivisions: ['CA', 'TX'], uplineNpn: '100', userDefined1: 'u' },
-  ],
+  objects: {
+    carrier: [{ id: 'c1', name: 'Acme', naic: '1', uplineFirmName: 'Acme Holdings', linesOfBusiness: ['lob-life', 'lob-health'], contractSubmissionMethods: ['csm-paper'], administrativeDivisions: ['TX', 'CA'], userDefined1: 'acme-001' }],
+    product: [{ id: 'p1', carrierId: 'c1', name: 'Term', lineOfBusinessId: 'lob-life', displayCommissionLevelPercentages: false, administrativeDivisions: [...ALL_DIVISIONS].reverse(), userDefined2: 'x' }],
+    commissionLevel: [{ id: 'l1', productId: 'p1', name: 'L1', type: 'Percent', firstYearValue: 55, level: 1, administrativeDivisions: ['CA'], userDefined3: 'y' }],
+    assignment: [
+      { id: 'a1', npn: '100', productId: 'p1', commissionLevelId: 'l1', assignmentStatusId: 'st-approved', administrativeDivisions: ['TX', 'CA'] },
+      { id: 'a2', npn: '200', productId: 'p1', commissionLevelId: 'l1', assignmentStatusId: 'st-approved', administrativeDivisions: ['CA', 'TX'], uplineNpn: '100', userDefined1: 'u' },
+      { id: 'a3', npn: '300', productId: 'p1', commissionLevelId: 'l1', assignmentStatusId: 'st-approved', administrativeDivisions: ['CA', 'TX'], uplineNpn: '100', userDefined1: 'u' },
+    ],
+  },
 };
 
 describe('exportYaml', () => {
@@ -46,7 +48,7 @@ describe('exportYaml', () => {
   });
 
   it('says nothing of Turris when the account was read and holds no association', () => {
-    const { warnings } = exportYaml({ ...live, turris: { associationsByKey: { all: [] }, templates: [] } });
+    const { warnings } = exportYaml({ ...live, objects: { ...live.objects, turrisInvite: [] } });
     expect(warnings.map((w) => w.message).filter((m) => m.includes('Turris'))).toEqual([]);
   });
 });

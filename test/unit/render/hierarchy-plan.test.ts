@@ -16,6 +16,22 @@ const plan = (changes: Change[]): Plan => ({ changes, unmanaged: [], uncomparabl
 const noop = (npn: string, upline?: string) => change(npn, 'noop', { commissionLevel: 'L1', ...(upline ? { upline } : {}) }, { commissionLevel: 'L1', ...(upline ? { upline } : {}) });
 
 describe('the plan as a hierarchy', () => {
+  it('draws a product only when a position on it changes, in plan order, and derives it again when the change list is another', () => {
+    const p = plan([noop('1'), noop('2', '1'), noop('9')]);
+    // A large unchanged book: no product to draw, nothing built for it.
+    expect(productTrees(p)).toEqual([]);
+    p.changes = [noop('1'), change('3', 'create', null, { commissionLevel: 'L1', upline: '2' }), noop('2', '1')];
+    expect(productTrees(p)).toEqual([{
+      carrier: 'Acme', product: 'Term',
+      positions: [{ npn: '1', upline: null, level: 'L1' }, { npn: '3', upline: '2', level: 'L1', change: 'new' }, { npn: '2', upline: '1', level: 'L1' }],
+      changes: [{ carrier: 'Acme', product: 'Term', npn: '3', change: 'new', from: null, to: '2' }],
+    }]);
+    // The same plan asked again: the same trees, not derived a second time.
+    expect(productTrees(p)).toBe(productTrees(p));
+    p.changes.push(change('4', 'delete', { commissionLevel: 'L1', upline: '2' }, null));
+    expect(hierarchyChanges(p).map((c) => c.npn)).toEqual(['3', '4']);
+  });
+
   it('reads new, moved (also to the top), terminated and removed positions out of the changes', () => {
     const p = plan([
       noop('1'), noop('2', '1'),
