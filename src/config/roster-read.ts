@@ -70,7 +70,9 @@ export async function readXlsx(file: string, bytes: Buffer): Promise<{ grid?: Gr
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (cause) {
-    return { diagnostics: [error(`cannot read the workbook: ${(cause as Error).message}`, { file, line: 1, column: 1 }, 'save it again as an Excel workbook (.xlsx), or as CSV')] };
+    // jszip's own words for "not a zip" end in advice to a programmer: say what it means for a roster.
+    const message = /central directory|zip file/i.test((cause as Error).message) ? 'the file is not an .xlsx workbook (an .xlsx is a zip archive)' : (cause as Error).message;
+    return { diagnostics: [error(`cannot read the workbook: ${message}`, { file, line: 1, column: 1 }, 'save it again as an Excel workbook (.xlsx), or as CSV')] };
   }
   return { grid: sheetGrid(workbook.worksheets[0]), diagnostics: [] };
 }

@@ -61,6 +61,12 @@ carriers:
     expect(vars.stderr).toContain('vars.yaml:4:11: error: environment variable NOPE is not listed under variables: (add NOPE to this file\'s variables: [ORG, FYV] to read it; write $${ for a literal ${)');
   });
 
+  it('M: a file named .xlsx that is no workbook says so, without the zip library\'s advice', async () => {
+    await write('fake.xlsx', 'hello\n');
+    const result = await downline(['validate', 'fake.xlsx']);
+    expect(result.stderr).toBe('fake.xlsx:1:1: error: cannot read the workbook: the file is not an .xlsx workbook (an .xlsx is a zip archive) (save it again as an Excel workbook (.xlsx), or as CSV)\nInvalid: 1 error, 0 warnings.\n');
+  });
+
   it('H: a saved plan that is not JSON is an error at its line and column, saying how to make one', async () => {
     await write('bad.json', '{\n  "formatVersion": 1,\n  nope\n}\n');
     const result = await downline(['apply', '--plan', 'bad.json']);
