@@ -67,6 +67,14 @@ carriers:
     expect(result.stderr).toBe('fake.xlsx:1:1: error: cannot read the workbook: the file is not an .xlsx workbook (an .xlsx is a zip archive) (save it again as an Excel workbook (.xlsx), or as CSV)\nInvalid: 1 error, 0 warnings.\n');
   });
 
+  it('M: a date in another form is called that, not "not a real date"', async () => {
+    await write('setup.yaml', 'version: 1\ncarriers:\n  - name: Acme\n    products:\n      - { name: Term, lineOfBusiness: Life, commissionLevels: [{ name: L1, type: percent }] }\n');
+    await write('producers.csv', 'npn,carrier,product,commissionLevel,effective\n1001,Acme,Term,L1,1/15/2027\n1002,Acme,Term,L1,2027-02-30\n');
+    const result = await downline(['validate', 'setup.yaml', 'producers.csv']);
+    expect(result.stderr).toContain('producers.csv:2:5 (E2): error: effective "1/15/2027" is not a date in the form YYYY-MM-DD (write YYYY-MM-DD, e.g. 2027-01-01)');
+    expect(result.stderr).toContain('producers.csv:3:5 (E3): error: effective "2027-02-30" is not a real date (write YYYY-MM-DD, e.g. 2027-01-01)');
+  });
+
   it('H: a saved plan that is not JSON is an error at its line and column, saying how to make one', async () => {
     await write('bad.json', '{\n  "formatVersion": 1,\n  nope\n}\n');
     const result = await downline(['apply', '--plan', 'bad.json']);
