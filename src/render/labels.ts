@@ -12,6 +12,9 @@ export const kindOrder = (): KindName[] => KINDS.map((k) => k.kind);
 /** The heading of a kind's group (`Carriers`). */
 export const kindTitle = (kind: KindName): string => kindOf(kind).title;
 
+/** `1 product`, `2 products`: a count of a kind's objects in words. */
+export const countOf = (kind: KindName, n: number): string => (n === 1 ? `1 ${kindOf(kind).noun}` : `${n} ${kindTitle(kind).toLowerCase()}`);
+
 /** How an object is named in every output: its natural key in words (live names, so escaped). */
 export function label(change: Pick<Change, 'address' | 'identity'>): string {
   const kind = kindOf(change.address.kind);

@@ -4,7 +4,7 @@ import { attributionLines } from './attribution.js';
 import { renderDiagnosticsText } from './diagnostics.js';
 import { hierarchyTextLines } from './hierarchy-plan.js';
 import { visible } from './escape.js';
-import { addressLabel, byKind, failedLine, kindOrder, kindTitle, label, newParentsOf, summaryLine, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
+import { addressLabel, byKind, countOf, failedLine, kindOrder, kindTitle, label, newParentsOf, summaryLine, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
 import { census } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
 import type { Style } from './style.js';
@@ -94,7 +94,7 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
     out.push('');
   }
   if (counts.actions.delete > 0) {
-    const perKind = kindOrder().filter((k) => counts.kinds[k]?.actions.delete).map((k) => `${counts.kinds[k]!.actions.delete} ${kindTitle(k).toLowerCase()}`);
+    const perKind = kindOrder().filter((k) => counts.kinds[k]?.actions.delete).map((k) => countOf(k, counts.kinds[k]!.actions.delete));
     out.push(style.remove(`Deletes: ${perKind.join(', ')}.`));
   }
   const terminations = terminationsSentence(plan);
