@@ -119,8 +119,12 @@ function toDiagnostic(e: ErrorObject, file: ParsedFile): Diagnostic {
     case 'minLength':
       return error(`${label} must not be empty`, at);
     case 'maximum':
-    case 'minimum':
-      return error(`${label} must be ${e.keyword === 'maximum' ? 'at most' : 'at least'} ${(e.params as { limit: number }).limit} (got ${String(e.data)})`, at);
+    case 'minimum': {
+      // As written (a number beyond double precision reads as another: 12345678901234567890 → …7000), unless a variable gave it.
+      const written = file.sourceText(path)?.trim();
+      const got = written && !written.includes('${') ? written : String(e.data);
+      return error(`${label} must be ${e.keyword === 'maximum' ? 'at most' : 'at least'} ${(e.params as { limit: number }).limit} (got ${got})`, at);
+    }
     case 'minItems':
       return error(`${label} must list at least ${(e.params as { limit: number }).limit} item(s)`, at);
     case 'uniqueItems': {
