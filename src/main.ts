@@ -171,7 +171,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (cause instanceof CommanderError) {
       return cause.code === 'commander.helpDisplayed' || cause.code === 'commander.version' || cause.code === 'commander.help' ? 0 : 1;
     }
-    if (format === 'json') io.stdout.write(errorDocument((cause as Error).message ?? String(cause)));
+    const hint = (cause as { hint?: unknown }).hint;
+    if (format === 'json') io.stdout.write(errorDocument((cause as Error).message ?? String(cause), typeof hint === 'string' ? hint : undefined));
     const interrupted = interruptExitCode(io.signal);
     if (interrupted) {
       io.stderr.write(cause instanceof Interrupted ? `${cause.message}\n` : `interrupted (${String(io.signal?.reason)}): ${(cause as Error).message ?? String(cause)}\n`);
@@ -181,7 +182,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`error: ${cause.message}\n`);
       return cause.exitCode;
     }
-    io.stderr.write(`error: ${(cause as Error).message ?? String(cause)}\n`);
+    io.stderr.write(`error: ${(cause as Error).message ?? String(cause)}${typeof hint === 'string' ? ` (${hint})` : ''}\n`);
     if (io.env.DOWNLINE_STACK) io.stderr.write(`${(cause as Error).stack}\n`);
     return 1;
   }

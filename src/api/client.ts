@@ -8,8 +8,9 @@ import { producersyncBeside } from './producersync.js';
 import { TokenCache } from './token.js';
 
 export interface Endpoints {
-  agentsync: { baseUrl: string; tokenUrl: string; clientId: string; clientSecret: string };
-  turris?: { baseUrl: string; clientId: string; clientSecret: string };
+  /** `credentials`: where the user set the client credentials, named when the token endpoint refuses them. */
+  agentsync: { baseUrl: string; tokenUrl: string; clientId: string; clientSecret: string; credentials?: string };
+  turris?: { baseUrl: string; clientId: string; clientSecret: string; credentials?: string };
   /** ProducerSync base (…/producersync); it shares the AgentSync token. */
   producersync?: { baseUrl: string };
 }
@@ -44,7 +45,7 @@ export interface Api extends DiscoveryPort {
   tokenGrant(): Promise<{ expiresIn: number; scope?: string }>;
 }
 
-type TokenFetch = (url: string, init: { form?: Record<string, string>; json?: unknown }, pick: (body: Record<string, any>) => Grant) => Promise<Grant>;
+type TokenFetch = (url: string, init: { form?: Record<string, string>; json?: unknown }, pick: (body: Record<string, any>) => Grant, credentials?: string) => Promise<Grant>;
 type Grant = { token: string; expiresIn: number; scope?: string };
 
 /**
@@ -56,7 +57,7 @@ function tokenFetcher(options: ClientOptions): TokenFetch {
   const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   // A token POST creates nothing: unlike an API POST, its network failures and 5xx are safe to retry.
   const calculateDelay = retryDelay({ base: options.retryBaseMs ?? 500, maxWaitMs, notice: options.notice ?? (() => {}), postIsSafe: true });
-  return async (url, init, pick) => {
+  return async (url, init, pick, credentials) => {
     const path = new URL(url).pathname;
     try {
       const response = await got.post(url, {
@@ -72,7 +73,10 @@ function tokenFetcher(options: ClientOptions): TokenFetch {
       return picked;
     } catch (cause) {
       // Only the endpoint and the server's own words: never the credentials we sent.
-      throw apiErrorOf(cause, 'POST', path);
+      const error = apiErrorOf(cause, 'POST', path);
+      // 401, or OAuth's 400 invalid_client: the credentials are wrong, not the request.
+      if (credentials && (error.status === 401 || error.messages.includes('invalid_client'))) error.hint = `the client credentials were refused: check ${credentials}`;
+      throw error;
     }
   };
 }
@@ -83,7 +87,7 @@ export function createApi(endpoints: Endpoints, options: ClientOptions): Api {
   const common = { concurrency: options.concurrency, trace: options.trace, retryBaseMs: options.retryBaseMs, notice: options.notice, maxWaitMs: options.maxWaitMs, signal: options.signal, observe: options.observe };
   const agentsyncTokens = new TokenCache(() => fetchToken(a.tokenUrl,
     { form: { grant_type: 'client_credentials', client_id: a.clientId, client_secret: a.clientSecret, scope: options.scopes.join(' ') } },
-    (b) => ({ token: String(b.access_token), expiresIn: Number(b.expires_in ?? 3600), ...(typeof b.scope === 'string' ? { scope: b.scope } : {}) })));
+    (b) => ({ token: String(b.access_token), expiresIn: Number(b.expires_in ?? 3600), ...(typeof b.scope === 'string' ? { scope: b.scope } : {}) }), a.credentials));
   const agentsync = createHttp({ baseUrl: a.baseUrl, tokens: agentsyncTokens, ...common });
   let producersync: HttpClient | undefined;
   let turris: HttpClient | undefined;
@@ -93,7 +97,7 @@ export function createApi(endpoints: Endpoints, options: ClientOptions): Api {
     turris ??= createHttp({
       baseUrl: t.baseUrl,
       tokens: new TokenCache(() => fetchToken(`${t.baseUrl.replace(/\/$/, '')}/v1/auth/jwt`, { json: { clientId: t.clientId, clientSecret: t.clientSecret } },
-        (b) => ({ token: String(b.data?.accessToken), expiresIn: Number(b.data?.expiresIn ?? 3600) }))),
+        (b) => ({ token: String(b.data?.accessToken), expiresIn: Number(b.data?.expiresIn ?? 3600) }), t.credentials)),
       ...common,
     });
     return turris;

@@ -1,5 +1,8 @@
 /** One error type for every API failure: method, path, status and the API's own messages. */
 export class ApiError extends Error {
+  /** What to do, for people: printed after the message, not part of it (doctor keeps its own words). */
+  hint?: string;
+
   constructor(
     readonly method: string,
     readonly path: string,

@@ -1,5 +1,5 @@
-import { access, constants, stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { repoRoot, type LoadedConfig } from '../config/load.js';
 import { prunesByDelete } from '../core/desired.js';
 import { applyPlan, NOT_STARTED, type ChangeResult } from '../core/apply-plan.js';
@@ -16,6 +16,7 @@ import { applyReport, renderApplySummary, type ReportStatus } from '../render/re
 import { VERSION } from '../version.js';
 import { chooseEnv, SCOPE, type Session } from './connect.js';
 import { output, UserError, type Io, type Output } from './io.js';
+import { unwritable } from './out-file.js';
 import { deleteLimits, renderPlan, type PlanOptions } from './plan.js';
 import { preparePlan } from './prepare.js';
 import { progressReporter } from './progress.js';
@@ -65,21 +66,17 @@ const decline = (o: Output, message: string, exitCode: number): number => {
  */
 async function reportTarget(file: string | undefined, io: Io): Promise<string | undefined> {
   if (!file) return undefined;
-  const path = resolve(io.cwd, file);
-  const dir = await stat(dirname(path)).catch(() => undefined);
-  if (!dir?.isDirectory()) throw new UserError(`cannot write the report to ${file}: ${dirname(file)} is not a directory. Nothing was written`);
-  if ((await stat(path).catch(() => undefined))?.isDirectory()) throw new UserError(`cannot write the report to ${file}: it is a directory. Nothing was written`);
-  const writable = (p: string) => access(p, constants.W_OK).then(() => true, (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
-  if (!(await writable(dirname(path))) || !(await writable(path))) throw new UserError(`cannot write the report to ${file}: permission denied. Nothing was written`);
-  return path;
+  const why = await unwritable(file, io.cwd);
+  if (why) throw new UserError(`cannot write the report to ${file}: ${why}. Nothing was written`);
+  return resolve(io.cwd, file);
 }
 
 /** plan → confirm → execute, or execute a saved plan once re-derived and found identical. */
 export async function applyCommand(paths: string[], options: ApplyOptions, io: Io): Promise<number> {
   const o = peopleOnStderr(output(io, options));
-  // `apply PLANFILE`, as Terraform users type it: a .json argument is the saved plan.
-  const saved = options.plan ?? (paths.length === 1 && /\.json$/i.test(paths[0]) ? paths[0] : undefined);
-  if (saved && !options.plan) paths = [];
+  // `apply PLANFILE [PATH…]`, as Terraform users type it: a first .json argument is the saved plan.
+  const saved = options.plan ?? (paths.length > 0 && /\.json$/i.test(paths[0]) ? paths[0] : undefined);
+  if (saved && !options.plan) paths = paths.slice(1);
   const reportPath = await reportTarget(options.report, io);
   const run: Run = { status: 'refused', reasons: [], results: [] };
   let code = 1;
@@ -170,12 +167,16 @@ async function execute(plan: Plan, session: Session, options: ApplyOptions, io: 
   // After Ctrl-C no new request may start: the next plan shows any duplicate instead.
   const { results, unverified } = io.signal?.aborted ? { results: applied, unverified: undefined } : await verifyCreates(plan.changes, applied, session.api, concurrency);
   run.results = results;
+  const notStarted = results.filter((r) => r.error === NOT_STARTED).length;
+  if (io.signal?.aborted) {
+    run.status = 'interrupted';
+    run.reasons.push(`interrupted (${String(io.signal.reason)}): ${notStarted} change(s) not started`);
+  }
   if (unverified) run.reasons.push(`reading the created objects again failed: ${unverified}`);
   const report = applyReport(run.results, { toolVersion: VERSION, env: session.env, status: run.status, showInviteLinks: options.showInviteLinks });
   o.out(renderApplySummary(report, o.style));
   if (unverified) o.err(`${o.style.error('error')}: the writes are done, but reading them again to check for another writer failed (${unverified}); run plan to check the account.\n`);
   if (io.signal?.aborted) {
-    const notStarted = results.filter((r) => r.error === NOT_STARTED).length;
     o.err(`Apply interrupted (${String(io.signal.reason)}): ${report.summary.succeeded} change(s) done, ${notStarted} not started (listed above as skipped)${options.report ? `; report written to ${options.report}` : ''}. Run plan, then apply again to finish.\n`);
   }
   return report.summary.failed > 0 || report.summary.skipped > 0 || unverified ? 1 : 0;

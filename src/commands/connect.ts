@@ -51,10 +51,11 @@ function remoteEndpoints(env: 'sandbox' | 'production', vars: Io['env']): Endpoi
   if (missing.length) throw new UserError(`--env ${env} needs ${missing.join(' and ')} (OAuth client credentials)`);
   const d = DEFAULTS[env];
   return {
-    agentsync: { baseUrl: vars.AGENTSYNC_BASE_URL ?? d.base, tokenUrl: vars.AGENTSYNC_TOKEN_URL ?? d.token, clientId: vars.AGENTSYNC_CLIENT_ID!, clientSecret: vars.AGENTSYNC_CLIENT_SECRET! },
+    agentsync: { baseUrl: vars.AGENTSYNC_BASE_URL ?? d.base, tokenUrl: vars.AGENTSYNC_TOKEN_URL ?? d.token, clientId: vars.AGENTSYNC_CLIENT_ID!, clientSecret: vars.AGENTSYNC_CLIENT_SECRET!,
+      credentials: `AGENTSYNC_CLIENT_ID and AGENTSYNC_CLIENT_SECRET for --env ${env}` },
     ...(vars.AGENTSYNC_PRODUCERSYNC_URL ? { producersync: { baseUrl: vars.AGENTSYNC_PRODUCERSYNC_URL } } : {}),
     ...(vars.TURRIS_CLIENT_ID && vars.TURRIS_CLIENT_SECRET
-      ? { turris: { baseUrl: vars.TURRIS_BASE_URL ?? d.turris, clientId: vars.TURRIS_CLIENT_ID, clientSecret: vars.TURRIS_CLIENT_SECRET } }
+      ? { turris: { baseUrl: vars.TURRIS_BASE_URL ?? d.turris, clientId: vars.TURRIS_CLIENT_ID, clientSecret: vars.TURRIS_CLIENT_SECRET, credentials: `TURRIS_CLIENT_ID and TURRIS_CLIENT_SECRET for --env ${env}` } }
       : {}),
   };
 }

@@ -10,6 +10,7 @@ import { splitRoster } from '../render/export-roster.js';
 import { exportYaml } from '../render/export-yaml.js';
 import { listTurris } from '../kinds/turris-list.js';
 import { connect, SCOPE } from './connect.js';
+import { checkOutFile } from './out-file.js';
 import { output, UserError, type CommonOptions, type Io } from './io.js';
 
 export interface ExportOptions extends Omit<CommonOptions, 'format'> {
@@ -28,6 +29,8 @@ export async function exportCommand(options: ExportOptions, io: Io): Promise<num
   // Warnings go to stderr as text (as annotations inside GitHub Actions unless a format was asked for).
   const o = output(io, { ...options, format: options.format ? 'text' : undefined });
   if (options.roster && !/\.csv$/i.test(options.roster)) throw new UserError(`--roster ${options.roster}: export writes a CSV roster (name it .csv)`);
+  await checkOutFile('--out', options.out, 'the export', io.cwd);
+  await checkOutFile('--roster', options.roster, 'the roster', io.cwd);
   const npns = [...options.npn];
   if (options.npnFile) npns.push(...(await readFile(resolve(io.cwd, options.npnFile), 'utf8')).split(/[\s,]+/).filter(Boolean));
   const session = await connect({ ...options, format: undefined }, io, [SCOPE.read]);

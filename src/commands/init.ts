@@ -57,6 +57,9 @@ plan.md
 plan.err
 drift.md
 report.json
+due.json
+due-report.json
+adopt.md
 `;
 
 const CLI = 'npx --no-install downline';

@@ -48,8 +48,8 @@ export function output(io: Io, options: CommonOptions): Output {
 }
 
 /** The JSON document of a failure without diagnostics of its own (same shape as `validate --format json`). */
-export function errorDocument(message: string): string {
-  return `${JSON.stringify({ formatVersion: 1, diagnostics: [{ severity: 'error', message }] }, null, 2)}\n`;
+export function errorDocument(message: string, hint?: string): string {
+  return `${JSON.stringify({ formatVersion: 1, diagnostics: [{ severity: 'error', message, ...(hint ? { hint } : {}) }] }, null, 2)}\n`;
 }
 
 /** A refusal: the message for people on stderr and, under --format json, the document on stdout. */

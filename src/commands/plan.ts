@@ -12,6 +12,7 @@ import { renderPlanText } from '../render/plan-text.js';
 import { SCOPE } from './connect.js';
 import { output, type CommonOptions, type Io, type Output } from './io.js';
 import { adoptDrift } from './adopt.js';
+import { checkOutFile } from './out-file.js';
 import { driftAttributions } from './drift.js';
 import { preparePlan } from './prepare.js';
 import { planMeta } from './saved-plan.js';
@@ -46,11 +47,11 @@ export function renderPlan(plan: Plan, doc: PlanDocument, o: Output, options: { 
     case 'json':
       return renderPlanJson(doc);
     case 'markdown':
-      return renderPlanMarkdown(plan, { verbose: Boolean(options.verbose), drift: options.drift, env: doc.env, blocked: options.blocked, attributions });
+      return renderPlanMarkdown(plan, { verbose: Boolean(options.verbose), drift: options.drift, env: doc.env, since: doc.since, blocked: options.blocked, attributions });
     case 'github':
-      return renderPlanText(plan, o.style, { verbose: Boolean(options.verbose), drift: options.drift, attributions }) + plan.diagnostics.map((d) => `${annotation(d)}\n`).join('');
+      return renderPlanText(plan, o.style, { verbose: Boolean(options.verbose), drift: options.drift, since: doc.since, attributions }) + plan.diagnostics.map((d) => `${annotation(d)}\n`).join('');
     case 'text':
-      return renderPlanText(plan, o.style, { verbose: Boolean(options.verbose), drift: options.drift, attributions });
+      return renderPlanText(plan, o.style, { verbose: Boolean(options.verbose), drift: options.drift, since: doc.since, attributions });
   }
 }
 
@@ -59,6 +60,7 @@ export async function planCommand(paths: string[], givenOptions: PlanOptions, io
   // Adopting drift is a drift check that writes the live values back into the config.
   const options = givenOptions.adopt ? { ...givenOptions, drift: true } : givenOptions;
   const o = output(io, options);
+  await checkOutFile('--out', options.out, 'the saved plan', io.cwd);
   const prepared = await preparePlan(paths, options, io, o, () => [SCOPE.read]);
   if (!prepared) return 1;
   const { plan, config, session, live, asOf } = prepared;

@@ -58,11 +58,19 @@ const validate = new Ajv2020({ allErrors: false, strict: false }).compile(SAVED_
 
 /** Read and shape-check a saved plan; anything else is a one-line error naming the file and the place. */
 export async function readSavedPlan(file: string, absolute: string): Promise<PlanDocument> {
-  let doc: unknown;
+  let text: string;
   try {
-    doc = JSON.parse(await readFile(absolute, 'utf8'));
+    text = await readFile(absolute, 'utf8');
   } catch (cause) {
     throw new UserError(`cannot read saved plan ${file}: ${(cause as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (cause) {
+    // JSON.parse names an offset ("at position N"), or none at the end of the input.
+    const lines = text.slice(0, Number(/position (\d+)/.exec((cause as Error).message)?.[1] ?? text.length)).split('\n');
+    throw new UserError(`${file}:${lines.length}:${lines[lines.length - 1].length + 1}: not a saved plan: the file is not JSON (make it with downline plan --out ${file})`);
   }
   if (!validate(doc)) {
     const e = validate.errors![0];

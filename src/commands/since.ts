@@ -33,7 +33,6 @@ function gitSource(commit: string, dir: string): ConfigSource {
       // `cat-file -p` of a tree: "mode type id<TAB>name" per entry.
       return (await git(['cat-file', '-p', spec(absolute)])).split('\n').map((l) => l.split('\t')).filter(([meta]) => meta?.split(' ')[1] === 'blob').map(([, name]) => name);
     },
-    read: (absolute) => git(['cat-file', 'blob', spec(absolute)]),
     readBytes: async (absolute) => (await exec('git', ['cat-file', 'blob', spec(absolute)], { cwd: dir, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 })).stdout,
   };
 }

@@ -35,7 +35,10 @@ export function interpolate(text: string, env: Record<string, string | undefined
     if (!match) return fail(`unknown variable reference \${${inner}}`, 'use ${env:NAME} or ${env:NAME:-default}; write $${ for a literal ${');
     const [, name, fallback] = match;
     if (isCredentialVariable(name)) return fail(`${name} holds a credential: downline never interpolates it`, 'credentials are read only by downline itself; write $${ for a literal ${');
-    if (!allowed.has(name)) return fail(`environment variable ${name} is not listed under variables:`, `add "variables: [${name}]" at the top of this file to read it; write $\${ for a literal \${`);
+    if (!allowed.has(name)) {
+      const add = allowed.size > 0 ? `add ${name} to this file's variables: [${[...allowed].join(', ')}]` : `add "variables: [${name}]" at the top of this file`;
+      return fail(`environment variable ${name} is not listed under variables:`, `${add} to read it; write $\${ for a literal \${`);
+    }
     const found = env[name];
     if (found !== undefined && found !== '') return found;
     if (fallback !== undefined) {

@@ -10,6 +10,7 @@ import { checkSchema } from './schema.js';
 import { parseRoster } from './roster.js';
 import { ROSTER_FILE } from './roster-read.js';
 import { toDesiredState } from './to-desired.js';
+import { decodeUtf8 } from './utf8.js';
 import { createHash } from 'node:crypto';
 
 export interface LoadedConfig {
@@ -59,8 +60,7 @@ export interface ConfigSource {
   stat(absolute: string): Promise<{ directory: boolean; size: number } | undefined>;
   /** Names of the plain files (and symbolic links) in a directory. */
   list(absolute: string): Promise<string[]>;
-  read(absolute: string): Promise<string>;
-  /** The file's bytes (an .xlsx roster is binary). */
+  /** The file's bytes (decoded as UTF-8 by the reader; an .xlsx roster is binary). */
   readBytes(absolute: string): Promise<Buffer>;
   /** Why a symbolic link cannot be followed (loop, dangling, not a file); undefined for a plain file. */
   linkProblem?(absolute: string): Promise<string | undefined>;
@@ -74,7 +74,6 @@ export const fileSystem: ConfigSource = {
     return info && { directory: info.isDirectory(), size: info.size };
   },
   list: async (absolute) => (await readdir(absolute, { withFileTypes: true })).filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name),
-  read: (absolute) => readFile(absolute, 'utf8'),
   readBytes: (absolute) => readFile(absolute),
   linkProblem: async (absolute) => ((await lstat(absolute).catch(() => undefined))?.isSymbolicLink() ? symlinkProblem(absolute) : undefined),
   realpath: (absolute) => realpath(absolute).catch(() => absolute),
@@ -94,7 +93,7 @@ async function expandPaths(paths: string[], cwd: string, source: ConfigSource): 
       diagnostics.push(error(`${path}: no such file or directory`, undefined, paths.length === 0 ? 'create downline.yaml (downline init) or pass a config path' : 'check the path'));
     } else if (info.directory) {
       const entries = (await source.list(absolute)).filter((name) => YAML_FILE.test(name) || ROSTER_FILE.test(name)).sort();
-      if (entries.length === 0) diagnostics.push(error(`${path}: directory has no .yaml or .yml files`));
+      if (entries.length === 0) diagnostics.push(error(`${path}: the directory holds no config file (.yaml, .yml) or roster (.csv, .xlsx)`, undefined, 'add one, or pass the files themselves'));
       for (const name of entries) {
         const file = resolve(absolute, name);
         // A skipped link would silently drop what it declares (and pruning would delete it): follow it or fail.
@@ -130,6 +129,15 @@ async function symlinkProblem(file: string): Promise<string | undefined> {
   }
 }
 
+/** A YAML config file's bytes, parsed; one that is not UTF-8 is an error at its first bad byte. */
+function parseYaml(file: string, bytes: Buffer, env: Record<string, string | undefined>): ReturnType<typeof parseConfigFile> {
+  const decoded = decodeUtf8(bytes);
+  if ('notUtf8At' in decoded) {
+    return { diagnostics: [error('the file is not UTF-8 text', { file, ...decoded.notUtf8At }, 'save it again with the UTF-8 encoding')] };
+  }
+  return parseConfigFile(file, decoded.text, env);
+}
+
 /** load → parse + interpolate → schema → desired state → rules, collecting every diagnostic. */
 export async function loadConfig(paths: string[], cwd: string, env: Record<string, string | undefined>, source: ConfigSource = fileSystem): Promise<LoadedConfig> {
   const expanded = await expandPaths(paths, cwd, source);
@@ -144,7 +152,8 @@ export async function loadConfig(paths: string[], cwd: string, env: Record<strin
       diagnostics.push(error(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`, { file: display, line: 1, column: 1 }, 'split the config into several files in a directory'));
       continue;
     }
-    const result = ROSTER_FILE.test(absolute) ? await parseRoster(display, await source.readBytes(absolute)) : parseConfigFile(display, await source.read(absolute), env);
+    const bytes = await source.readBytes(absolute);
+    const result = ROSTER_FILE.test(absolute) ? await parseRoster(display, bytes) : parseYaml(display, bytes, env);
     diagnostics.push(...result.diagnostics);
     if (!result.parsed) continue;
     const file = result.parsed;

@@ -63,7 +63,9 @@ export function parseWithDocument(file: string, text: string, env: Record<string
     // The parser recurses per nesting level; absurd nesting exhausts the stack.
     return { diagnostics: [error(`cannot parse YAML: ${(cause as Error).message}`, { file, line: 1, column: 1 })] };
   }
-  const diagnostics: Diagnostic[] = doc.errors.map((e) => error(yamlMessage(e.message), where(e.pos[0]), 'fix the YAML syntax'));
+  const diagnostics: Diagnostic[] = doc.errors.map((e) => (e.code === 'MULTIPLE_DOCS'
+    ? error('the file holds several YAML documents (a --- line starts another)', where(e.pos[0]), 'keep one document per file: remove the --- line, or split the documents into files of one directory')
+    : error(yamlMessage(e.message), where(e.pos[0]), 'fix the YAML syntax')));
   if (diagnostics.length > 0) return { diagnostics };
 
   // Both walks visit every node: a file without any `${` (most large books) skips them. (A backslash

@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import type { Worksheet } from 'exceljs';
 import { error } from '../core/diagnostics.js';
 import type { Diagnostic } from '../core/types.js';
+import { decodeUtf8 } from './utf8.js';
 
 /**
  * A roster read into cells, independent of its format. `row` is the row number a spreadsheet shows
@@ -26,17 +27,11 @@ const CSV_PROBLEMS: Record<string, string> = {
 
 /** RFC 4180 CSV (quoted fields with commas, quotes and newlines; a UTF-8 BOM; CRLF or LF). */
 export function readCsv(file: string, bytes: Buffer | string): { grid?: Grid; diagnostics: Diagnostic[] } {
-  let text: string;
-  try {
-    text = typeof bytes === 'string' ? bytes : UTF8.decode(bytes);
-  } catch {
-    // Excel's plain "CSV" is the system code page: read as UTF-8, its accents would become U+FFFD silently.
-    // Line breaks are ASCII, so the lenient decoding keeps lines: the first replacement character is the first bad byte.
-    const lenient = bytes.toString('utf8');
-    const line = lenient.slice(0, lenient.indexOf('\uFFFD')).split(LINE_BREAK).length;
-    // Nothing was read as rows yet: the place is the file's line, as for a YAML syntax error.
-    return { diagnostics: [error('the CSV is not UTF-8 text', { file, line, column: 1 }, 'save it as "CSV UTF-8" (Excel: Save As → CSV UTF-8), or as .xlsx')] };
-  }
+  const decoded = typeof bytes === 'string' ? { text: bytes } : decodeUtf8(bytes);
+  // Excel's plain "CSV" is the system code page: read as UTF-8, its accents would become U+FFFD silently.
+  // Nothing was read as rows yet: the place is the file's line, as for a YAML syntax error.
+  if ('notUtf8At' in decoded) return { diagnostics: [error('the CSV is not UTF-8 text', { file, line: decoded.notUtf8At.line, column: 1 }, 'save it as "CSV UTF-8" (Excel: Save As → CSV UTF-8), or as .xlsx')] };
+  const { text } = decoded;
   if (text.includes('\u0000')) return { diagnostics: [error('file is binary, not CSV', { file, line: 1, column: 1 }, 'save the roster as CSV (UTF-8) or .xlsx')] };
   let records: string[][];
   try {
@@ -65,8 +60,6 @@ export function readCsv(file: string, bytes: Buffer | string): { grid?: Grid; di
   return { grid: { rows }, diagnostics: [] };
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
 /** How many lines of the file a record spans. */
 const lines = (record: string[]) => 1 + record.reduce((n, cell) => n + (cell.match(LINE_BREAK)?.length ?? 0), 0);
 
@@ -77,7 +70,9 @@ export async function readXlsx(file: string, bytes: Buffer): Promise<{ grid?: Gr
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (cause) {
-    return { diagnostics: [error(`cannot read the workbook: ${(cause as Error).message}`, { file, line: 1, column: 1 }, 'save it again as an Excel workbook (.xlsx), or as CSV')] };
+    // jszip's own words for "not a zip" end in advice to a programmer: say what it means for a roster.
+    const message = /central directory|zip file/i.test((cause as Error).message) ? 'the file is not an .xlsx workbook (an .xlsx is a zip archive)' : (cause as Error).message;
+    return { diagnostics: [error(`cannot read the workbook: ${message}`, { file, line: 1, column: 1 }, 'save it again as an Excel workbook (.xlsx), or as CSV')] };
   }
   return { grid: sheetGrid(workbook.worksheets[0]), diagnostics: [] };
 }

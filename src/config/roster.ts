@@ -187,6 +187,14 @@ export function rosterDocument(file: string, grid: Grid): { parsed?: ParsedFile;
 function readHeader(header: RowMeta & { cells: string[] }, at: (meta: RowMeta, column: number) => SourceLocation, diagnostics: Diagnostic[]) {
   const columns = new Map<string, number>();
   const named = new Set<number>();
+  // Excel writes ";" (or a tab) in many locales: one header cell holding them is that, not unknown columns.
+  const names = header.cells.filter((c) => c.trim() !== '');
+  const separator = names.length === 1 ? [';', '\t'].find((x) => names[0].includes(x)) : undefined;
+  if (separator) {
+    diagnostics.push(error(`row 1 is one column whose names are separated by ${separator === ';' ? '";"' : 'tabs'}, not commas`, at(header, 1),
+      'save the roster as CSV with commas: Excel\'s "CSV UTF-8 (Comma delimited)"'));
+    return { columns, named, missing: REQUIRED };
+  }
   header.cells.forEach((raw, i) => {
     const name = raw.trim();
     if (name === '') return;

@@ -42,7 +42,8 @@ export function checkRules(state: DesiredState, options: { references: boolean; 
   out.push(...duplicates(contracts, (c) => keys.assignment(c.npn, c.carrier, c.product), (c) => c.source,
     (c, first) => (c.entry && c.entry === first.entry ? `npns lists producer ${c.npn} twice` : twice(`the contract of producer ${c.npn} on ${quotedPath([c.carrier, c.product])}`))));
   out.push(...duplicates(state.entries.invite, (i) => i.producer.npn, (i) => i.fieldSources.npn ?? i.source, (i) => twice(`an invite for producer ${i.producer.npn}`)));
-  out.push(...duplicates(state.entries.turrisInvite, (t) => t.key, (t) => t.fieldSources.producerCode ?? t.source, (t) => twice(`Turris invite "${t.key}"`)));
+  // An e-mail key is case-insensitive, as Turris associations are matched (`isTurrisMatch`): one contact, one invitation.
+  out.push(...duplicates(state.entries.turrisInvite, (t) => t.producerCode ?? t.key.toLowerCase(), (t) => t.fieldSources.producerCode ?? t.source, (t) => twice(`Turris invite ${JSON.stringify(t.key)}`)));
 
   if (state.entries.invite.length > 0) {
     if (!state.agency.organizationId && !unknowns.agency) {
@@ -79,17 +80,17 @@ function checkReferences(state: DesiredState, unknowns: Unknowns): Diagnostic[] 
   }
   const check = (ref: { carrier: string; product: string; commissionLevel: string }, at: { carrier: SourceLocation; product: SourceLocation; level: SourceLocation }) => {
     if (!carriers.has(ref.carrier)) {
-      if (!unknowns.carriers) out.push(error(`carrier "${ref.carrier}" is not declared under carriers`, at.carrier, didYouMean(ref.carrier, carriers) ?? 'declare it under carriers'));
+      if (!unknowns.carriers) out.push(error(`carrier ${quotedPath([ref.carrier])} is not declared under carriers`, at.carrier, didYouMean(ref.carrier, carriers) ?? 'declare it under carriers'));
       return;
     }
     const products = productsOf.get(ref.carrier) ?? [];
     if (!products.includes(ref.product)) {
-      if (!unknowns.products.has(ref.carrier)) out.push(error(`product "${ref.product}" is not declared under carrier "${ref.carrier}"`, at.product, didYouMean(ref.product, products) ?? 'declare it under the carrier\'s products'));
+      if (!unknowns.products.has(ref.carrier)) out.push(error(`product ${quotedPath([ref.product])} is not declared under carrier ${quotedPath([ref.carrier])}`, at.product, didYouMean(ref.product, products) ?? 'declare it under the carrier\'s products'));
       return;
     }
     const levels = levelsOf.get(keys.product(ref.carrier, ref.product)) ?? [];
     if (!levels.includes(ref.commissionLevel) && !unknowns.levels.has(keys.product(ref.carrier, ref.product))) {
-      out.push(error(`commission level "${ref.commissionLevel}" is not declared under product "${ref.product}"`, at.level, didYouMean(ref.commissionLevel, levels) ?? 'declare it under the product\'s commissionLevels'));
+      out.push(error(`commission level ${quotedPath([ref.commissionLevel])} is not declared under product ${quotedPath([ref.product])}`, at.level, didYouMean(ref.commissionLevel, levels) ?? 'declare it under the product\'s commissionLevels'));
     }
   };
   // Compact `npns:` entries share one reference: report it once, not once per producer.

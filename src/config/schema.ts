@@ -119,8 +119,12 @@ function toDiagnostic(e: ErrorObject, file: ParsedFile): Diagnostic {
     case 'minLength':
       return error(`${label} must not be empty`, at);
     case 'maximum':
-    case 'minimum':
-      return error(`${label} must be ${e.keyword === 'maximum' ? 'at most' : 'at least'} ${(e.params as { limit: number }).limit} (got ${String(e.data)})`, at);
+    case 'minimum': {
+      // As written (a number beyond double precision reads as another: 12345678901234567890 → …7000), unless a variable gave it.
+      const written = file.sourceText(path)?.trim();
+      const got = written && !written.includes('${') ? written : String(e.data);
+      return error(`${label} must be ${e.keyword === 'maximum' ? 'at most' : 'at least'} ${(e.params as { limit: number }).limit} (got ${got})`, at);
+    }
     case 'minItems':
       return error(`${label} must list at least ${(e.params as { limit: number }).limit} item(s)`, at);
     case 'uniqueItems': {
@@ -128,7 +132,11 @@ function toDiagnostic(e: ErrorObject, file: ParsedFile): Diagnostic {
       return error(`${label} lists the same value twice (items ${j + 1} and ${i + 1})`, file.locate([...path, i]), 'remove the duplicate');
     }
     case 'format':
-      if ((e.params as { format: string }).format === 'date') return error(`${label} "${String(e.data)}" is not a real date`, at, 'write YYYY-MM-DD, e.g. 2027-01-01');
+      if ((e.params as { format: string }).format === 'date') {
+        // 2027-02-30 has the form but no such day; 1/15/2027 (a spreadsheet's locale) has another form.
+        const why = /^\d{4}-\d{2}-\d{2}$/.test(String(e.data)) ? 'is not a real date' : 'is not a date in the form YYYY-MM-DD';
+        return error(`${label} "${String(e.data)}" ${why}`, at, 'write YYYY-MM-DD, e.g. 2027-01-01');
+      }
       return error(`${label} "${String(e.data)}" is not a valid ${(e.params as { format: string }).format} address`, at);
     case 'anyOf':
       if (field === 'assignments') return error(`prune.assignments must be true, false, delete or terminate`, at, 'terminate ends removed contracts (PUT) instead of deleting them');

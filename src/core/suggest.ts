@@ -1,4 +1,5 @@
 /** "Did you mean" support: the closest candidate by edit distance, if it is close enough to help. */
+import { quotedPath } from './address.js';
 
 function distance(a: string, b: string): number {
   const prev = new Array<number>(b.length + 1);
@@ -44,5 +45,6 @@ export function closest(input: string, candidates: Iterable<string>): string | u
 
 export function didYouMean(input: string, candidates: Iterable<string>): string | undefined {
   const match = closest(input, candidates);
-  return match === undefined ? undefined : `did you mean "${match}"?`;
+  // Quoted as the plan quotes names, so one holding quotes reads with balanced ones (`"Say \"Hi\" Life"`).
+  return match === undefined ? undefined : `did you mean ${quotedPath([match])}?`;
 }

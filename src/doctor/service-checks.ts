@@ -15,7 +15,13 @@ export async function hierarchies(ctx: DoctorContext): Promise<Outcome> {
   const o = encodeURIComponent(org);
   const problems: string[] = [];
   const listKey = HIERARCHY_KEYS.productHierarchies;
-  const list = await ctx.page(`/v1/organizations/${o}/productHierarchies`, { page: 0, size: 1 }).catch(notFound(`organization from ${from} not found (is it an organization id this account can see?)`));
+  const path = `/v1/organizations/${o}/productHierarchies`;
+  // A 404 on an id the user chose says the id is wrong, not that the endpoint differs: nothing was checked.
+  const list = await ctx.page(path, { page: 0, size: 1 }).catch((cause: unknown) => {
+    if (cause instanceof ApiError && cause.status === 404) return undefined;
+    throw cause;
+  });
+  if (!list) return cannot(`GET ${path} → 404: the organization from ${from} is not one this account can see, so the Hierarchies endpoints were not read (pass --org with an organization id of this account, e.g. a carrier's id)`);
   if (list._embedded && !(listKey in list._embedded)) problems.push(`productHierarchies carries _embedded.${Object.keys(list._embedded).join()} (expected ${listKey})`);
   const nodes = await ctx.api.agentsync.get(`/v1/organizations/${o}/hierarchies`);
   if (!Array.isArray(nodes)) problems.push('organizations/{orgId}/hierarchies is not a JSON array of nodes');
@@ -34,12 +40,6 @@ export async function hierarchies(ctx: DoctorContext): Promise<Outcome> {
   }
   return problems.length ? differs(problems.join('; ')) : holds(`org from ${from}: ${Number(list.page?.totalElements ?? 0)} product hierarchies; organization nodes answer; ${detail}`);
 }
-
-/** A 404 on an id the user chose is reported as such, not as an endpoint that is missing. */
-const notFound = (message: string) => (cause: unknown): never => {
-  if (cause instanceof ApiError && cause.status === 404) throw new ApiError(cause.method, cause.path, 404, [message]);
-  throw cause;
-};
 
 export async function producersync(ctx: DoctorContext): Promise<Outcome> {
   const { assignment: assignments } = await ctx.sample();

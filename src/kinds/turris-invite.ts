@@ -1,12 +1,13 @@
 import { encodeKey } from '../core/address.js';
-import { error } from '../core/diagnostics.js';
+import { error, warning } from '../core/diagnostics.js';
+import { valuesEqual } from '../core/compare.js';
 import type { DesiredTurrisInvite } from '../core/desired.js';
 import { create, noop } from '../core/change.js';
 import { deterministicUuid, fingerprint } from '../core/fingerprint.js';
 import { didYouMean } from '../core/suggest.js';
-import type { Value } from '../core/types.js';
+import { addressKey, type Address, type Value, type View } from '../core/types.js';
 import { isTurrisMatch, listTurris } from './turris-list.js';
-import type { DiscoverContext, Discovered, KindContext, KindModule } from '../core/kind.js';
+import { describeObject, type DiscoverContext, type Discovered, type KindContext, type KindModule } from '../core/kind.js';
 import type { ContractTemplate, LiveAssociation, RawObject } from '../core/live.js';
 import type { DiscoveryPort } from '../core/ports.js';
 
@@ -38,6 +39,20 @@ function body(t: DesiredTurrisInvite, template: string | undefined): Record<stri
     ...(t.preContractReview ? { onboardingSettings: { isPreContractReviewStepUsed: true } } : {}),
     ...(t.customFieldValues ? { customFieldValues: t.customFieldValues } : {}),
   };
+}
+
+/**
+ * A satisfied invitation edited since the --since base: Turris has no update, so the edit cannot be
+ * applied — said, never silently dropped (without a base nothing tells an edit from the original).
+ */
+function notApplied(ctx: KindContext, address: Address, view: View, t: DesiredTurrisInvite): void {
+  const base = ctx.unverified.base;
+  const before = base?.views.get(addressKey(address));
+  if (!base || !before) return;
+  const edited = [...new Set([...Object.keys(before), ...Object.keys(view)])].filter((f) => !valuesEqual(view[f] ?? null, before[f] ?? null, 'exact'));
+  if (edited.length === 0) return;
+  ctx.diagnostics.push(warning(`${describeObject(turrisInviteKind, [t.key])} is associated in Turris already: its ${edited.join(', ')} changed since ${base.ref}, and Turris has no update for an association, so the change is not applied`,
+    t.source, 'make the change in Turris itself, or end the association there and plan again to invite anew'));
 }
 
 /**
@@ -90,6 +105,7 @@ export const turrisInviteKind: KindModule = {
         // Turris offers no update for associations: an existing one satisfies the invite.
         // The hash is of the association as Turris answered it, without discovery's tag.
         const { inviteKey: _tag, ...association } = found[0];
+        notApplied(ctx, base.address, view, t);
         ctx.changes.push(noop({ ...base, notes: ['already associated in Turris (Turris has no update: its settings are not compared)'] },
           { liveId: String(association._id ?? association.id), fingerprint: fingerprint(association) }, view, view));
         continue;

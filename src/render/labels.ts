@@ -12,6 +12,9 @@ export const kindOrder = (): KindName[] => KINDS.map((k) => k.kind);
 /** The heading of a kind's group (`Carriers`). */
 export const kindTitle = (kind: KindName): string => kindOf(kind).title;
 
+/** `1 product`, `2 products`: a count of a kind's objects in words. */
+export const countOf = (kind: KindName, n: number): string => (n === 1 ? `1 ${kindOf(kind).noun}` : `${n} ${kindTitle(kind).toLowerCase()}`);
+
 /** How an object is named in every output: its natural key in words (live names, so escaped). */
 export function label(change: Pick<Change, 'address' | 'identity'>): string {
   const kind = kindOf(change.address.kind);
@@ -51,10 +54,14 @@ export function unverifiedChanges(plan: Plan): Change[] {
   return census(plan).unverified === 0 ? [] : plan.changes.filter((c) => c.unverified?.length);
 }
 
-/** Said wherever a plan would otherwise claim the account matches the config. */
-export function unverifiedSentence(count: number): string {
+/**
+ * Said wherever a plan would otherwise claim the account matches the config. A plan made with
+ * `--since REF` already wrote what was edited since REF: the rest is unchanged there.
+ */
+export function unverifiedSentence(count: number, since?: string): string {
   return `${count} object(s) declare fields the API does not read back: downline cannot tell whether the live account holds those values. `
-    + 'Plan with --since <git base> to write the ones edited since, or --push-unverified to write them all.';
+    + (since !== undefined ? `Unchanged since ${since}, they are not written; --push-unverified writes them all.`
+      : 'Plan with --since <git base> to write the ones edited since, or --push-unverified to write them all.');
 }
 
 /** Instead of a summary when the plan has errors: nothing of it can be applied. */

@@ -54,7 +54,7 @@ function warningsMarkdown(plan: Plan): string[] {
  * A pull-request comment: summary first, one collapsible section per kind, and never more than
  * 60,000 characters — past that, sections are cut with a note pointing at the JSON plan.
  */
-export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drift?: boolean; env?: string; blocked?: string[]; attributions?: readonly Attribution[] }): string {
+export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drift?: boolean; env?: string; since?: string; blocked?: string[]; attributions?: readonly Attribution[] }): string {
   const s = summarize(plan);
   const head: string[] = [COMMENT_MARKER, `### downline plan${options.env ? ` (${options.env})` : ''}`, ''];
   const errors = plan.diagnostics.filter((d) => d.severity === 'error');
@@ -91,7 +91,7 @@ export function renderPlanMarkdown(plan: Plan, options: { verbose: boolean; drif
     head.push(notDue ? `Nothing is due${s.scheduled ? `; ${s.scheduled} change(s) wait for their date (Scheduled, below)` : ''}.` : `No changes. The live account matches the config${s.scheduled ? `; ${s.scheduled} change(s) wait for their date (Scheduled, below)` : ''}.`, '');
   }
   // Never "matches" while declared fields are unverified: say so where the verdict would be.
-  if (s.unverified > 0) head.push(`> [!IMPORTANT]\n> ${groups.length === 0 ? 'Nothing to write in the fields downline can read back. ' : ''}${unverifiedSentence(s.unverified)}`, '');
+  if (s.unverified > 0) head.push(`> [!IMPORTANT]\n> ${groups.length === 0 ? 'Nothing to write in the fields downline can read back. ' : ''}${unverifiedSentence(s.unverified, options.since)}`, '');
 
   const footer: string[] = [...scheduledMarkdown(plan)];
   if (plan.unmanaged.length > 0) {

@@ -4,7 +4,7 @@ import { attributionLines } from './attribution.js';
 import { renderDiagnosticsText } from './diagnostics.js';
 import { hierarchyTextLines } from './hierarchy-plan.js';
 import { visible } from './escape.js';
-import { addressLabel, byKind, failedLine, kindOrder, kindTitle, label, newParentsOf, summaryLine, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
+import { addressLabel, byKind, countOf, failedLine, kindOrder, kindTitle, label, newParentsOf, summaryLine, SYMBOLS, unverifiedChanges, unverifiedSentence } from './labels.js';
 import { census } from '../core/compute-plan.js';
 import { hasErrors } from '../core/diagnostics.js';
 import type { Style } from './style.js';
@@ -17,6 +17,8 @@ export interface TextOptions {
   drift?: boolean;
   /** With drift: who changed each drifted assignment, and when (SPEC §14). */
   attributions?: readonly Attribution[];
+  /** `--since REF`: the fields not read back were compared with the config at REF. */
+  since?: string;
 }
 
 function paint(change: Change, style: Style, text: string): string {
@@ -92,14 +94,14 @@ export function renderPlanText(plan: Plan, style: Style, options: TextOptions): 
     out.push('');
   }
   if (counts.actions.delete > 0) {
-    const perKind = kindOrder().filter((k) => counts.kinds[k]?.actions.delete).map((k) => `${counts.kinds[k]!.actions.delete} ${kindTitle(k).toLowerCase()}`);
+    const perKind = kindOrder().filter((k) => counts.kinds[k]?.actions.delete).map((k) => countOf(k, counts.kinds[k]!.actions.delete));
     out.push(style.remove(`Deletes: ${perKind.join(', ')}.`));
   }
   const terminations = terminationsSentence(plan);
   if (terminations) out.push(style.remove(terminations));
   const updates = counts.actions.update;
   if (options.drift && updates > 0) out.push(style.warning(`Drift: ${updates} object(s) differ from the config — changed outside git.`), ...attributionLines(plan, options.attributions ?? []));
-  if (unverified.length > 0) out.push(style.warning(unverifiedSentence(unverified.length)));
+  if (unverified.length > 0) out.push(style.warning(unverifiedSentence(unverified.length, options.since)));
   const notDue = notDueSentence(plan);
   if (notDue) out.push(style.warning(notDue));
   out.push(style.bold(summaryLine(plan)));

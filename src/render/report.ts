@@ -4,14 +4,14 @@ import type { Style } from './style.js';
 
 export const REPORT_FORMAT_VERSION = 1;
 
-export type ReportStatus = 'applied' | 'no-changes' | 'blocked' | 'refused';
+export type ReportStatus = 'applied' | 'interrupted' | 'no-changes' | 'blocked' | 'refused';
 
 export interface ApplyReport {
   formatVersion: typeof REPORT_FORMAT_VERSION;
   tool: 'downline';
   toolVersion: string;
   env: string;
-  /** `applied` (writes were sent), `no-changes`, `blocked` (a delete limit), or `refused` (nothing was sent; see `reasons`). */
+  /** `applied` (writes were sent), `interrupted` (Ctrl-C / SIGTERM: what was not started is skipped; see `reasons`), `no-changes`, `blocked` (a delete limit), or `refused` (nothing was sent; see `reasons`). */
   status: ReportStatus;
   reasons: string[];
   summary: { succeeded: number; failed: number; skipped: number; created: number; updated: number; deleted: number; terminated: number };
@@ -58,8 +58,9 @@ export function renderApplySummary(report: ApplyReport, style: Style): string {
   }
   for (const link of report.inviteLinks) lines.push(visible(`invite link for ${link.address}: ${link.inviteLink}`));
   if (report.inviteLinksHidden > 0) lines.push(style.note(`${report.inviteLinksHidden} invite link(s) not shown: they are onboarding credentials, and AgentSync e-mails each to its producer (--show-invite-links prints them and puts them in the report).`));
-  const head = s.failed > 0 || s.skipped > 0 ? style.error('Apply incomplete') : style.create('Apply complete');
+  const head = report.status === 'interrupted' ? style.error('Apply interrupted') : s.failed > 0 || s.skipped > 0 ? style.error('Apply incomplete') : style.create('Apply complete');
   lines.push(`${head}: ${s.created} created, ${s.updated} updated, ${s.deleted} deleted, ${s.terminated ? `${s.terminated} terminated, ` : ''}${s.failed} failed, ${s.skipped} skipped.`);
-  if (s.failed > 0 || s.skipped > 0) lines.push(style.note('Fix the failures and run apply again: it picks up where this run stopped.'));
+  // Skipped without a failure means interrupted: what to do then is said where the signal is reported.
+  if (s.failed > 0) lines.push(style.note('Fix the failures and run apply again: it picks up where this run stopped.'));
   return `${lines.join('\n')}\n`;
 }

@@ -48,11 +48,11 @@ describe('downline init', () => {
     expect(again.stdout).toContain(`left alone package.json (downline 0.0.9; --force sets ${VERSION})`);
     expect(again.stdout).toContain('wrote .github/workflows/downline.yml');
     expect(read('downline.yaml')).toBe('version: 1\n');
-    expect(read('.gitignore')).toBe('dist/\n.downline/\n# added by downline init\nnode_modules/\nplan.json\nplan.md\nplan.err\ndrift.md\nreport.json\n');
+    expect(read('.gitignore')).toBe('dist/\n.downline/\n# added by downline init\nnode_modules/\nplan.json\nplan.md\nplan.err\ndrift.md\nreport.json\ndue.json\ndue-report.json\nadopt.md\n');
     const forced = await run(['init', '--force'], { cwd: dir.path });
     expect(forced.code).toBe(0);
     expect(forced.stdout).toContain('left alone .gitignore (already complete)');
-    expect(read('.gitignore')).toBe('dist/\n.downline/\n# added by downline init\nnode_modules/\nplan.json\nplan.md\nplan.err\ndrift.md\nreport.json\n');
+    expect(read('.gitignore')).toBe('dist/\n.downline/\n# added by downline init\nnode_modules/\nplan.json\nplan.md\nplan.err\ndrift.md\nreport.json\ndue.json\ndue-report.json\nadopt.md\n');
     expect(read('downline.yaml')).toBe(SCAFFOLD_CONFIG);
     expect(JSON.parse(read('package.json'))).toEqual({ name: 'ops', scripts: { test: 'true' }, devDependencies: { downline: VERSION } });
   });

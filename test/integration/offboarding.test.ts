@@ -229,7 +229,7 @@ describe('terminal statuses (SPEC §11)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('downline.yaml:15:14: error: endDate "2027-02-30" is not a real date');
     expect(result.stderr).toContain('downline.yaml:21:24: error: terminationReason is sent only with a terminal status, but status is APPROVED');
-    expect(result.stderr).toContain('downline.yaml:22:16: error: effective "2027-1-1" is not a real date');
+    expect(result.stderr).toContain('downline.yaml:22:16: error: effective "2027-1-1" is not a date in the form YYYY-MM-DD');
     expect(result.stderr).toContain('downline.yaml:23:53: error: prune.terminationStatus "APPROVED" is not a terminal status');
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -92,5 +93,23 @@ describe('the Turris emulator', () => {
     const one = (await turris('/v1/downstream-entity-associations')).body.data[0];
     expect(one).toMatchObject({ producerCode: 'ABC-1', downstreamEntity: { legalName: 'ABC Agency', category: 'agency' } });
     expect((await turris(`/v1/downstream-entity-associations/${one._id}`)).body.data._id).toBe(one._id);
+  });
+
+  it('an edit to an invitation Turris already associated is said to be not applied (Turris has no update), in the pull request plan', async () => {
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], { cwd: sandbox.dir.path, encoding: 'utf8' });
+    const file = join(sandbox.dir.path, 'downline.yaml');
+    writeFileSync(file, readFileSync(join(example('agency'), 'downline.yaml'), 'utf8'));
+    git('init', '-q');
+    git('add', 'downline.yaml');
+    git('commit', '-q', '-m', 'base');
+    expect((await downline('apply', '--auto-approve')).code).toBe(0);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('category: wholesale brokerage', 'category: agency'));
+    const line = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('downstreamEntityName: Lone Star Brokerage LLC')) + 1;
+    const since = await downline('plan', '--since', 'HEAD', '--detailed-exitcode');
+    expect(since.code).toBe(0);
+    expect(since.stdout).toMatch(new RegExp(`downline\\.yaml:${line}:\\d+: warning: Turris invitation "LSB-001" is associated in Turris already: its category changed since HEAD, and Turris has no update for an association, so the change is not applied`));
+    expect(since.stdout).toContain('(make the change in Turris itself, or end the association there and plan again to invite anew)');
+    // Without a base nothing tells an edit from the original: no warning (the note stays under --verbose).
+    expect((await downline('plan')).stdout).not.toContain('is associated in Turris already');
   });
 });

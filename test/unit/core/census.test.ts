@@ -70,7 +70,7 @@ describe('plan census', () => {
     expect(walks()).toBeLessThanOrEqual(6);
     expect(doc.summary.update).toBe(1);
     expect(verdict.reasons).toEqual(['1 deletes exceed --max-deletes 0', '1 of 14 live assignment objects (7.1%) would be updated, over --max-update-percent 5']);
-    expect(text).toContain('Deletes: 1 contract assignments.');
+    expect(text).toContain('Deletes: 1 contract assignment.');
     expect(text).toContain('Drift: 1 object(s) differ from the config');
     expect(text).toContain('Plan: 1 to create, 1 to update, 1 to delete, 2 unmanaged.');
   });
