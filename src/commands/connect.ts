@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createApi, type Api, type ClientOptions, type Endpoints } from '../api/client.js';
 import { LicenceTableError, readLicenceTable, type LicenceTable } from '../emulator/licences.js';
-import { startEmulator, type Emulator } from '../emulator/server.js';
+import type { Emulator } from '../emulator/server.js';
 import { interruptible } from './interrupt.js';
 import { UserError, type CommonOptions, type Io } from './io.js';
 
@@ -96,6 +96,8 @@ export async function connect(options: CommonOptions, io: Io, scopes: string[], 
     const api = interruptible(createApi(endpoints, { ...client, ...extra }), io.signal, concurrency);
     return { env, api, urls: { api: endpoints.agentsync.baseUrl, token: endpoints.agentsync.tokenUrl }, cancel, close: async () => cancel() };
   }
+  // The emulator's code is loaded only for `--env local`: a sandbox or production run never needs it.
+  const { startEmulator } = await import('../emulator/server.js');
   const emulator = await startEmulator({ stateFile, licences: localLicences(stateFile) });
   const c = emulator.credentials;
   const api = interruptible(createApi({

@@ -11,7 +11,6 @@ import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { SCOPE } from './connect.js';
 import { output, type CommonOptions, type Io, type Output } from './io.js';
-import { adoptDrift } from './adopt.js';
 import { checkOutFile } from './out-file.js';
 import { driftAttributions } from './drift.js';
 import { preparePlan } from './prepare.js';
@@ -73,7 +72,8 @@ export async function planCommand(paths: string[], givenOptions: PlanOptions, io
     o.out(renderPlan(plan, doc, o, { ...options, blocked: safety.blocked ? safety.reasons : undefined }, drift?.attributions));
     if (hasErrors(plan.diagnostics)) return 1;
     if (options.adopt) {
-      const adopted = await adoptDrift(plan, io.cwd);
+      // Loaded only for --adopt: the YAML, CSV and workbook editors a plain plan never needs.
+      const adopted = await (await import('./adopt.js')).adoptDrift(plan, io.cwd);
       if (adopted.diagnostics.length > 0) o.err(renderDiagnostics(adopted.diagnostics, o.format === 'json' ? 'text' : o.format, o.style));
       const written = adopted.files.map((f) => `${f.file} (${f.values})`).join(', ');
       // Only a complete adoption may promise a clean next plan: a value left out (a warning above) still shows.

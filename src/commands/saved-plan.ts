@@ -54,7 +54,9 @@ const SAVED_PLAN_SCHEMA = {
   },
 } as const;
 
-const validate = new Ajv2020({ allErrors: false, strict: false }).compile(SAVED_PLAN_SCHEMA);
+// Compiled when a saved plan is first read (apply, show), not when `plan` only writes one.
+let compiled: ReturnType<Ajv2020['compile']> | undefined;
+const validator = () => (compiled ??= new Ajv2020({ allErrors: false, strict: false }).compile(SAVED_PLAN_SCHEMA));
 
 /** Read and shape-check a saved plan; anything else is a one-line error naming the file and the place. */
 export async function readSavedPlan(file: string, absolute: string): Promise<PlanDocument> {
@@ -72,6 +74,7 @@ export async function readSavedPlan(file: string, absolute: string): Promise<Pla
     const lines = text.slice(0, Number(/position (\d+)/.exec((cause as Error).message)?.[1] ?? text.length)).split('\n');
     throw new UserError(`${file}:${lines.length}:${lines[lines.length - 1].length + 1}: not a saved plan: the file is not JSON (make it with downline plan --out ${file})`);
   }
+  const validate = validator();
   if (!validate(doc)) {
     const e = validate.errors![0];
     throw new UserError(`${file} is not a downline saved plan (formatVersion ${PLAN_FORMAT_VERSION}): ${e.instancePath || '/'} ${e.message} (make it with downline plan --out ${file})`);

@@ -29,7 +29,7 @@ export interface FastRead {
   root: number;
   /** For each mapping: [key₀, value₀, key₁, value₁, …] offsets from its `at`; for each list: [item₀, item₁, …]. */
   at: Map<object, number>;
-  offsets: number[];
+  offsets: Int32Array;
 }
 
 let schema: jsyaml.Schema | undefined;
@@ -81,10 +81,23 @@ export function fastRead(text: string): FastRead | undefined {
   // A byte-order mark shifts js-yaml's offsets; a lone CR is a line break to js-yaml, not to `yaml`'s line count.
   if (text.charCodeAt(0) === 0xfeff || /\r(?!\n)/.test(text)) return undefined;
   const at = new Map<object, number>();
-  const offsets: number[] = [];
-  // One frame per node being composed: its start, then its children's starts and results.
+  // Offsets live outside the JS heap, in one buffer sized for the usual book (a key or value every 8
+  // bytes of YAML at most), doubled when a denser file needs more.
+  let offsets = new Int32Array(Math.max(1024, text.length >> 3));
+  let used = 0;
+  const put = (offset: number): void => {
+    if (used === offsets.length) {
+      const grown = new Int32Array(2 * used);
+      grown.set(offsets);
+      offsets = grown;
+    }
+    offsets[used++] = offset;
+  };
+  // One frame per node being composed: its start, and where its children's [start, result] pairs
+  // begin on one shared stack (no array per node: a 10,000-producer book has 200,000 of them).
   const starts: number[] = [];
-  const children: Array<Array<number | unknown>> = [];
+  const bases: number[] = [];
+  const stack: unknown[] = [];
   let root = 0;
   let first = true;
   const listener = (event: 'open' | 'close', state: jsyaml.State): void => {
@@ -97,37 +110,39 @@ export function fastRead(text: string): FastRead | undefined {
       // `!tag`, `&anchor`, `*alias`: `yaml` decides what those mean.
       if (c === 0x21 || c === 0x26 || c === 0x2a) throw new Bail();
       starts.push(start);
-      children.push([]);
+      bases.push(stack.length);
       return;
     }
     const start = starts.pop()!;
-    const mine = children.pop()!;
+    const base = bases.pop()!;
+    const count = stack.length - base;
     const { kind, result } = state;
     if ((kind === 'mapping' || kind === 'sequence') && !at.has(result as object)) {
-      at.set(result as object, offsets.length);
+      at.set(result as object, used);
       if (kind === 'sequence') {
-        if (mine.length !== 2 * (result as unknown[]).length) throw new Bail();
-        for (let i = 0; i < mine.length; i += 2) offsets.push(mine[i] as number);
+        if (count !== 2 * (result as unknown[]).length) throw new Bail();
+        for (let i = base; i < stack.length; i += 2) put(stack[i] as number);
       } else {
         // [start, key, start, value, …]: keys in order, each a string, as many as the mapping holds.
         let n = 0;
         for (const key in result as object) {
-          if (mine[4 * n + 1] !== key) throw new Bail();
-          offsets.push(mine[4 * n] as number, mine[4 * n + 2] as number);
+          if (stack[base + 4 * n + 1] !== key) throw new Bail();
+          put(stack[base + 4 * n] as number);
+          put(stack[base + 4 * n + 2] as number);
           n++;
         }
-        if (mine.length !== 4 * n) throw new Bail();
+        if (count !== 4 * n) throw new Bail();
       }
     }
-    const parent = children[children.length - 1];
+    stack.length = base;
     // An empty node (`key:` with no value) has no start of its own: `yaml` is asked where it is.
     const placed = kind === null ? -1 : start;
-    if (parent) parent.push(placed, result);
+    if (bases.length > 0) stack.push(placed, result);
     else root = placed;
   };
   try {
     const data = jsyaml.load(text, { schema: coreSchema(), listener, onWarning: () => { throw new Bail(); } });
-    return data === undefined ? undefined : { data, root, at, offsets };
+    return data === undefined ? undefined : { data, root, at, offsets: offsets.subarray(0, used) };
   } catch {
     // Whatever js-yaml cannot read exactly as `yaml` would, `yaml` reads (and words the error).
     return undefined;

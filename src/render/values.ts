@@ -1,7 +1,11 @@
-import { diffWordsWithSpace } from 'diff';
+import { createRequire } from 'node:module';
 import { ALL_DIVISIONS } from '../core/desired.js';
 import type { FieldChange, Value } from '../core/types.js';
 import { visible } from './escape.js';
+
+// `diff` is loaded by the first changed long string a plan shows, not by every plan (its CommonJS build, synchronously).
+let diffWords: typeof import('diff').diffWordsWithSpace | undefined;
+const wordDiff = () => (diffWords ??= (createRequire(import.meta.url)('diff') as typeof import('diff')).diffWordsWithSpace);
 
 const isAllDivisions = (value: Value[]) => value.length === ALL_DIVISIONS.length && ALL_DIVISIONS.every((d) => value.includes(d));
 
@@ -64,7 +68,7 @@ function rawFieldChange(before: Value | undefined, after: Value): string {
     return [added.length ? `+[${added.join(', ')}]` : '', removed.length ? `-[${removed.join(', ')}]` : ''].filter(Boolean).join(' ');
   }
   if (typeof before === 'string' && typeof after === 'string' && (before.length > LONG || after.length > LONG)) {
-    return diffWordsWithSpace(before, after).map((part) => (part.added ? `{+${part.value}+}` : part.removed ? `[-${part.value}-]` : part.value)).join('');
+    return wordDiff()(before, after).map((part) => (part.added ? `{+${part.value}+}` : part.removed ? `[-${part.value}-]` : part.value)).join('');
   }
   return `${formatValue(before)} → ${formatValue(after)}`;
 }
