@@ -98,6 +98,8 @@ export function fastRead(text: string): FastRead | undefined {
   const starts: number[] = [];
   const bases: number[] = [];
   const stack: unknown[] = [];
+  // The stack's height: entries above it are stale, overwritten by the next pushes (never shrunk).
+  let top = 0;
   let root = 0;
   let first = true;
   const listener = (event: 'open' | 'close', state: jsyaml.State): void => {
@@ -110,18 +112,18 @@ export function fastRead(text: string): FastRead | undefined {
       // `!tag`, `&anchor`, `*alias`: `yaml` decides what those mean.
       if (c === 0x21 || c === 0x26 || c === 0x2a) throw new Bail();
       starts.push(start);
-      bases.push(stack.length);
+      bases.push(top);
       return;
     }
     const start = starts.pop()!;
     const base = bases.pop()!;
-    const count = stack.length - base;
+    const count = top - base;
     const { kind, result } = state;
     if ((kind === 'mapping' || kind === 'sequence') && !at.has(result as object)) {
       at.set(result as object, used);
       if (kind === 'sequence') {
         if (count !== 2 * (result as unknown[]).length) throw new Bail();
-        for (let i = base; i < stack.length; i += 2) put(stack[i] as number);
+        for (let i = base; i < top; i += 2) put(stack[i] as number);
       } else {
         // [start, key, start, value, …]: keys in order, each a string, as many as the mapping holds.
         let n = 0;
@@ -134,10 +136,13 @@ export function fastRead(text: string): FastRead | undefined {
         if (count !== 4 * n) throw new Bail();
       }
     }
-    stack.length = base;
+    top = base;
     // An empty node (`key:` with no value) has no start of its own: `yaml` is asked where it is.
     const placed = kind === null ? -1 : start;
-    if (bases.length > 0) stack.push(placed, result);
+    if (bases.length > 0) {
+      stack[top++] = placed;
+      stack[top++] = result;
+    }
     else root = placed;
   };
   try {
