@@ -49,8 +49,9 @@ export async function hierarchyCommand(options: HierarchyOptions, io: Io): Promi
     const api = session.api;
     const concurrency = options.concurrency;
     // --org takes the carrier's id or its name (the organization id is the carrier id).
+    const carriers = kindOf('carrier').listing!;
     const orgId = UUID.test(options.org) ? options.org
-      : pick('--org', options.org, await api.list(kindOf('carrier').listing!.path(), kindOf('carrier').listing!.key), (c) => String(c.name), 'carrier')[0].id;
+      : pick('--org', options.org, await api.list(carriers.path(), carriers.key), (c) => String(c.name), 'carrier')[0].id;
     const org = encodeURIComponent(orgId);
     const all = await productHierarchies(api, orgId);
     if (all.length === 0) o.err(`note: organization ${options.org} has no product hierarchies (no contracted positions yet)\n`);

@@ -3,6 +3,7 @@ import { fetchCatalog } from '../api/discover.js';
 import { ApiError } from '../api/errors.js';
 import type { ObservedResponse } from '../api/http.js';
 import type { LiveObjects, RawObject } from '../core/live.js';
+import { kindOf } from '../kinds/index.js';
 
 /** A HAL page as the wire carries it. */
 export interface HalPage {
@@ -67,7 +68,7 @@ export class DoctorContext {
         return result;
       }
       try {
-        await this.page('/v1/customers/carriers', { page: 0, size: 1 });
+        await this.page(kindOf('carrier').listing!.path(), { page: 0, size: 1 });
         result.apiStatus = this.observed.find((r) => r.method === 'GET')?.status ?? 200;
       } catch (cause) {
         result.apiError = asApiError(cause);
@@ -92,12 +93,13 @@ export class DoctorContext {
   }
 
   private async someAssignments(): Promise<RawObject[]> {
+    const listing = kindOf('assignment').listing!;
     try {
-      const page = await this.page('/v1/customers/contractAssignments', { page: 0, size: 20 });
-      return (page._embedded?.contractAssignments ?? []) as RawObject[];
+      const page = await this.page(listing.path(), { page: 0, size: 20 });
+      return (page._embedded?.[listing.key] ?? []) as RawObject[];
     } catch (cause) {
       if (!this.options.testNpn) throw cause;
-      return this.api.list('/v1/customers/contractAssignments', 'contractAssignments', { npn: this.options.testNpn });
+      return this.api.list(listing.path(), listing.key, { npn: this.options.testNpn });
     }
   }
 

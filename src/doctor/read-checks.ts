@@ -90,10 +90,11 @@ export async function pageSize(ctx: DoctorContext): Promise<Outcome> {
 }
 
 export async function unfilteredAssignments(ctx: DoctorContext): Promise<Outcome> {
-  const body = await firstPage(ctx, '/v1/customers/contractAssignments');
+  const path = kindOf('assignment').listing!.path();
+  const body = await firstPage(ctx, path);
   const total = body.page?.totalElements;
-  if (typeof total !== 'number') return differs('GET /v1/customers/contractAssignments without npn answered without page.totalElements');
-  return holds(`GET /v1/customers/contractAssignments without npn lists every assignment (${total}, paginated)`);
+  if (typeof total !== 'number') return differs(`GET ${path} without npn answered without page.totalElements`);
+  return holds(`GET ${path} without npn lists every assignment (${total}, paginated)`);
 }
 
 /** Fields downline reads off list items: products' parent and assignments' references (SPEC §8). */
